@@ -1,0 +1,86 @@
+import { QueryTypes, type QueryInterface, type Sequelize } from 'sequelize';
+import { SequelizeStorage, Umzug } from 'umzug';
+import type { Logger } from '../logger.js';
+import type { Database } from './database.js';
+
+export interface Migration {
+  /** Sortable and unique within the service, e.g. `0001-create-users`. */
+  name: string;
+  up(queryInterface: QueryInterface, sequelize: Sequelize): Promise<void>;
+  down?(queryInterface: QueryInterface, sequelize: Sequelize): Promise<void>;
+}
+
+/** Serialises migrators across replicas and the pre-upgrade Job (MySQL only; SQLite is one process). */
+const LOCK_NAME = 'merchant_platform_migrations';
+const LOCK_WAIT_SECONDS = 300;
+
+/**
+ * A service's schema: its own migrations, recorded in its own table, so services sharing one
+ * database (all-in-one mode) never step on each other's history.
+ */
+export class SchemaMigrator {
+  readonly tableName: string;
+  private readonly umzug: Umzug<{ queryInterface: QueryInterface; sequelize: Sequelize }>;
+
+  constructor(
+    private readonly db: Database,
+    readonly service: string,
+    private readonly migrations: Migration[],
+    logger?: Logger,
+  ) {
+    this.tableName = `${service.replace(/-/g, '_')}_schema_migrations`;
+    const context = { queryInterface: db.sequelize.getQueryInterface(), sequelize: db.sequelize };
+    this.umzug = new Umzug({
+      migrations: migrations.map((m) => ({
+        name: m.name,
+        up: ({ context: c }) => m.up(c.queryInterface, c.sequelize),
+        down: ({ context: c }) => (m.down ? m.down(c.queryInterface, c.sequelize) : Promise.resolve()),
+      })),
+      context,
+      storage: new SequelizeStorage({ sequelize: db.sequelize, tableName: this.tableName }),
+      logger: logger
+        ? {
+            info: (m) => logger.info({ migration: m }, 'migration'),
+            warn: (m) => logger.warn({ migration: m }, 'migration'),
+            error: (m) => logger.error({ migration: m }, 'migration'),
+            debug: (m) => logger.debug({ migration: m }, 'migration'),
+          }
+        : undefined,
+    });
+  }
+
+  /** Applies pending migrations, holding the cross-process lock on MySQL. */
+  async up(): Promise<string[]> {
+    if (this.db.dialect !== 'mysql') return (await this.umzug.up()).map((m) => m.name);
+    // A transaction pins one pooled connection, and GET_LOCK belongs to the connection.
+    const lockHolder = await this.db.sequelize.transaction();
+    try {
+      const [row] = await this.db.sequelize.query<{ acquired: number | null }>('SELECT GET_LOCK(?, ?) AS acquired', {
+        replacements: [LOCK_NAME, LOCK_WAIT_SECONDS],
+        type: QueryTypes.SELECT,
+        transaction: lockHolder,
+      });
+      if (row?.acquired !== 1) throw new Error(`could not take the migration lock within ${LOCK_WAIT_SECONDS}s`);
+      try {
+        return (await this.umzug.up()).map((m) => m.name);
+      } finally {
+        await this.db.sequelize.query('SELECT RELEASE_LOCK(?)', { replacements: [LOCK_NAME], transaction: lockHolder });
+      }
+    } finally {
+      await lockHolder.commit();
+    }
+  }
+
+  /**
+   * Throws unless every migration this build knows is recorded: one query, no DDL, so it is
+   * cheap enough for a readiness probe.
+   */
+  async assertCurrent(): Promise<void> {
+    const rows = await this.db.sequelize.query<{ name: string }>(`SELECT name FROM ${this.tableName}`, {
+      type: QueryTypes.SELECT,
+    });
+    const applied = new Set(rows.map((r) => r.name));
+    const missing = this.migrations.filter((m) => !applied.has(m.name));
+    if (missing.length > 0) throw new Error(`${this.service}: ${missing.length} migration(s) pending`);
+  }
+}

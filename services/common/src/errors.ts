@@ -1,0 +1,92 @@
+/**
+ * The one error type handlers throw. The error middleware turns it into the contract's body:
+ * {"error": {"code", "message", "details"?}}. Anything that is not an AppError becomes a
+ * generic 500 `internal`, so internals never leak.
+ */
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: ErrorDetail[] | undefined;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    options: { details?: ErrorDetail[]; headers?: Record<string, string> } = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+    this.status = status;
+    this.code = code;
+    this.details = options.details;
+    this.headers = options.headers ?? {};
+  }
+
+  toBody(): { error: { code: string; message: string; details?: ErrorDetail[] } } {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.details ? { details: this.details } : {}),
+      },
+    };
+  }
+}
+
+export const malformedBody = (message = 'The request body could not be parsed.') =>
+  new AppError(400, 'malformed_body', message);
+
+export const unauthenticated = (message = 'Authentication is required.') =>
+  new AppError(401, 'unauthenticated', message, { headers: { 'WWW-Authenticate': 'Bearer' } });
+
+export const invalidToken = (message = 'The token is invalid or has expired.') =>
+  new AppError(401, 'invalid_token', message, {
+    headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
+  });
+
+export const invalidCredentials = (message = 'The email or password is incorrect.') =>
+  new AppError(401, 'invalid_credentials', message);
+
+export const tokenReused = () =>
+  new AppError(401, 'token_reused', 'This refresh token was already used; its sessions were revoked.');
+
+export const forbidden = (message = 'You are not allowed to do this.', code = 'forbidden') =>
+  new AppError(403, code, message);
+
+export const notFound = (message = 'The requested resource was not found.') =>
+  new AppError(404, 'not_found', message);
+
+export const methodNotAllowed = (allowed: string[]) =>
+  new AppError(405, 'method_not_allowed', 'This method is not allowed on this resource.', {
+    headers: { Allow: allowed.join(', ') },
+  });
+
+export const conflict = (message: string, code = 'conflict') => new AppError(409, code, message);
+
+export const payloadTooLarge = (limitBytes: number) =>
+  new AppError(413, 'payload_too_large', `The request body is larger than ${limitBytes} bytes.`);
+
+export const unsupportedMediaType = (accepted: string[]) =>
+  new AppError(415, 'unsupported_media_type', `The request body must be ${accepted.join(' or ')}.`);
+
+export const validationFailed = (details: ErrorDetail[], message = 'The request is not valid.') =>
+  new AppError(422, 'validation_failed', message, { details });
+
+/** A 422 with a domain code (`invalid_code`, `weak_password`, ...). */
+export const unprocessable = (code: string, message: string) => new AppError(422, code, message);
+
+export const rateLimited = (retryAfterSeconds: number) =>
+  new AppError(429, 'rate_limited', 'Too many requests; try again later.', {
+    headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+  });
+
+export const unavailable = (message = 'A dependency is unavailable; try again shortly.', retryAfterSeconds = 5) =>
+  new AppError(503, 'unavailable', message, { headers: { 'Retry-After': String(retryAfterSeconds) } });
+
+export const internal = () => new AppError(500, 'internal', 'An unexpected error occurred.');

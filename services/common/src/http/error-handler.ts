@@ -1,0 +1,39 @@
+import type { Middleware } from 'koa';
+import { AppError, internal, malformedBody, methodNotAllowed, notFound } from '../errors.js';
+import type { Logger } from '../logger.js';
+
+/**
+ * The one error path. Handlers throw AppError; this turns it into the contract's body.
+ * Anything else is logged once with the request id and answered as a bare 500 `internal`.
+ */
+export function errorHandler(): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.body === undefined || ctx.body === null) {
+        // The router answers 404/405/501 without a body; give them the contract's shape.
+        if (ctx.status === 404) throw notFound();
+        if (ctx.status === 405 || ctx.status === 501) {
+          throw methodNotAllowed((ctx.response.get('Allow') || '').split(/,\s*/).filter(Boolean));
+        }
+      }
+    } catch (caught) {
+      const error = toAppError(caught, ctx.state.log as Logger | undefined);
+      ctx.status = error.status;
+      for (const [name, value] of Object.entries(error.headers)) ctx.set(name, value);
+      ctx.body = error.toBody();
+    }
+  };
+}
+
+function toAppError(caught: unknown, log: Logger | undefined): AppError {
+  if (caught instanceof AppError) return caught;
+  // Koa/http-errors raised by libraries (e.g. a malformed URL): keep 4xx statuses, never their text.
+  const status = (caught as { status?: unknown })?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    if (status === 404) return notFound();
+    return malformedBody('The request could not be understood.');
+  }
+  log?.error({ err: caught }, 'unhandled error');
+  return internal();
+}

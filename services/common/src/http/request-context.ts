@@ -1,0 +1,26 @@
+import { randomUUID } from 'node:crypto';
+import type { Middleware } from 'koa';
+import type { Logger } from '../logger.js';
+
+const VALID_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/** What every request carries in ctx.state, set by `requestContext`. */
+export interface RequestState {
+  requestId: string;
+  log: Logger;
+}
+
+/**
+ * Assigns the request id (the caller's, when it is safe to echo, else a new one), echoes it in
+ * `X-Request-Id`, and gives the request a child logger so every line it logs carries the id.
+ */
+export function requestContext(logger: Logger): Middleware {
+  return async (ctx, next) => {
+    const incoming = ctx.get('X-Request-Id');
+    const requestId = VALID_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    ctx.state.requestId = requestId;
+    ctx.state.log = logger.child({ request_id: requestId });
+    ctx.set('X-Request-Id', requestId);
+    await next();
+  };
+}

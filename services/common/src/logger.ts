@@ -1,0 +1,57 @@
+import { pino, type Logger, type DestinationStream } from 'pino';
+
+export type { Logger };
+
+/**
+ * Paths scrubbed from every log line. Secrets must never reach a log even when a developer
+ * logs a whole object by mistake, so the list is broad and covers one level of nesting.
+ */
+const SECRET_KEYS = [
+  'password',
+  'current_password',
+  'confirm_password',
+  'password_hash',
+  'passwordHash',
+  'hash',
+  'token',
+  'access_token',
+  'refresh_token',
+  'refreshToken',
+  'accessToken',
+  'id_token',
+  'code',
+  'otp',
+  'secret',
+  'client_secret',
+  'key',
+  'privateKey',
+  'private_key',
+  'cookie',
+  'authorization',
+  'serviceToken',
+  'service_token',
+];
+
+export const REDACT_PATHS = [
+  ...SECRET_KEYS,
+  ...SECRET_KEYS.map((k) => `*.${k}`),
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+];
+
+export function createLogger(
+  options: { level?: string; name?: string } = {},
+  destination?: DestinationStream,
+): Logger {
+  return pino(
+    {
+      level: options.level ?? 'info',
+      base: options.name ? { service: options.name } : {},
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination,
+  );
+}

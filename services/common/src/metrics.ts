@@ -1,0 +1,46 @@
+import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import type { Middleware } from 'koa';
+import type { Logger } from './logger.js';
+
+export interface Metrics {
+  registry: Registry;
+  httpDuration: Histogram<'method' | 'route' | 'status'>;
+}
+
+/** One registry per process (all-in-one mode shares it across the three services). */
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration by route template, method and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  return { registry, httpDuration };
+}
+
+const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
+
+/**
+ * Records the duration histogram and writes one access-log line per request. It sits outside
+ * the error handler so it sees the final status. Routes are labelled by template, never by
+ * raw path, so an attacker cannot blow up label cardinality.
+ */
+export function observeRequests(metrics: Metrics): Middleware {
+  return async (ctx, next) => {
+    const startedAt = process.hrtime.bigint();
+    try {
+      await next();
+    } finally {
+      const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
+      const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
+      metrics.httpDuration.observe({ method: ctx.method, route: String(route), status: String(ctx.status) }, seconds);
+      const log = ctx.state.log as Logger;
+      const line = { method: ctx.method, route, status: ctx.status, ms: Math.round(seconds * 1e4) / 10 };
+      if (QUIET_ROUTES.has(ctx.path)) log.debug(line, 'request');
+      else log.info(line, 'request');
+    }
+  };
+}

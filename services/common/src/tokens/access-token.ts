@@ -1,0 +1,59 @@
+import jwt from 'jsonwebtoken';
+import { z } from 'zod';
+import { invalidToken } from '../errors.js';
+import type { KeyResolver } from './keys.js';
+
+export const AUTH_METHODS = ['password', 'google'] as const;
+export type AuthMethod = (typeof AUTH_METHODS)[number];
+
+export const AccessTokenClaims = z.object({
+  iss: z.string(),
+  aud: z.union([z.string(), z.array(z.string())]),
+  sub: z.string().min(1),
+  iat: z.number(),
+  exp: z.number(),
+  jti: z.string(),
+  email: z.string(),
+  email_verified: z.boolean(),
+  name: z.string(),
+  roles: z.array(z.string()),
+  auth_method: z.enum(AUTH_METHODS),
+});
+export type AccessTokenClaims = z.infer<typeof AccessTokenClaims>;
+
+/** At most 30 s of clock skew, as the contract allows. */
+const CLOCK_TOLERANCE_SECONDS = 30;
+
+/**
+ * Verifies access tokens: RS256 only (so `none` and HS256-with-the-public-key are refused
+ * before any key is consulted), a known `kid`, and the configured issuer and audience.
+ */
+export class AccessTokenVerifier {
+  constructor(
+    private readonly keys: KeyResolver,
+    private readonly expected: { issuer: string; audience: string },
+  ) {}
+
+  async verify(token: string): Promise<AccessTokenClaims> {
+    const decoded = jwt.decode(token, { complete: true });
+    if (!decoded || typeof decoded.payload === 'string') throw invalidToken();
+    const { alg, kid } = decoded.header;
+    if (alg !== 'RS256' || typeof kid !== 'string') throw invalidToken();
+    const key = await this.keys.resolve(kid);
+    if (!key) throw invalidToken();
+    let payload: unknown;
+    try {
+      payload = jwt.verify(token, key, {
+        algorithms: ['RS256'],
+        issuer: this.expected.issuer,
+        audience: this.expected.audience,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      });
+    } catch {
+      throw invalidToken();
+    }
+    const claims = AccessTokenClaims.safeParse(payload);
+    if (!claims.success) throw invalidToken();
+    return claims.data;
+  }
+}
