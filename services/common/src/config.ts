@@ -99,3 +99,12 @@ export function readValueOrFile(value: string | undefined, file: string | undefi
   if (file) return readFileSync(file, 'utf8');
   return value;
 }
+
+/** What a service's migrate command reads: just the database and log level. */
+export const migrationEnvSchema = z
+  .object({
+    NODE_ENV: z.string().default('development'),
+    LOG_LEVEL: logLevel.default('info'),
+    DATABASE_URL: databaseUrl.optional(),
+  })
+  .superRefine(requireInProduction(['DATABASE_URL']));

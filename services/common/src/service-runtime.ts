@@ -1,0 +1,94 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { openDatabase, type Database } from './db/database.js';
+import { SchemaMigrator, type Migration } from './db/migrations.js';
+import { createApp, type ServiceModule } from './http/app.js';
+import { serve } from './http/server.js';
+import { createOpenApiRegistry } from './http/openapi.js';
+import { createLogger, type Logger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
+
+export interface RuntimeConfig {
+  NODE_ENV: string;
+  PORT: number;
+  HOST: string;
+  TRUST_PROXY: boolean;
+  CORS_ORIGINS: string[];
+  LOG_LEVEL: string;
+  SHUTDOWN_GRACE_SECONDS: number;
+  DATABASE_URL?: string | undefined;
+  DB_POOL_MAX?: number;
+}
+
+export interface ModuleContext {
+  db: Database;
+  logger: Logger;
+  metrics: Metrics;
+  openapi: OpenAPIRegistry;
+}
+
+/** Outside production a standalone service may run on its own SQLite file. */
+const devDatabaseUrl = (service: string) => `sqlite:./data/${service}.sqlite`;
+
+/**
+ * What every service's main.ts does: open the pool, build the module and app, listen, and
+ * drain on SIGTERM (stop background work, then close the pool).
+ */
+export async function runService(options: {
+  service: string;
+  version: string;
+  config: RuntimeConfig;
+  createModule: (context: ModuleContext) => ServiceModule | Promise<ServiceModule>;
+  session?: { keys: string[]; secure: boolean };
+}): Promise<void> {
+  const { config } = options;
+  const logger = createLogger({ level: config.LOG_LEVEL, name: options.service });
+  const db = await openDatabase(config.DATABASE_URL ?? devDatabaseUrl(options.service), {
+    logger,
+    poolMax: config.DB_POOL_MAX,
+  });
+  const metrics = createMetrics();
+  const openapi = createOpenApiRegistry();
+  const module = await options.createModule({ db, logger, metrics, openapi });
+  const health = { draining: false };
+  const app = createApp({
+    title: `Merchant Platform: ${options.service}`,
+    version: options.version,
+    modules: [module],
+    openapi,
+    logger,
+    metrics,
+    health,
+    trustProxy: config.TRUST_PROXY,
+    corsOrigins: config.CORS_ORIGINS,
+    session: options.session,
+  });
+  await serve(app, {
+    port: config.PORT,
+    host: config.HOST,
+    logger,
+    health,
+    graceSeconds: config.SHUTDOWN_GRACE_SECONDS,
+    onClose: async () => {
+      await module.stop?.();
+      await db.close();
+    },
+  });
+  module.start?.();
+  logger.info({ port: config.PORT, host: config.HOST }, `${options.service} listening`);
+}
+
+/** What every service's migrate.ts does: apply its migrations under the lock, then exit. */
+export async function runMigrations(options: {
+  service: string;
+  config: { DATABASE_URL?: string | undefined; LOG_LEVEL: string };
+  migrations: Migration[];
+}): Promise<void> {
+  const logger = createLogger({ level: options.config.LOG_LEVEL, name: `${options.service}-migrate` });
+  const db = await openDatabase(options.config.DATABASE_URL ?? devDatabaseUrl(options.service), { logger });
+  try {
+    const applied = await new SchemaMigrator(db, options.service, options.migrations, logger).up();
+    logger.info({ applied }, applied.length ? 'migrations applied' : 'schema already current');
+  } finally {
+    await db.close();
+  }
+}

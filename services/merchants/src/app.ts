@@ -1,0 +1,30 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { Database } from '@merchant-platform/common/db/database';
+import { SchemaMigrator } from '@merchant-platform/common/db/migrations';
+import type { ServiceModule } from '@merchant-platform/common/http/app';
+import type { Logger } from '@merchant-platform/common/logger';
+import type { AccessTokenVerifier } from '@merchant-platform/common/tokens/access-token';
+import { SequelizeMerchantRepository } from './data/merchant-repository.js';
+import { merchantsMigrations } from './data/migrations/index.js';
+import { MerchantProfiles } from './domain/merchant-profiles.js';
+import { merchantRoutes } from './http/routes.js';
+
+export interface MerchantsDependencies {
+  db: Database;
+  logger: Logger;
+  openapi: OpenAPIRegistry;
+  verifier: AccessTokenVerifier;
+}
+
+/** The merchants service as a module: served alone (main.ts) or beside the others (all-in-one). */
+export function createMerchantsModule(deps: MerchantsDependencies): ServiceModule {
+  const migrator = new SchemaMigrator(deps.db, 'merchants', merchantsMigrations, deps.logger);
+  const profiles = new MerchantProfiles(new SequelizeMerchantRepository(deps.db.sequelize));
+  return {
+    name: 'merchants',
+    api: merchantRoutes(deps.openapi, profiles, deps.verifier),
+    readiness: [{ name: 'merchants-database', check: () => migrator.assertCurrent() }],
+  };
+}
+
+export { merchantsMigrations };

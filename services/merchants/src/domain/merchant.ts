@@ -1,0 +1,33 @@
+/** A merchant profile as the domain sees it; the repository maps rows to and from this. */
+export interface Address {
+  line1: string;
+  line2: string | null;
+  city: string;
+  region: string | null;
+  postal_code: string | null;
+  country: string;
+}
+
+export interface Merchant {
+  id: string;
+  user_id: string;
+  business_name: string;
+  business_type: string | null;
+  phone: string | null;
+  website: string | null;
+  address: Address;
+  currency: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export type MerchantProfileInput = Omit<Merchant, 'id' | 'user_id' | 'created_at' | 'updated_at'>;
+
+export interface MerchantRepository {
+  findByUserId(userId: string): Promise<Merchant | undefined>;
+  findById(id: string): Promise<Merchant | undefined>;
+  /** Inserts the user's profile, or returns undefined when one already exists (lost race). */
+  insert(userId: string, profile: MerchantProfileInput): Promise<Merchant | undefined>;
+  updateForUser(userId: string, profile: MerchantProfileInput): Promise<Merchant | undefined>;
+  listPage(limit: number, after: { createdAt: Date; id: string } | undefined): Promise<Merchant[]>;
+}

@@ -1,0 +1,77 @@
+import type { AccessTokenClaims } from '@merchant-platform/common/tokens/access-token';
+import type { Address, Merchant } from './merchant.js';
+
+export interface MerchantView {
+  id: string;
+  user_id: string;
+  business_name: string;
+  business_type: string | null;
+  phone: string | null;
+  website: string | null;
+  address: Address;
+  currency: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PublicMerchantView {
+  id: string;
+  business_name: string;
+  business_type: string | null;
+  website: string | null;
+  country: string;
+}
+
+export interface TokenUserView {
+  id: string;
+  email: string;
+  name: string;
+  email_verified: boolean;
+  roles: string[];
+  auth_method: AccessTokenClaims['auth_method'];
+}
+
+// Presenters copy fields one by one: a new column never leaks into a response by accident.
+
+export function presentMerchant(m: Merchant): MerchantView {
+  return {
+    id: m.id,
+    user_id: m.user_id,
+    business_name: m.business_name,
+    business_type: m.business_type,
+    phone: m.phone,
+    website: m.website,
+    address: {
+      line1: m.address.line1,
+      line2: m.address.line2,
+      city: m.address.city,
+      region: m.address.region,
+      postal_code: m.address.postal_code,
+      country: m.address.country,
+    },
+    currency: m.currency,
+    created_at: m.created_at.toISOString(),
+    updated_at: m.updated_at.toISOString(),
+  };
+}
+
+export function presentPublicMerchant(m: Merchant): PublicMerchantView {
+  return {
+    id: m.id,
+    business_name: m.business_name,
+    business_type: m.business_type,
+    website: m.website,
+    country: m.address.country,
+  };
+}
+
+export function presentTokenUser(claims: AccessTokenClaims): TokenUserView {
+  return {
+    id: claims.sub,
+    email: claims.email,
+    name: claims.name,
+    email_verified: claims.email_verified,
+    roles: [...claims.roles],
+    auth_method: claims.auth_method,
+  };
+}
