@@ -1,0 +1,114 @@
+import { hkdfSync } from 'node:crypto';
+import { Counter } from 'prom-client';
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { Database } from '@merchant-platform/common/db/database';
+import { SchemaMigrator } from '@merchant-platform/common/db/migrations';
+import type { ServiceModule } from '@merchant-platform/common/http/app';
+import type { Logger } from '@merchant-platform/common/logger';
+import type { Metrics } from '@merchant-platform/common/metrics';
+import { rateLimiterFactory } from '@merchant-platform/common/rate-limit';
+import { AccessTokenVerifier } from '@merchant-platform/common/tokens/access-token';
+import type { AuthConfig } from './config.js';
+import { authMigrations } from './data/migrations/index.js';
+import { defineAuthModels } from './data/models.js';
+import { SequelizeOneTimeCodeRepository } from './data/one-time-code-repository.js';
+import { SequelizeRefreshTokenRepository } from './data/refresh-token-repository.js';
+import { SequelizeUserRepository } from './data/user-repository.js';
+import { AccountMail } from './domain/account-mail.js';
+import { Accounts } from './domain/accounts.js';
+import { AdminUsers } from './domain/admin-users.js';
+import { EmailVerification } from './domain/email-verification.js';
+import type { Mailer } from './domain/mailer.js';
+import { OneTimeCodes } from './domain/one-time-codes.js';
+import { PasswordReset } from './domain/password-reset.js';
+import { PasswordSignIn } from './domain/password-sign-in.js';
+import { PasswordHasher } from './domain/passwords.js';
+import type { SigningKeys } from './domain/signing-keys.js';
+import { TokenIssuer } from './domain/token-issuer.js';
+import type { AuthUseCases } from './domain/use-cases.js';
+import { authRoutes } from './http/routes/index.js';
+
+export type AuthSettings = Pick<
+  AuthConfig,
+  | 'JWT_ISSUER'
+  | 'JWT_AUDIENCE'
+  | 'ACCESS_TOKEN_TTL_SECONDS'
+  | 'REFRESH_TOKEN_TTL_DAYS'
+  | 'BCRYPT_COST'
+  | 'ADMIN_EMAILS'
+  | 'RATE_LIMIT_TOKEN_FAILURES_PER_ACCOUNT'
+  | 'RATE_LIMIT_TOKEN_FAILURES_PER_IP'
+  | 'RATE_LIMIT_TOKEN_WINDOW_SECONDS'
+  | 'RATE_LIMIT_EMAILS_PER_HOUR'
+>;
+
+export interface AuthDependencies {
+  db: Database;
+  logger: Logger;
+  metrics: Metrics;
+  openapi: OpenAPIRegistry;
+  keys: SigningKeys;
+  mailer: Mailer;
+  settings: AuthSettings;
+}
+
+export interface AuthModule extends ServiceModule {
+  useCases: AuthUseCases;
+  /** Verifies this service's own tokens in-process (all-in-one mode hands it to merchants). */
+  verifier: AccessTokenVerifier;
+}
+
+/** The auth service as a module: served alone (main.ts) or beside the others (all-in-one). */
+export function createAuthModule(deps: AuthDependencies): AuthModule {
+  const { db, settings } = deps;
+  const models = defineAuthModels(db.sequelize);
+  const users = new SequelizeUserRepository(models.User);
+  const hasher = new PasswordHasher(settings.BCRYPT_COST);
+  const tokens = new TokenIssuer(deps.keys, new SequelizeRefreshTokenRepository(models.RefreshToken), users, {
+    issuer: settings.JWT_ISSUER,
+    audience: settings.JWT_AUDIENCE,
+    accessTtlSeconds: settings.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTtlSeconds: settings.REFRESH_TOKEN_TTL_DAYS * 86_400,
+  });
+  const codes = new OneTimeCodes(new SequelizeOneTimeCodeRepository(models.OneTimeCode, db.sequelize), codeHmacKey(deps.keys));
+  const mailFailures = new Counter({
+    name: 'auth_email_handoff_failures_total',
+    help: 'E-mails auth could not hand to the email service, by template',
+    labelNames: ['template'] as const,
+    registers: [deps.metrics.registry],
+  });
+  const mail = new AccountMail(codes, deps.mailer, deps.logger, mailFailures);
+  const limiter = rateLimiterFactory(db, 'auth_rate_limits');
+  const tokenWindow = settings.RATE_LIMIT_TOKEN_WINDOW_SECONDS;
+  const mailsPerHour = limiter({ name: 'mails', points: settings.RATE_LIMIT_EMAILS_PER_HOUR, durationSeconds: 3600 });
+
+  const useCases: AuthUseCases = {
+    accounts: new Accounts(users, hasher, tokens, mail),
+    signIn: new PasswordSignIn(users, hasher, tokens, {
+      perAccount: limiter({ name: 'token-account', points: settings.RATE_LIMIT_TOKEN_FAILURES_PER_ACCOUNT, durationSeconds: tokenWindow }),
+      perIp: limiter({ name: 'token-ip', points: settings.RATE_LIMIT_TOKEN_FAILURES_PER_IP, durationSeconds: tokenWindow }),
+    }),
+    tokens,
+    verification: new EmailVerification(users, codes, mail, mailsPerHour, settings.ADMIN_EMAILS),
+    passwordReset: new PasswordReset(users, codes, mail, hasher, tokens, mailsPerHour, deps.logger),
+    admin: new AdminUsers(users, tokens),
+    keys: deps.keys,
+  };
+  const verifier = new AccessTokenVerifier(deps.keys.resolver(), { issuer: settings.JWT_ISSUER, audience: settings.JWT_AUDIENCE });
+  const migrator = new SchemaMigrator(db, 'auth', authMigrations, deps.logger);
+  return {
+    name: 'auth',
+    api: authRoutes(deps.openapi, useCases, verifier),
+    readiness: [{ name: 'auth-database', check: () => migrator.assertCurrent() }],
+    useCases,
+    verifier,
+  };
+}
+
+/** One-time codes are HMAC'd under a key derived from the signing key, so no extra secret is needed. */
+function codeHmacKey(keys: SigningKeys): Buffer {
+  const secret = keys.privateKey.export({ type: 'pkcs8', format: 'der' });
+  return Buffer.from(hkdfSync('sha256', secret, 'merchant-platform', 'one-time-code-hmac', 32));
+}
+
+export { authMigrations };

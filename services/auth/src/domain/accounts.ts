@@ -1,0 +1,82 @@
+import { conflict, forbidden, invalidCredentials, notFound } from '@merchant-platform/common/errors';
+import type { AccountMail } from './account-mail.js';
+import { assertPasswordsMatch, assertStrongPassword, type PasswordHasher } from './passwords.js';
+import { presentUser, type UserView } from './presenters.js';
+import type { TokenIssuer } from './token-issuer.js';
+import type { ProfileChanges, User, UserRepository } from './user.js';
+
+export interface Registration {
+  email: string;
+  password: string;
+  confirm_password: string;
+  first_name: string;
+  middle_name: string | null;
+  last_name: string;
+}
+
+/** Sign-up and the signed-in user's own account. */
+export class Accounts {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly tokens: TokenIssuer,
+    private readonly mail: AccountMail,
+  ) {}
+
+  async register(input: Registration): Promise<UserView> {
+    assertPasswordsMatch(input.password, input.confirm_password);
+    assertStrongPassword(input.password);
+    // Cheap early answer; the unique index still decides races between concurrent sign-ups.
+    if (await this.users.findByEmail(input.email)) throw emailTaken();
+    const user = await this.users.create({
+      email: input.email,
+      passwordHash: await this.hasher.hash(input.password),
+      googleSubject: null,
+      firstName: input.first_name,
+      middleName: input.middle_name,
+      lastName: input.last_name,
+      profilePicture: null,
+      emailVerified: false,
+      roles: ['merchant'],
+    });
+    if (!user) throw emailTaken();
+    await this.mail.sendCode(user, 'verify_email');
+    return presentUser(user);
+  }
+
+  async me(userId: string): Promise<UserView> {
+    return presentUser(await this.activeUser(userId));
+  }
+
+  async updateProfile(userId: string, changes: ProfileChanges): Promise<UserView> {
+    await this.activeUser(userId);
+    const user = await this.users.update(userId, changes);
+    if (!user) throw notFound('This account no longer exists.');
+    return presentUser(user);
+  }
+
+  /** Changes the password and signs out every session (refresh token) of the user. */
+  async changePassword(userId: string, current: string, password: string, confirmation: string): Promise<void> {
+    const user = await this.activeUser(userId);
+    const currentOk = user.passwordHash ? await this.hasher.verify(current, user.passwordHash) : await this.hasher.verifyNobody(current);
+    if (!currentOk) throw invalidCredentials('The current password is incorrect.');
+    assertPasswordsMatch(password, confirmation);
+    assertStrongPassword(password);
+    await this.users.update(userId, { passwordHash: await this.hasher.hash(password) });
+    await this.tokens.revokeAllForUser(userId);
+  }
+
+  logoutEverywhere(userId: string): Promise<void> {
+    return this.tokens.revokeAllForUser(userId);
+  }
+
+  /** An access token outlives a deletion or a ban by up to its lifetime; the row has the last word. */
+  private async activeUser(userId: string): Promise<User> {
+    const user = await this.users.findById(userId);
+    if (!user) throw notFound('This account no longer exists.');
+    if (user.disabled) throw forbidden('This account is disabled.', 'account_disabled');
+    return user;
+  }
+}
+
+const emailTaken = () => conflict('An account with this email already exists.', 'email_taken');

@@ -1,0 +1,38 @@
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { conflict, notFound } from '@merchant-platform/common/errors';
+import { consumeOrThrow } from '@merchant-platform/common/rate-limit';
+import type { AccountMail } from './account-mail.js';
+import type { OneTimeCodes } from './one-time-codes.js';
+import { presentUser, type UserView } from './presenters.js';
+import type { Role, UserRepository } from './user.js';
+
+/** Proving the account's email address with a mailed code; ADMIN_EMAILS become admins here. */
+export class EmailVerification {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly codes: OneTimeCodes,
+    private readonly mail: AccountMail,
+    private readonly mailsPerHour: RateLimiterAbstract,
+    private readonly adminEmails: string[],
+  ) {}
+
+  async resend(userId: string): Promise<void> {
+    const user = await this.users.findById(userId);
+    if (!user || user.disabled) throw notFound('This account no longer exists.');
+    if (user.emailVerified) throw conflict('This email address is already verified.');
+    await consumeOrThrow(this.mailsPerHour, `verify:${user.id}`);
+    await this.mail.sendCode(user, 'verify_email');
+  }
+
+  async confirm(userId: string, code: string): Promise<UserView> {
+    const user = await this.users.findById(userId);
+    if (!user || user.disabled) throw notFound('This account no longer exists.');
+    if (user.emailVerified) throw conflict('This email address is already verified.');
+    await this.codes.redeem(user.id, 'verify_email', code);
+    const roles: Role[] = this.adminEmails.includes(user.email) && !user.roles.includes('admin') ? [...user.roles, 'admin'] : user.roles;
+    const verified = await this.users.update(user.id, { emailVerified: true, roles });
+    if (!verified) throw notFound('This account no longer exists.');
+    await this.mail.sendWelcome(verified);
+    return presentUser(verified);
+  }
+}

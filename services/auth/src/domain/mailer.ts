@@ -1,0 +1,18 @@
+/**
+ * The port through which auth sends e-mail. Auth says what to send (a template and its data);
+ * the email service renders and delivers it. Swapping the transport touches one adapter.
+ */
+export type EmailTemplate = 'verify_email' | 'password_reset' | 'welcome';
+
+export interface MailRequest {
+  to: string;
+  template: EmailTemplate;
+  /** `name` for every template, plus `code` for verify_email and password_reset. */
+  data: Record<string, string>;
+  /** The same key twice sends one mail: derived from the code's id, so a retry never sends two. */
+  idempotencyKey: string;
+}
+
+export interface Mailer {
+  send(mail: MailRequest): Promise<void>;
+}

@@ -1,0 +1,18 @@
+import type { Accounts } from './accounts.js';
+import type { AdminUsers } from './admin-users.js';
+import type { EmailVerification } from './email-verification.js';
+import type { PasswordReset } from './password-reset.js';
+import type { PasswordSignIn } from './password-sign-in.js';
+import type { SigningKeys } from './signing-keys.js';
+import type { TokenIssuer } from './token-issuer.js';
+
+/** Everything the auth routes call, built once by app.ts. */
+export interface AuthUseCases {
+  accounts: Accounts;
+  signIn: PasswordSignIn;
+  tokens: TokenIssuer;
+  verification: EmailVerification;
+  passwordReset: PasswordReset;
+  admin: AdminUsers;
+  keys: SigningKeys;
+}

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import type { ApiRouter, Guard } from '@merchant-platform/common/http/api-router';
+import { currentUser } from '@merchant-platform/common/http/guards';
+import type { AuthUseCases } from '../../domain/use-cases.js';
+import { Accepted, CodeBody, ForgotBody, PasswordChangeBody, ProfilePatchBody, RegisterBody, ResetBody, type User } from '../schemas.js';
+
+export function accountRoutes(api: ApiRouter, uc: AuthUseCases, user: Guard, userSchema: typeof User): ApiRouter {
+  const userBody = z.object({ user: userSchema });
+  const tags = ['account'];
+  return api
+    .route({
+      method: 'post',
+      path: '/auth/register',
+      aliases: ['/register'],
+      summary: 'Create an account; a verification code is e-mailed',
+      tags,
+      body: RegisterBody,
+      errors: [409],
+      responses: { 201: { description: 'Created', schema: userBody } },
+      handler: async (ctx, { body }) => {
+        ctx.status = 201;
+        ctx.body = { user: await uc.accounts.register(body) };
+      },
+    })
+    .route({
+      method: 'get',
+      path: '/auth/me',
+      summary: 'The signed-in user',
+      tags,
+      guards: [user],
+      errors: [403],
+      responses: { 200: { description: 'The user', schema: userBody } },
+      handler: async (ctx) => {
+        ctx.body = { user: await uc.accounts.me(currentUser(ctx).sub) };
+      },
+    })
+    .route({
+      method: 'patch',
+      path: '/auth/me',
+      summary: "Change the signed-in user's names or picture",
+      description: '`middle_name` and `profile_picture` may be null to clear them; `profile_picture` must be an https URL.',
+      tags,
+      guards: [user],
+      body: ProfilePatchBody,
+      errors: [403],
+      responses: { 200: { description: 'The updated user', schema: userBody } },
+      handler: async (ctx, { body }) => {
+        ctx.body = {
+          user: await uc.accounts.updateProfile(currentUser(ctx).sub, {
+            firstName: body.first_name,
+            middleName: 'middle_name' in body ? body.middle_name : undefined,
+            lastName: body.last_name,
+            profilePicture: body.profile_picture,
+          }),
+        };
+      },
+    })
+    .route({
+      method: 'put',
+      path: '/auth/password',
+      summary: 'Change the password',
+      description: 'Every refresh token of the user is revoked: other devices (and this one, once its access token expires) sign in again.',
+      tags,
+      guards: [user],
+      body: PasswordChangeBody,
+      errors: [403],
+      responses: { 204: { description: 'Changed' } },
+      handler: async (ctx, { body }) => {
+        await uc.accounts.changePassword(currentUser(ctx).sub, body.current_password, body.password, body.confirm_password);
+        ctx.status = 204;
+      },
+    })
+    .route({
+      method: 'post',
+      path: '/auth/logout-all',
+      summary: 'Sign out everywhere: revoke every refresh token of the user',
+      tags,
+      guards: [user],
+      responses: { 204: { description: 'Signed out everywhere' } },
+      handler: async (ctx) => {
+        await uc.accounts.logoutEverywhere(currentUser(ctx).sub);
+        ctx.status = 204;
+      },
+    })
+    .route({
+      method: 'post',
+      path: '/auth/email/verification',
+      summary: 'E-mail a new verification code (the previous one dies)',
+      tags,
+      guards: [user],
+      errors: [409, 429],
+      responses: { 202: { description: 'A code is on its way', schema: Accepted } },
+      handler: async (ctx) => {
+        await uc.verification.resend(currentUser(ctx).sub);
+        ctx.status = 202;
+        ctx.body = { message: 'A verification code is on its way.' };
+      },
+    })
+    .route({
+      method: 'post',
+      path: '/auth/email/verification/confirm',
+      summary: 'Confirm the email address with the mailed code',
+      description: 'After 5 wrong tries the code dies and further tries get 429 until a new code is requested.',
+      tags,
+      guards: [user],
+      body: CodeBody,
+      errors: [409, 429],
+      responses: { 200: { description: 'Verified', schema: userBody } },
+      handler: async (ctx, { body }) => {
+        ctx.body = { user: await uc.verification.confirm(currentUser(ctx).sub, body.code) };
+      },
+    })
+    .route({
+      method: 'post',
+      path: '/auth/password/forgot',
+      summary: 'E-mail a password reset code',
+      description: 'Always 202 with the same body, whether or not the email has an account.',
+      tags,
+      body: ForgotBody,
+      errors: [429],
+      responses: { 202: { description: 'Accepted', schema: Accepted } },
+      handler: async (ctx, { body }) => {
+        await uc.passwordReset.forgot(body.email);
+        ctx.status = 202;
+        ctx.body = { message: 'If this email has an account, a reset code is on its way.' };
+      },
+    })
+    .route({
+      method: 'post',
+      path: '/auth/password/reset',
+      summary: 'Set a new password with the mailed code',
+      description: 'Every refresh token of the user is revoked. The code also proves the email address, so it becomes verified.',
+      tags,
+      body: ResetBody,
+      errors: [429],
+      responses: { 204: { description: 'Password changed' } },
+      handler: async (ctx, { body }) => {
+        await uc.passwordReset.reset(body.email, body.code, body.password, body.confirm_password);
+        ctx.status = 204;
+      },
+    });
+}

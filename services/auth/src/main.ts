@@ -1,0 +1,24 @@
+import { randomBytes } from 'node:crypto';
+import { loadConfigOrExit, readValueOrFile } from '@merchant-platform/common/config';
+import { createLogger } from '@merchant-platform/common/logger';
+import { runService } from '@merchant-platform/common/service-runtime';
+import { createAuthModule } from './app.js';
+import { authConfigSchema } from './config.js';
+import { mailerFromConfig } from './mailer-from-config.js';
+import { SigningKeys } from './domain/signing-keys.js';
+
+const config = loadConfigOrExit(authConfigSchema);
+const bootLog = createLogger({ level: config.LOG_LEVEL, name: 'auth' });
+const privateKey = readValueOrFile(config.JWT_PRIVATE_KEY, config.JWT_PRIVATE_KEY_FILE);
+if (!privateKey) bootLog.warn('no JWT_PRIVATE_KEY: using a throw-away key (tokens die with this process)');
+const keys = new SigningKeys(privateKey ?? SigningKeys.generatePem(), config.JWT_RETIRED_PUBLIC_KEYS);
+const sessionKeys = config.SESSION_KEYS ?? [randomBytes(32).toString('base64url')];
+
+await runService({
+  service: 'auth',
+  version: '0.1.0',
+  config,
+  session: { keys: sessionKeys, secure: config.NODE_ENV === 'production' },
+  createModule: ({ db, logger, metrics, openapi }) =>
+    createAuthModule({ db, logger, metrics, openapi, keys, mailer: mailerFromConfig(config, logger), settings: config }),
+});
