@@ -9,36 +9,39 @@ import {
   type Env,
 } from '@merchant-platform/common/config';
 
+/** Every variable auth reads; all-in-one mode builds its schema from this too. */
+export const authEnvShape = {
+  ...httpEnvShape,
+  JWT_ISSUER: jwtVerifyEnvShape.JWT_ISSUER,
+  JWT_AUDIENCE: jwtVerifyEnvShape.JWT_AUDIENCE,
+  DATABASE_URL: databaseUrl.optional(),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  JWT_PRIVATE_KEY: z.string().optional(),
+  JWT_PRIVATE_KEY_FILE: z.string().optional(),
+  /** PEM public keys of retired signing keys, kept in the JWKS until their tokens expire. */
+  JWT_RETIRED_PUBLIC_KEYS: z.string().optional(),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  SESSION_KEYS: listFromEnv.optional(),
+  SERVICE_TOKEN: z.string().min(16).optional(),
+  /** Where a projected ServiceAccount token is mounted (Kubernetes); used instead of SERVICE_TOKEN. */
+  SERVICE_TOKEN_FILE: z.string().optional(),
+  EMAIL_SERVICE_URL: z.url().optional(),
+  ADMIN_EMAILS: listFromEnv.default([]).transform((list) => list.map((e) => e.toLowerCase())),
+  BCRYPT_COST: z.coerce.number().int().min(10).max(15).default(12),
+  GOOGLE_CLIENT_ID: z.string().optional(),
+  GOOGLE_CLIENT_SECRET: z.string().optional(),
+  GOOGLE_REDIRECT_URI: z.url().optional(),
+  GOOGLE_ISSUER: z.url().default('https://accounts.google.com'),
+  AUTH_REDIRECT_ALLOWLIST: listFromEnv.default([]),
+  RATE_LIMIT_TOKEN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_TOKEN_FAILURES_PER_IP: z.coerce.number().int().min(1).default(100),
+  RATE_LIMIT_TOKEN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
+  RATE_LIMIT_EMAILS_PER_HOUR: z.coerce.number().int().min(1).default(3),
+};
+
 export const authConfigSchema = z
-  .object({
-    ...httpEnvShape,
-    JWT_ISSUER: jwtVerifyEnvShape.JWT_ISSUER,
-    JWT_AUDIENCE: jwtVerifyEnvShape.JWT_AUDIENCE,
-    DATABASE_URL: databaseUrl.optional(),
-    DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
-    JWT_PRIVATE_KEY: z.string().optional(),
-    JWT_PRIVATE_KEY_FILE: z.string().optional(),
-    /** PEM public keys of retired signing keys, kept in the JWKS until their tokens expire. */
-    JWT_RETIRED_PUBLIC_KEYS: z.string().optional(),
-    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
-    REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
-    SESSION_KEYS: listFromEnv.optional(),
-    SERVICE_TOKEN: z.string().min(16).optional(),
-    /** Where a projected ServiceAccount token is mounted (Kubernetes); used instead of SERVICE_TOKEN. */
-    SERVICE_TOKEN_FILE: z.string().optional(),
-    EMAIL_SERVICE_URL: z.url().optional(),
-    ADMIN_EMAILS: listFromEnv.default([]).transform((list) => list.map((e) => e.toLowerCase())),
-    BCRYPT_COST: z.coerce.number().int().min(10).max(15).default(12),
-    GOOGLE_CLIENT_ID: z.string().optional(),
-    GOOGLE_CLIENT_SECRET: z.string().optional(),
-    GOOGLE_REDIRECT_URI: z.url().optional(),
-    GOOGLE_ISSUER: z.url().default('https://accounts.google.com'),
-    AUTH_REDIRECT_ALLOWLIST: listFromEnv.default([]),
-    RATE_LIMIT_TOKEN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
-    RATE_LIMIT_TOKEN_FAILURES_PER_IP: z.coerce.number().int().min(1).default(100),
-    RATE_LIMIT_TOKEN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
-    RATE_LIMIT_EMAILS_PER_HOUR: z.coerce.number().int().min(1).default(3),
-  })
+  .object(authEnvShape)
   .superRefine(requireInProduction(['DATABASE_URL', 'SESSION_KEYS', 'EMAIL_SERVICE_URL']))
   .superRefine((config, ctx) => {
     if (config.NODE_ENV !== 'production') return;

@@ -37,8 +37,11 @@ export async function runService(options: {
   service: string;
   version: string;
   config: RuntimeConfig;
-  createModule: (context: ModuleContext) => ServiceModule | Promise<ServiceModule>;
+  /** One module for a service; all-in-one mode passes all three. */
+  createModule: (context: ModuleContext) => ServiceModule | ServiceModule[] | Promise<ServiceModule | ServiceModule[]>;
   session?: { keys: string[]; secure: boolean };
+  /** Printed once listening (all-in-one mode tells a person where to look). */
+  onListening?: (logger: Logger) => void;
 }): Promise<void> {
   const { config } = options;
   const logger = createLogger({ level: config.LOG_LEVEL, name: options.service });
@@ -48,12 +51,13 @@ export async function runService(options: {
   });
   const metrics = createMetrics();
   const openapi = createOpenApiRegistry();
-  const module = await options.createModule({ db, logger, metrics, openapi });
+  const created = await options.createModule({ db, logger, metrics, openapi });
+  const modules = Array.isArray(created) ? created : [created];
   const health = { draining: false };
   const app = createApp({
     title: `Merchant Platform: ${options.service}`,
     version: options.version,
-    modules: [module],
+    modules,
     openapi,
     logger,
     metrics,
@@ -69,12 +73,13 @@ export async function runService(options: {
     health,
     graceSeconds: config.SHUTDOWN_GRACE_SECONDS,
     onClose: async () => {
-      await module.stop?.();
+      await Promise.all(modules.map((m) => m.stop?.()));
       await db.close();
     },
   });
-  module.start?.();
+  for (const m of modules) m.start?.();
   logger.info({ port: config.PORT, host: config.HOST }, `${options.service} listening`);
+  options.onListening?.(logger);
 }
 
 /** What every service's migrate.ts does: apply its migrations under the lock, then exit. */
