@@ -1,0 +1,37 @@
+import { generateKeyPairSync } from 'node:crypto';
+
+/** A signing key made once per run: rendering with it skips Helm's slow 4096-bit key generation. */
+export const testSigningKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+export const KUBE_VERSIONS = ['1.29.0', '1.30.0', '1.31.0', '1.32.0', '1.33.0', '1.34.0', '1.35.0'];
+
+/** The value variants every structural check runs over. */
+export const VARIANTS: Record<string, Record<string, unknown>> = {
+  defaults: {},
+  'external database': {
+    mysql: { enabled: false },
+    externalDatabase: { host: 'db.example.internal', password: 'external-pass', cidr: '10.20.0.0/16' },
+  },
+  'external database with an existing secret': {
+    mysql: { enabled: false },
+    externalDatabase: { host: 'db.example.internal', existingSecret: 'db-credentials', existingSecretPasswordKey: 'password' },
+    secrets: { existingSecret: 'platform-secrets' },
+  },
+  TLS: { ingress: { hosts: ['api.example.com'], tls: [{ secretName: 'api-tls', hosts: ['api.example.com'] }] } },
+  'autoscaling off': {
+    services: Object.fromEntries(['auth', 'merchants', 'email'].map((s) => [s, { autoscaling: { enabled: false }, replicaCount: 3 }])),
+  },
+  'network policies off': { networkPolicy: { enabled: false } },
+  'Google sign-in and kubernetes service auth': {
+    auth: { google: { clientId: 'client.apps.googleusercontent.com', redirectUri: 'https://api.example.com/auth/google/callback' } },
+    secrets: { googleClientSecret: 'google-secret' },
+    serviceAuth: { mode: 'kubernetes' },
+  },
+};
+
+/** A variant with the fixed signing key added (unless it brings its own Secret). */
+export function withKey(values: Record<string, unknown>): Record<string, unknown> {
+  const secrets = (values.secrets ?? {}) as Record<string, unknown>;
+  if (secrets.existingSecret) return values;
+  return { ...values, secrets: { ...secrets, jwtPrivateKey: testSigningKey } };
+}
