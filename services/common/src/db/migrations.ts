@@ -37,7 +37,9 @@ export class SchemaMigrator {
         down: ({ context: c }) => (m.down ? m.down(c.queryInterface, c.sequelize) : Promise.resolve()),
       })),
       context,
-      storage: new SequelizeStorage({ sequelize: db.sequelize, tableName: this.tableName }),
+      // A model name per service: SequelizeStorage reuses an existing model of the same name,
+      // which would make every service record its migrations in the first one's table.
+      storage: new SequelizeStorage({ sequelize: db.sequelize, tableName: this.tableName, modelName: `${this.tableName}_model` }),
       logger: logger
         ? {
             info: (m) => logger.info({ migration: m }, 'migration'),

@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SigningKeys } from '@merchant-platform/auth/domain/signing-keys';
+
+export interface LocalSecrets {
+  jwtPrivateKey: string;
+  sessionKeys: string[];
+  serviceToken: string;
+}
+
+/**
+ * Secrets for all-in-one mode: taken from the environment when given, else generated once and
+ * kept under DATA_DIR (mode 0600) so tokens and sessions survive a restart. Production
+ * refuses to generate anything: every secret must be supplied.
+ */
+export function localSecrets(
+  dataDir: string,
+  given: { jwtPrivateKey?: string; sessionKeys?: string[]; serviceToken?: string },
+  production: boolean,
+): LocalSecrets {
+  const missing = [
+    !given.jwtPrivateKey && 'JWT_PRIVATE_KEY',
+    !given.sessionKeys?.length && 'SESSION_KEYS',
+    !given.serviceToken && 'SERVICE_TOKEN',
+  ].filter(Boolean);
+  if (production && missing.length > 0) {
+    throw new Error(`NODE_ENV=production: ${missing.join(', ')} must be set; no secret is generated in production`);
+  }
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  return {
+    jwtPrivateKey: given.jwtPrivateKey ?? keptSecret(dataDir, 'jwt-private-key.pem', () => SigningKeys.generatePem()),
+    sessionKeys: given.sessionKeys?.length ? given.sessionKeys : [keptSecret(dataDir, 'session-key', () => randomBytes(32).toString('base64url'))],
+    serviceToken: given.serviceToken ?? keptSecret(dataDir, 'service-token', () => randomBytes(32).toString('base64url')),
+  };
+}
+
+function keptSecret(dataDir: string, name: string, generate: () => string): string {
+  const path = join(dataDir, name);
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  // 'wx' fails if another process created it meanwhile; then read theirs.
+  try {
+    writeFileSync(path, `${generate()}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  chmodSync(path, 0o600);
+  return readFileSync(path, 'utf8').trim();
+}

@@ -1,0 +1,31 @@
+import { loadConfigOrExit, readValueOrFile } from '@merchant-platform/common/config';
+import { runService } from '@merchant-platform/common/service-runtime';
+import { allInOneConfigSchema } from './config.js';
+import { localSecrets } from './local-secrets.js';
+import { createPlatformModules, migrateAll } from './platform.js';
+
+const config = loadConfigOrExit(allInOneConfigSchema);
+const secrets = localSecrets(
+  config.DATA_DIR,
+  {
+    jwtPrivateKey: readValueOrFile(config.JWT_PRIVATE_KEY, config.JWT_PRIVATE_KEY_FILE),
+    sessionKeys: config.SESSION_KEYS,
+    serviceToken: config.SERVICE_TOKEN,
+  },
+  config.NODE_ENV === 'production',
+);
+
+await runService({
+  service: 'all-in-one',
+  version: '0.1.0',
+  config,
+  session: { keys: secrets.sessionKeys, secure: config.NODE_ENV === 'production' },
+  createModule: async (context) => {
+    await migrateAll(context);
+    return createPlatformModules(context, { jwtPrivateKey: secrets.jwtPrivateKey, retiredPublicKeys: config.JWT_RETIRED_PUBLIC_KEYS, settings: config });
+  },
+  onListening: () => {
+    const base = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
+    process.stdout.write(`\nMerchant Platform is up (all-in-one, ${config.DATABASE_URL.split(':')[0]}).\n  API:  ${base}\n  Docs: ${base}/docs\n\n`);
+  },
+});

@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
+import { request } from '@merchant-platform/common/testing/http-server';
+
+const ROOT = new URL('../../../', import.meta.url).pathname;
+const PASSWORD = 'Correct-Horse1!';
+
+/** Starts `services/all-in-one/src/main.ts` as its own process, as `npm start` would (from source). */
+function startPlatform(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  let output = '';
+  const child = spawn(process.execPath, ['--conditions=source', '--import=tsx', 'services/all-in-one/src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', BCRYPT_COST: '10', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const freePort = () => 20_000 + Math.floor(Math.random() * 20_000);
+
+describe('all-in-one mode', function () {
+  this.timeout(60_000);
+  let dataDir: string;
+  let testDb: TestDatabase;
+
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'mp-aio-'));
+    testDb = await createTestDatabase();
+  });
+  after(async () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    await testDb.drop();
+  });
+
+  it('serves the whole walk-through from one process: register, code on the console, verify, token, /users/me, merchant profile', async () => {
+    const port = freePort();
+    const env: Record<string, string> = { PORT: String(port), DATA_DIR: dataDir };
+    if (testDb.dialect === 'mysql') env.DATABASE_URL = testDb.url;
+    const platform = startPlatform(env);
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      await waitFor(async () => ((await request(base, 'GET', '/readyz')).status === 200 ? true : undefined), 'readiness');
+      assert.match(platform.output(), new RegExp(`Docs: http://127\\.0\\.0\\.1:${port}/docs`));
+
+      const registered = await request(base, 'POST', '/register', {
+        json: { email: 'walk@example.com', password: PASSWORD, confirm_password: PASSWORD, first_name: 'Walk', last_name: 'Through' },
+      });
+      assert.equal(registered.status, 201);
+      const code = await waitFor(() => /Your code is (\d{6})/.exec(platform.output())?.[1], 'the code on the console');
+
+      const form = (body: Record<string, string>) => ({
+        body: new URLSearchParams(body).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      const first = await request(base, 'POST', '/token', form({ grant_type: 'password', username: 'walk@example.com', password: PASSWORD }));
+      assert.equal(first.status, 200);
+      const verified = await request(base, 'POST', '/auth/email/verification/confirm', { token: first.body.access_token, json: { code } });
+      assert.equal(verified.status, 200);
+      const refreshed = await request(base, 'POST', '/auth/refresh', { json: { refresh_token: first.body.refresh_token } });
+      assert.equal(refreshed.status, 200);
+      const token = refreshed.body.access_token;
+
+      const saved = await request(base, 'PUT', '/merchants/me', {
+        token,
+        json: { business_name: 'Walk Shop', address: { line1: '1 High St', city: 'Leeds', country: 'GB' }, currency: 'GBP' },
+      });
+      assert.equal(saved.status, 201);
+      const me = await request(base, 'GET', '/users/me', { token });
+      assert.equal(me.status, 200);
+      assert.equal(me.body.user.email, 'walk@example.com');
+      assert.equal(me.body.user.email_verified, true);
+      assert.equal(me.body.merchant.business_name, 'Walk Shop');
+
+      const doc = await request(base, 'GET', '/openapi.json');
+      for (const path of ['/auth/register', '/auth/token', '/merchants/me', '/users/me', '/auth/.well-known/jwks.json']) {
+        assert.ok(doc.body.paths[path], `${path} is documented`);
+      }
+      assert.equal((await fetch(`${base}/docs/`)).status, 200);
+      assert.equal((await request(base, 'GET', '/healthz')).status, 200);
+      assert.match(await (await fetch(`${base}/metrics`)).text(), /http_request_duration_seconds/);
+
+      platform.child.kill('SIGTERM');
+      assert.equal(await platform.exited, 0, 'a clean shutdown on SIGTERM');
+    } finally {
+      platform.child.kill('SIGKILL');
+    }
+  });
+
+  it('keeps its generated secrets under DATA_DIR with mode 0600 and reuses them after a restart', async () => {
+    for (const name of ['jwt-private-key.pem', 'session-key', 'service-token']) {
+      const mode = statSync(join(dataDir, name)).mode & 0o777;
+      assert.equal(mode, 0o600, `${name} is ${mode.toString(8)}`);
+    }
+    const port = freePort();
+    const env: Record<string, string> = { PORT: String(port), DATA_DIR: dataDir };
+    if (testDb.dialect === 'mysql') env.DATABASE_URL = testDb.url;
+    const platform = startPlatform(env);
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      await waitFor(async () => ((await request(base, 'GET', '/readyz')).status === 200 ? true : undefined), 'readiness');
+      const signIn = await request(base, 'POST', '/auth/token', { json: { email: 'walk@example.com', password: PASSWORD } });
+      assert.equal(signIn.status, 200, 'the account survived the restart');
+    } finally {
+      platform.child.kill('SIGKILL');
+    }
+  });
+
+  it('exits non-zero with one message listing every configuration problem', async () => {
+    const platform = startPlatform({ PORT: 'eighty', BCRYPT_COST: '99', DATABASE_URL: 'postgres://nope', DATA_DIR: dataDir });
+    const code = await platform.exited;
+    assert.equal(code, 78);
+    const output = platform.output();
+    assert.match(output, /Invalid configuration/);
+    for (const variable of ['PORT', 'BCRYPT_COST', 'DATABASE_URL']) assert.match(output, new RegExp(`${variable}:`));
+  });
+
+  it('refuses to generate secrets in production', async () => {
+    const platform = startPlatform({ NODE_ENV: 'production', PORT: String(freePort()), DATA_DIR: mkdtempSync(join(tmpdir(), 'mp-prod-')) });
+    assert.notEqual(await platform.exited, 0);
+    assert.match(platform.output(), /JWT_PRIVATE_KEY: is required when NODE_ENV=production/);
+    assert.match(platform.output(), /SESSION_KEYS: is required/);
+  });
+});
