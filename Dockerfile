@@ -1,0 +1,70 @@
+# syntax=docker/dockerfile:1.7
+# One image per service from one build: `docker build --target auth .` (or merchants, email).
+# The build steps are npm scripts (`npm run build`, `npm run build:prod-tree`), so the tests run
+# exactly these steps without Docker and start the services from build/prod/<service>.
+
+# Current Node LTS, pinned; bump it deliberately (and the digest, if you pin one).
+ARG NODE_IMAGE=node:24.11.1-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+# sqlite3 (the embedded all-in-one database) compiles from source when no prebuilt binary fits.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+# Manifests first: the dependency layer is rebuilt only when they change.
+COPY package.json package-lock.json ./
+COPY services/common/package.json services/common/
+COPY services/auth/package.json services/auth/
+COPY services/merchants/package.json services/merchants/
+COPY services/email/package.json services/email/
+COPY services/all-in-one/package.json services/all-in-one/
+RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
+COPY tsconfig.base.json ./
+COPY tools/prod-tree.ts tools/
+COPY services/ services/
+RUN npm run build
+
+# One production tree per service: its dist, services/common's dist, only their runtime modules.
+FROM build AS tree-auth
+RUN npm run build:prod-tree -- auth
+FROM build AS tree-merchants
+RUN npm run build:prod-tree -- merchants
+FROM build AS tree-email
+RUN npm run build:prod-tree -- email
+
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    PORT=8080 \
+    HOST=0.0.0.0 \
+    NODE_OPTIONS=--enable-source-maps
+WORKDIR /app
+# Nothing under /app is writable by the service user; it writes only to /tmp (an emptyDir in the
+# chart), so the container runs with a read-only root filesystem.
+EXPOSE 8080
+
+FROM runtime AS auth
+COPY --from=tree-auth --chown=root:root /app/build/prod/auth/ /app/
+USER 10001:10001
+CMD ["node", "services/auth/dist/main.js"]
+
+FROM runtime AS merchants
+COPY --from=tree-merchants --chown=root:root /app/build/prod/merchants/ /app/
+USER 10001:10001
+CMD ["node", "services/merchants/dist/main.js"]
+
+FROM runtime AS email
+COPY --from=tree-email --chown=root:root /app/build/prod/email/ /app/
+USER 10001:10001
+CMD ["node", "services/email/dist/main.js"]
+
+# skaffold's dev profile: TypeScript sources run by tsx and restarted on change, so a synced file
+# takes effect without an image rebuild. Never deployed outside a dev cluster.
+# The chart runs it with `dev.watch=true` (command below, writable root filesystem for the sync).
+FROM build AS dev
+ARG SERVICE=auth
+ENV NODE_ENV=production \
+    SERVICE=${SERVICE}
+RUN chown -R 10001:10001 /app/services
+USER 10001:10001
+CMD ["sh", "-c", "exec node --watch --conditions=source --import=tsx services/${SERVICE}/src/main.ts"]

@@ -1,0 +1,331 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'mocha';
+import type { z } from 'zod';
+import { authConfigSchema } from '@merchant-platform/auth/config';
+import { loadConfig, migrationEnvSchema } from '@merchant-platform/common/config';
+import { emailConfigSchema } from '@merchant-platform/email/config';
+import { merchantsConfigSchema } from '@merchant-platform/merchants/config';
+import { containerEnv, renderedSecrets, type SecretData } from './support/env.js';
+import { allowed, type Endpoint } from './support/network-policy.js';
+import { deploymentOf, isHook, named, ofKind, podSpecs, render, repoRoot, selects, SERVICES, type K8sObject, type ServiceName } from './support/render.js';
+import { VARIANTS, withKey } from './support/variants.js';
+
+const CONFIG_SCHEMAS: Record<ServiceName, z.ZodObject> = {
+  auth: authConfigSchema as unknown as z.ZodObject,
+  merchants: merchantsConfigSchema as unknown as z.ZodObject,
+  email: emailConfigSchema as unknown as z.ZodObject,
+};
+/** Set by the chart only to build DATABASE_URL through `$(DATABASE_PASSWORD)`. */
+const CHART_ONLY_VARIABLES = ['DATABASE_PASSWORD'];
+
+/** What a cluster would hold for the Secrets a variant names but does not create. */
+const EXISTING_SECRETS: SecretData = {
+  'platform-secrets': { 'jwt-private-key.pem': 'pem', 'session-keys': 'k1,k2', 'service-token': 'a-service-token-of-32-characters' },
+  'db-credentials': { password: 'external-pass' },
+};
+
+function secretsOf(objects: K8sObject[]): SecretData {
+  return { ...EXISTING_SECRETS, ...renderedSecrets(objects) };
+}
+
+function apiContractRoutes(): { service: string; paths: string[]; exposed: boolean }[] {
+  const file = join(repoRoot, '..', 'shared', 'API.md');
+  assert.ok(existsSync(file), `${file} is missing: the Ingress is checked against it`);
+  const rows = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => /^\| (auth|merchants|email) \|/.test(l));
+  assert.equal(rows.length, 3, 'API.md no longer has the service table this test reads');
+  return rows.map((row) => {
+    const cells = row.split('|').map((c) => c.trim());
+    return { service: cells[1]!, paths: [...cells[3]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!.replace(/\/$/, '')), exposed: cells[4]!.startsWith('yes') };
+  });
+}
+
+describe('chart and code agree', function () {
+  this.timeout(60_000);
+  const defaults = render({ values: withKey({}) });
+
+  it('every Service targets the named container port its pods listen on, which is the PORT they are given', () => {
+    for (const service of SERVICES) {
+      const deployment = deploymentOf(defaults, service);
+      const svc = named(defaults, 'Service', `mp-merchant-platform-${service}`);
+      const [container] = deployment.spec.template.spec.containers;
+      const port = container.ports.find((p: { name: string }) => p.name === svc.spec.ports[0].targetPort);
+      assert.ok(port, `${service}: Service targets ${svc.spec.ports[0].targetPort}, which the container does not declare`);
+      const env = containerEnv(container, secretsOf(defaults));
+      assert.equal(String(port.containerPort), env.PORT);
+      assert.equal(env.HOST, '0.0.0.0');
+      assert.ok(selects({ matchLabels: svc.spec.selector }, deployment.spec.template.metadata.labels));
+    }
+  });
+
+  it('every probe uses the container port and a path the common health routes serve', () => {
+    const healthSource = readFileSync(join(repoRoot, 'services', 'common', 'src', 'health.ts'), 'utf8');
+    const served = [...healthSource.matchAll(/router\.get\('([^']+)'/g)].map((m) => m[1]);
+    for (const service of SERVICES) {
+      const [container] = deploymentOf(defaults, service).spec.template.spec.containers;
+      const probes = { startupProbe: '/healthz', livenessProbe: '/healthz', readinessProbe: '/readyz' } as const;
+      for (const [probe, path] of Object.entries(probes)) {
+        assert.equal(container[probe].httpGet.path, path, `${service} ${probe}`);
+        assert.ok(served.includes(path), `${path} is not served by services/common/src/health.ts`);
+        assert.ok(container.ports.some((p: { name: string }) => p.name === container[probe].httpGet.port), `${service} ${probe} port`);
+      }
+    }
+  });
+
+  for (const [variant, values] of Object.entries(VARIANTS)) {
+    it(`in the ${variant} variant every service's config loads from exactly the environment its Deployment gives it`, () => {
+      const objects = render({ values: withKey(values) });
+      const secrets = secretsOf(objects);
+      for (const service of SERVICES) {
+        const [container] = deploymentOf(objects, service).spec.template.spec.containers;
+        const env = containerEnv(container, secrets);
+        const schema = CONFIG_SCHEMAS[service];
+        assert.doesNotThrow(() => loadConfig(schema, env), `${service}`);
+        const unknown = Object.keys(env).filter((name) => !(name in schema.shape) && !CHART_ONLY_VARIABLES.includes(name));
+        assert.deepEqual(unknown, [], `${service} is given variables its config does not read`);
+        assert.equal(env.NODE_ENV, 'production');
+      }
+    });
+
+    it(`in the ${variant} variant every migration (hook Job or init container) loads its config from its environment`, () => {
+      const objects = render({ values: withKey(values) });
+      const secrets = secretsOf(objects);
+      const migrations = podSpecs(objects).flatMap(({ owner, spec }) =>
+        [...(spec.initContainers ?? []), ...(owner.kind === 'Job' ? spec.containers : [])].map((c: K8sObject) => ({ owner, container: c })),
+      );
+      assert.ok(migrations.length >= 3, 'each service needs a migration Job or init container');
+      for (const { owner, container } of migrations) {
+        assert.match(container.command.join(' '), /^node services\/(auth|merchants|email)\/dist\/migrate\.js$/);
+        const env = containerEnv(container, secrets);
+        assert.doesNotThrow(() => loadConfig(migrationEnvSchema, env), `${owner.metadata.name}`);
+        const unknown = Object.keys(env).filter((name) => !(name in migrationEnvSchema.shape) && !CHART_ONLY_VARIABLES.includes(name));
+        assert.deepEqual(unknown, [], `${owner.metadata.name} gets variables a migration does not read`);
+      }
+    });
+
+    it(`in the ${variant} variant every *_FILE variable names a file a mounted volume provides`, () => {
+      const objects = render({ values: withKey(values) });
+      for (const service of SERVICES) {
+        const { spec } = deploymentOf(objects, service).spec.template;
+        const [container] = spec.containers;
+        for (const v of container.env.filter((e: { name: string }) => e.name.endsWith('_FILE'))) {
+          const mount = container.volumeMounts.find((m: { mountPath: string }) => v.value.startsWith(`${m.mountPath}/`));
+          assert.ok(mount, `${service}: ${v.name}=${v.value} is under no volume mount`);
+          const volume = spec.volumes.find((vol: { name: string }) => vol.name === mount.name);
+          const file = v.value.slice(mount.mountPath.length + 1);
+          const provided = [...(volume.secret?.items ?? []), ...(volume.projected?.sources ?? []).map((s: K8sObject) => s.serviceAccountToken)].map((i) => i.path);
+          assert.ok(provided.includes(file), `${service}: volume ${volume.name} does not provide ${file}`);
+        }
+      }
+    });
+  }
+
+  it('the services find each other and the database through Services the chart renders', () => {
+    const secrets = secretsOf(defaults);
+    const services = ofKind(defaults, 'Service');
+    for (const service of SERVICES) {
+      const env = containerEnv(deploymentOf(defaults, service).spec.template.spec.containers[0], secrets);
+      for (const [name, value] of Object.entries(env).filter(([, v]) => /^(https?|mysql):\/\//.test(v))) {
+        const url = new URL(value);
+        const target = services.find((s) => s.metadata.name === url.hostname);
+        assert.ok(target, `${service} ${name}=${value} names no Service`);
+        assert.ok(target.spec.ports.some((p: { port: number }) => String(p.port) === (url.port || '80')), `${service} ${name}: port ${url.port}`);
+      }
+      assert.ok(env.DATABASE_URL?.includes(`:${secrets['mp-mysql']!['mysql-password']}@`), 'DATABASE_URL carries the MySQL Secret password');
+    }
+  });
+
+  it('the Ingress routes exactly the public prefixes of API.md and never reaches email', () => {
+    for (const variant of ['defaults', 'TLS']) {
+      const ingress = ofKind(render({ values: withKey(VARIANTS[variant]!) }), 'Ingress');
+      assert.equal(ingress.length, 1);
+      const routed = new Map<string, string>();
+      for (const rule of ingress[0]!.spec.rules) {
+        for (const p of rule.http.paths) {
+          assert.equal(p.pathType, 'Prefix');
+          routed.set(p.path, p.backend.service.name.replace('mp-merchant-platform-', ''));
+        }
+      }
+      const expected = new Map(apiContractRoutes().filter((r) => r.exposed).flatMap((r) => r.paths.map((p) => [p, r.service] as const)));
+      assert.deepEqual([...routed].sort(), [...expected].sort());
+      assert.ok(![...routed.values()].includes('email'));
+      assert.ok(ingress[0]!.spec.ingressClassName);
+    }
+    const tls = ofKind(render({ values: withKey(VARIANTS.TLS!) }), 'Ingress')[0]!;
+    assert.deepEqual(tls.spec.tls, [{ secretName: 'api-tls', hosts: ['api.example.com'] }]);
+  });
+
+  it('every HorizontalPodAutoscaler scales an existing Deployment, and that Deployment leaves replicas to it', () => {
+    const hpas = ofKind(defaults, 'HorizontalPodAutoscaler');
+    assert.deepEqual(hpas.map((h) => h.metadata.name).sort(), ['mp-merchant-platform-auth', 'mp-merchant-platform-merchants']);
+    for (const hpa of hpas) {
+      assert.equal(hpa.apiVersion, 'autoscaling/v2');
+      const target = named(defaults, hpa.spec.scaleTargetRef.kind, hpa.spec.scaleTargetRef.name);
+      assert.equal(target.spec.replicas, undefined, `${target.metadata.name} sets replicas and would fight its autoscaler`);
+      assert.ok(hpa.spec.behavior.scaleDown.stabilizationWindowSeconds >= 60);
+      assert.equal(hpa.spec.metrics[0].resource.name, 'cpu');
+      assert.ok(target.spec.template.spec.containers[0].resources.requests.cpu, 'CPU utilisation needs a CPU request');
+    }
+    const withMemory = ofKind(render({ values: withKey({ services: { auth: { autoscaling: { targetMemoryUtilizationPercentage: 80 } } } }) }), 'HorizontalPodAutoscaler');
+    assert.deepEqual(named(withMemory, 'HorizontalPodAutoscaler', 'mp-merchant-platform-auth').spec.metrics.map((m: K8sObject) => m.resource.name), ['cpu', 'memory']);
+    const off = render({ values: withKey(VARIANTS['autoscaling off']!) });
+    assert.equal(ofKind(off, 'HorizontalPodAutoscaler').length, 0);
+    for (const service of SERVICES) assert.equal(deploymentOf(off, service).spec.replicas, 3);
+  });
+
+  it("every PodDisruptionBudget selects exactly its own service's pods", () => {
+    const pods = podSpecs(defaults);
+    for (const pdb of ofKind(defaults, 'PodDisruptionBudget')) {
+      const selected = pods.filter((p) => selects(pdb.spec.selector, p.labels)).map((p) => `${p.owner.kind}/${p.owner.metadata.name}`);
+      assert.deepEqual(selected, [`Deployment/${pdb.metadata.name}`]);
+    }
+    assert.equal(ofKind(defaults, 'PodDisruptionBudget').length, 3);
+  });
+
+  it('the migration Jobs run before upgrades, and before installs only when the database already exists', () => {
+    const bundled = ofKind(defaults, 'Job');
+    assert.equal(bundled.length, 3);
+    for (const job of bundled) assert.equal(job.metadata.annotations?.['helm.sh/hook'], 'pre-upgrade');
+    for (const service of SERVICES) {
+      assert.equal(deploymentOf(defaults, service).spec.template.spec.initContainers[0].name, 'migrate', 'with the bundled MySQL the first install migrates in init containers');
+    }
+    const external = render({ values: withKey(VARIANTS['external database']!) });
+    for (const job of ofKind(external, 'Job')) assert.equal(job.metadata.annotations?.['helm.sh/hook'], 'pre-install,pre-upgrade');
+    for (const service of SERVICES) assert.equal(deploymentOf(external, service).spec.template.spec.initContainers, undefined);
+    const secret = named(external, 'Secret', 'mp-merchant-platform');
+    assert.ok(Number(secret.metadata.annotations?.['helm.sh/hook-weight']) < 0, 'the Secret must exist before the Jobs that read it');
+  });
+
+  it('pods restart when a secret value changes, and not when nothing changed', () => {
+    const annotation = (objects: K8sObject[]) => deploymentOf(objects, 'auth').spec.template.metadata.annotations['checksum/secret'];
+    assert.equal(annotation(render({ values: withKey({}) })), annotation(render({ values: withKey({}) })));
+    assert.notEqual(annotation(render({ values: withKey({}) })), annotation(render({ values: withKey({ secrets: { serviceToken: 'another-token-of-enough-length' } }) })));
+  });
+
+  it('only the pods that need a ServiceAccount token get one', () => {
+    for (const [variant, expectation] of [['defaults', []], ['Google sign-in and kubernetes service auth', ['email']]] as const) {
+      const objects = render({ values: withKey(VARIANTS[variant]!) });
+      const mounted = podSpecs(objects).filter((p) => p.spec.automountServiceAccountToken !== false).map((p) => p.labels['app.kubernetes.io/component']);
+      assert.deepEqual(mounted, [...expectation], variant);
+      for (const sa of ofKind(objects, 'ServiceAccount')) assert.equal(sa.automountServiceAccountToken, false);
+    }
+    const k8s = render({ values: withKey(VARIANTS['Google sign-in and kubernetes service auth']!) });
+    const binding = ofKind(k8s, 'ClusterRoleBinding')[0]!;
+    assert.equal(binding.roleRef.name, 'system:auth-delegator');
+    assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: 'mp-merchant-platform-email', namespace: 'shop' }]);
+    const authVolumes = deploymentOf(k8s, 'auth').spec.template.spec.volumes;
+    const token = authVolumes.find((v: K8sObject) => v.name === 'email-token').projected.sources[0].serviceAccountToken;
+    assert.deepEqual(token, { audience: 'email', expirationSeconds: 600, path: 'token' });
+    const emailEnv = containerEnv(deploymentOf(k8s, 'email').spec.template.spec.containers[0], secretsOf(k8s));
+    assert.equal(emailEnv.SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS, 'system:serviceaccount:shop:mp-merchant-platform-auth');
+    assert.equal(emailEnv.SERVICE_TOKEN, undefined, 'kubernetes mode must not also hand out the shared token');
+  });
+
+  it('every pod passes the restricted Pod Security Standard and writes only to /tmp', () => {
+    for (const { owner, spec } of podSpecs(defaults)) {
+      const where = `${owner.kind}/${owner.metadata.name}`;
+      assert.equal(spec.securityContext.runAsNonRoot, true, where);
+      assert.equal(spec.securityContext.seccompProfile.type, 'RuntimeDefault', where);
+      for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
+        assert.equal(c.securityContext.allowPrivilegeEscalation, false, where);
+        assert.deepEqual(c.securityContext.capabilities.drop, ['ALL'], where);
+        assert.equal(c.securityContext.readOnlyRootFilesystem, true, where);
+        assert.ok(c.resources.requests && c.resources.limits, `${where} ${c.name} resources`);
+        if (owner.metadata.labels?.['app.kubernetes.io/name'] === 'merchant-platform') {
+          assert.ok(c.volumeMounts.some((m: { mountPath: string }) => m.mountPath === '/tmp'), `${where} ${c.name} has no writable /tmp`);
+        }
+      }
+    }
+    for (const service of SERVICES) {
+      const { spec } = deploymentOf(defaults, service).spec.template;
+      assert.deepEqual(spec.topologySpreadConstraints.map((t: K8sObject) => t.topologyKey), ['kubernetes.io/hostname', 'topology.kubernetes.io/zone']);
+      assert.ok(selects(spec.topologySpreadConstraints[0].labelSelector, deploymentOf(defaults, service).spec.template.metadata.labels));
+    }
+  });
+
+  it('no hook but the Secret, the migration Jobs and the test pod', () => {
+    const hooks = defaults.filter(isHook).map((o) => `${o.kind}:${o.metadata.annotations!['helm.sh/hook']}`);
+    assert.deepEqual(hooks.sort(), ['Job:pre-upgrade', 'Job:pre-upgrade', 'Job:pre-upgrade', 'Pod:test', 'Secret:pre-install,pre-upgrade'].sort());
+  });
+});
+
+describe('network policies', function () {
+  this.timeout(60_000);
+  const namespace = 'shop';
+  const nsLabels = { 'kubernetes.io/metadata.name': namespace };
+  const pod = (component: string, name = 'merchant-platform'): Endpoint => ({
+    namespace,
+    namespaceLabels: nsLabels,
+    podLabels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': 'mp', 'app.kubernetes.io/component': component, 'app.kubernetes.io/part-of': 'merchant-platform' },
+  });
+  const mysql: Endpoint = { namespace, namespaceLabels: nsLabels, podLabels: { 'app.kubernetes.io/name': 'mysql', 'app.kubernetes.io/instance': 'mp', 'app.kubernetes.io/component': 'database' } };
+  const controller: Endpoint = { namespace: 'ingress-nginx', namespaceLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' }, podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } };
+  const dns: Endpoint = { namespace: 'kube-system', namespaceLabels: { 'kubernetes.io/metadata.name': 'kube-system' }, podLabels: { 'k8s-app': 'kube-dns' } };
+  const stranger: Endpoint = { namespace, namespaceLabels: nsLabels, podLabels: { app: 'something-else' } };
+  const otherNamespace: Endpoint = { namespace: 'other', namespaceLabels: { 'kubernetes.io/metadata.name': 'other' }, podLabels: { 'app.kubernetes.io/component': 'auth' } };
+  const internet: Endpoint = { ip: '52.94.236.248' };
+  const [auth, merchants, email] = [pod('auth'), pod('merchants'), pod('email')];
+  const migrate = pod('auth-migrate');
+  const helmTest = pod('helm-test');
+
+  function flows(values: Record<string, unknown>) {
+    const policies = ofKind(render({ values: withKey(values) }), 'NetworkPolicy');
+    return (source: Endpoint, target: Endpoint, port: number, protocol = 'TCP') => allowed(policies, source, target, port, protocol, { mysql: 3306 });
+  }
+
+  it('admit exactly the flows the platform needs and nothing else', () => {
+    const can = flows({});
+    const expected: [string, Endpoint, Endpoint, number, boolean][] = [
+      ['ingress controller -> auth', controller, auth, 8080, true],
+      ['ingress controller -> merchants', controller, merchants, 8080, true],
+      ['ingress controller -> email', controller, email, 8080, false],
+      ['auth -> email', auth, email, 8080, true],
+      ['merchants -> auth (JWKS)', merchants, auth, 8080, true],
+      ['merchants -> email', merchants, email, 8080, false],
+      ['email -> auth', email, auth, 8080, false],
+      ['auth -> merchants', auth, merchants, 8080, false],
+      ['auth -> mysql', auth, mysql, 3306, true],
+      ['merchants -> mysql', merchants, mysql, 3306, true],
+      ['email -> mysql', email, mysql, 3306, true],
+      ['migration -> mysql', migrate, mysql, 3306, true],
+      ['migration -> auth', migrate, auth, 8080, false],
+      ['helm test -> auth', helmTest, auth, 8080, true],
+      ['helm test -> email', helmTest, email, 8080, true],
+      ['helm test -> mysql', helmTest, mysql, 3306, false],
+      ['a stranger pod -> auth', stranger, auth, 8080, false],
+      ['a stranger pod -> mysql', stranger, mysql, 3306, false],
+      ['another namespace -> email', otherNamespace, email, 8080, false],
+      ['email -> SES over HTTPS', email, internet, 443, true],
+      ['merchants -> the internet', merchants, internet, 443, false],
+      ['auth -> the internet without Google sign-in', auth, internet, 443, false],
+      ['email -> the internet over plain HTTP', email, internet, 80, false],
+      ['auth -> a wrong port on email', auth, email, 9229, false],
+      ['mysql -> the internet', mysql, internet, 443, false],
+    ];
+    const wrong = expected.filter(([, s, t, port, want]) => can(s, t, port) !== want).map(([what, , , , want]) => `${what} should be ${want ? 'allowed' : 'denied'}`);
+    assert.deepEqual(wrong, []);
+    for (const p of [auth, merchants, email, migrate]) {
+      assert.ok(can(p, dns, 53, 'UDP') && can(p, dns, 53, 'TCP'), 'DNS');
+    }
+  });
+
+  it('let auth reach Google over HTTPS only when Google sign-in is configured', () => {
+    const can = flows(VARIANTS['Google sign-in and kubernetes service auth']!);
+    assert.ok(can(auth, internet, 443));
+    assert.ok(!can(merchants, internet, 443));
+  });
+
+  it('admit the database only from the configured range when it is external', () => {
+    const can = flows(VARIANTS['external database']!);
+    assert.ok(can(auth, { ip: '10.20.3.4' }, 3306));
+    assert.ok(!can(auth, { ip: '10.99.3.4' }, 3306));
+  });
+
+  it('are all gone when switched off', () => {
+    const objects = render({ values: withKey(VARIANTS['network policies off']!) });
+    assert.deepEqual(ofKind(objects, 'NetworkPolicy').map((p) => p.metadata.name), ['mp-mysql']);
+  });
+});

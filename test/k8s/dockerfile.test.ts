@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it, before } from 'mocha';
+import { repoRoot } from '../../tools/k8s-tools.js';
+import { DEPLOYABLE_SERVICES } from '../../tools/prod-tree.js';
+import { buildProductionTrees } from './support/build.js';
+
+interface Instruction {
+  keyword: string;
+  args: string;
+}
+interface Stage {
+  name: string;
+  base: string;
+  instructions: Instruction[];
+}
+
+/** A small Dockerfile reader: joins continuation lines, drops comments, splits stages. */
+function parseDockerfile(text: string): { args: Record<string, string>; stages: Stage[] } {
+  const lines = text.replace(/\\\r?\n/g, ' ').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const args: Record<string, string> = {};
+  const stages: Stage[] = [];
+  for (const line of lines) {
+    const [, keyword = '', rest = ''] = /^(\S+)\s*(.*)$/.exec(line) ?? [];
+    const upper = keyword.toUpperCase();
+    if (upper === 'FROM') {
+      const [, base = '', name = ''] = /^(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?$/i.exec(rest) ?? [];
+      stages.push({ name, base, instructions: [] });
+    } else if (stages.length === 0 && upper === 'ARG') {
+      const [name = '', value = ''] = rest.split('=');
+      args[name] = value;
+    } else {
+      stages.at(-1)?.instructions.push({ keyword: upper, args: rest });
+    }
+  }
+  return { args, stages };
+}
+
+const dockerfile = parseDockerfile(readFileSync(join(repoRoot, 'Dockerfile'), 'utf8'));
+const stage = (name: string): Stage => {
+  const found = dockerfile.stages.find((s) => s.name === name);
+  if (!found) throw new Error(`no stage ${name}`);
+  return found;
+};
+/** A stage's instructions including those of the stages it is built FROM. */
+function lineage(name: string): Instruction[] {
+  const s = stage(name);
+  const parent = dockerfile.stages.find((p) => p.name === s.base);
+  return [...(parent ? lineage(parent.name) : []), ...s.instructions];
+}
+const last = (instructions: Instruction[], keyword: string) => instructions.filter((i) => i.keyword === keyword).at(-1);
+
+describe('the Dockerfile', function () {
+  it('builds on a pinned Node LTS slim image', () => {
+    const image = dockerfile.args.NODE_IMAGE ?? '';
+    const match = /^node:(\d+)\.\d+\.\d+-[a-z]+-slim(@sha256:[a-f0-9]{64})?$/.exec(image);
+    assert.ok(match, `NODE_IMAGE=${image} is not node:<x.y.z>-<debian>-slim`);
+    assert.equal(Number(match[1]) % 2, 0, 'odd Node majors never become LTS');
+    for (const s of dockerfile.stages.filter((s) => !dockerfile.stages.some((p) => p.name === s.base))) {
+      assert.equal(s.base, '${NODE_IMAGE}', `stage ${s.name} starts from ${s.base}`);
+    }
+  });
+
+  for (const service of DEPLOYABLE_SERVICES) {
+    it(`the ${service} target runs node directly as a non-root numeric user with NODE_ENV=production`, () => {
+      const instructions = lineage(service);
+      const user = last(instructions, 'USER')?.args ?? '';
+      assert.match(user, /^[1-9]\d*(:[1-9]\d*)?$/, `USER ${user}`);
+      assert.equal(user.split(':')[0], '10001');
+      assert.ok(instructions.some((i) => i.keyword === 'ENV' && /\bNODE_ENV=production\b/.test(i.args)));
+      assert.deepEqual(JSON.parse(last(instructions, 'CMD')?.args ?? 'null'), ['node', `services/${service}/dist/main.js`]);
+      assert.equal(last(instructions, 'ENTRYPOINT'), undefined, 'a shell entrypoint would swallow SIGTERM');
+      // The image holds the production tree only: no compiler, no sources, no dev dependencies.
+      const copies = stage(service).instructions.filter((i) => i.keyword === 'COPY');
+      assert.deepEqual(copies.map((c) => c.args), [`--from=tree-${service} --chown=root:root /app/build/prod/${service}/ /app/`]);
+      assert.match(lineage(`tree-${service}`).map((i) => i.args).join('\n'), new RegExp(`npm run build:prod-tree -- ${service}$`, 'm'));
+    });
+  }
+
+  it('every final stage runs as a non-root numeric user', () => {
+    const bases = new Set(dockerfile.stages.map((s) => s.base));
+    const finals = dockerfile.stages.filter((s) => !bases.has(s.name));
+    assert.deepEqual(finals.map((s) => s.name).sort(), ['auth', 'dev', 'email', 'merchants', 'tree-auth', 'tree-email', 'tree-merchants'].sort());
+    for (const s of finals.filter((f) => !f.name.startsWith('tree-'))) {
+      assert.match(last(lineage(s.name), 'USER')?.args ?? 'root', /^[1-9]\d*:[1-9]\d*$/, s.name);
+    }
+  });
+
+  it('copies no .env file, key or secret into any layer, and declares no secret', () => {
+    for (const s of dockerfile.stages) {
+      for (const i of s.instructions) {
+        if (i.keyword === 'ADD') assert.fail(`${s.name}: ADD fetches or unpacks implicitly; use COPY`);
+        if (i.keyword === 'COPY') assert.doesNotMatch(i.args, /\.env|\.pem|\.key\b|secret|credential/i, `${s.name}: COPY ${i.args}`);
+        if (i.keyword === 'ENV' || i.keyword === 'ARG') assert.doesNotMatch(i.args, /PASSWORD|SECRET|TOKEN|PRIVATE_KEY/i, `${s.name}: ${i.keyword} ${i.args}`);
+      }
+    }
+    const ignore = readFileSync(join(repoRoot, '.dockerignore'), 'utf8').split('\n');
+    assert.equal(ignore.find((l) => l && !l.startsWith('#')), '**', '.dockerignore must start from "ignore everything"');
+    for (const pattern of ['**/.env', '**/.env.*', '**/*.pem', 'services/*/node_modules', 'services/*/dist']) {
+      assert.ok(ignore.includes(pattern), `.dockerignore lacks ${pattern}`);
+    }
+  });
+
+  it('copies into the build stage every file the build scripts read', () => {
+    const copied = stage('build').instructions.filter((i) => i.keyword === 'COPY').map((i) => i.args.split(/\s+/)[0]);
+    for (const ws of ['common', 'auth', 'merchants', 'email', 'all-in-one']) {
+      assert.ok(copied.includes(`services/${ws}/package.json`), `services/${ws}/package.json is not copied before npm ci`);
+    }
+    const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    assert.match(pkg.scripts['build:prod-tree'] ?? '', /tools\/prod-tree\.ts/);
+    assert.ok(copied.includes('tools/prod-tree.ts'));
+  });
+});
+
+describe('the production tree', function () {
+  this.timeout(240_000);
+  let prod = '';
+  before(() => {
+    prod = buildProductionTrees();
+  });
+
+  for (const service of DEPLOYABLE_SERVICES) {
+    it(`the ${service} tree holds each file its image runs, and resolves every import without dev dependencies`, () => {
+      const tree = join(prod, service);
+      for (const file of [`services/${service}/dist/main.js`, `services/${service}/dist/migrate.js`, 'services/common/package.json']) {
+        assert.ok(existsSync(join(tree, file)), `${file} is missing from build/prod/${service}`);
+      }
+      for (const devOnly of ['typescript', 'mocha', 'tsx', 'eslint', 'kubernetes-models', '@monokle/validation']) {
+        assert.ok(!existsSync(join(tree, 'node_modules', devOnly)), `${devOnly} is in the production tree`);
+      }
+      const other = DEPLOYABLE_SERVICES.filter((s) => s !== service);
+      for (const s of other) assert.ok(!existsSync(join(tree, 'services', s)), `services/${s} is in the ${service} tree`);
+      // Loading the app module imports every runtime dependency without starting a server.
+      const result = spawnSync(process.execPath, ['--input-type=module', '-e', `await import('./services/${service}/dist/app.js')`], {
+        cwd: tree,
+        env: { PATH: process.env.PATH, NODE_ENV: 'production' },
+        encoding: 'utf8',
+      });
+      assert.equal(result.status, 0, result.stderr);
+    });
+  }
+
+  it('the email tree carries the templates the service renders', () => {
+    assert.ok(existsSync(join(prod, 'email', 'services', 'email', 'templates')));
+  });
+});
