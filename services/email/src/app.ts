@@ -1,0 +1,120 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { Database } from '@merchant-platform/common/db/database';
+import { SchemaMigrator } from '@merchant-platform/common/db/migrations';
+import type { ServiceModule } from '@merchant-platform/common/http/app';
+import type { Logger } from '@merchant-platform/common/logger';
+import type { Metrics } from '@merchant-platform/common/metrics';
+import type { EmailConfig } from './config.js';
+import { SequelizeOutboxRepository } from './data/email-repository.js';
+import { emailMigrations } from './data/migrations/index.js';
+import { LogTransport } from './delivery/log-transport.js';
+import { createSesClient } from './delivery/ses-client.js';
+import { SesTransport } from './delivery/ses-transport.js';
+import { Dispatcher } from './domain/dispatcher.js';
+import type { MailTransport } from './domain/email.js';
+import { Outbox } from './domain/outbox.js';
+import { RetryPolicy } from './domain/retry-policy.js';
+import { SendRateLimiter } from './domain/send-rate.js';
+import { TemplateCatalog } from './domain/templates.js';
+import { emailRoutes } from './http/routes.js';
+import { createEmailMetrics } from './metrics.js';
+import { createServiceAuthenticator } from './service-auth/from-config.js';
+import type { ServiceAuthenticator } from './service-auth/service-authenticator.js';
+
+/** The settings the module reads (all of `EmailConfig` but the HTTP listener's). */
+export type EmailModuleConfig = Pick<
+  EmailConfig,
+  | 'SERVICE_AUTH'
+  | 'SERVICE_TOKEN'
+  | 'SERVICE_AUTH_AUDIENCE'
+  | 'SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS'
+  | 'EMAIL_TRANSPORT'
+  | 'EMAIL_FROM'
+  | 'AWS_REGION'
+  | 'SES_ENDPOINT'
+  | 'SES_CONFIGURATION_SET'
+  | 'SES_TIMEOUT_MS'
+  | 'EMAIL_MAX_ATTEMPTS'
+  | 'EMAIL_BATCH_SIZE'
+  | 'EMAIL_POLL_INTERVAL_MS'
+  | 'EMAIL_SEND_RATE_PER_SECOND'
+  | 'EMAIL_RETRY_BASE_MS'
+  | 'EMAIL_RETRY_MAX_MS'
+  | 'EMAIL_LEASE_SECONDS'
+>;
+
+export interface EmailDependencies {
+  db: Database;
+  logger: Logger;
+  openapi: OpenAPIRegistry;
+  metrics: Metrics;
+  config: EmailModuleConfig;
+  /** Defaults to the one `SERVICE_AUTH` selects. */
+  authenticator?: ServiceAuthenticator;
+  /** Defaults to the one `EMAIL_TRANSPORT` selects. */
+  transport?: MailTransport;
+}
+
+export interface EmailModule extends ServiceModule {
+  /**
+   * The outbox itself, for in-process callers (all-in-one mode's auth):
+   * `outbox.enqueue({ to, template, data, idempotencyKey, caller })` commits the message and
+   * wakes the dispatcher, exactly as `POST /emails` does.
+   */
+  outbox: Outbox;
+  dispatcher: Dispatcher;
+}
+
+/** The email service as a module: served alone (main.ts) or beside the others (all-in-one). */
+export function createEmailModule(deps: EmailDependencies): EmailModule {
+  const { config, logger } = deps;
+  const migrator = new SchemaMigrator(deps.db, 'email', emailMigrations, logger);
+  const emails = new SequelizeOutboxRepository(deps.db.sequelize, deps.db.dialect);
+  const templates = new TemplateCatalog();
+  const metrics = createEmailMetrics(deps.metrics.registry, () => emails.queueStats());
+  const dispatcher = new Dispatcher(
+    {
+      emails,
+      transport: deps.transport ?? createMailTransport(config, logger),
+      templates,
+      retry: new RetryPolicy({
+        maxAttempts: config.EMAIL_MAX_ATTEMPTS,
+        baseDelayMs: config.EMAIL_RETRY_BASE_MS,
+        maxDelayMs: config.EMAIL_RETRY_MAX_MS,
+      }),
+      rate: new SendRateLimiter(config.EMAIL_SEND_RATE_PER_SECOND),
+      metrics,
+      logger,
+    },
+    {
+      batchSize: config.EMAIL_BATCH_SIZE,
+      pollIntervalMs: config.EMAIL_POLL_INTERVAL_MS,
+      leaseMs: config.EMAIL_LEASE_SECONDS * 1000,
+      sendTimeoutMs: config.SES_TIMEOUT_MS,
+      sendRatePerSecond: config.EMAIL_SEND_RATE_PER_SECOND,
+    },
+  );
+  const outbox = new Outbox(emails, templates, metrics, () => dispatcher.wake());
+  return {
+    name: 'email',
+    api: emailRoutes(deps.openapi, outbox, deps.authenticator ?? createServiceAuthenticator(config, logger)),
+    readiness: [{ name: 'email-database', check: () => migrator.assertCurrent() }],
+    start: () => dispatcher.start(),
+    stop: () => dispatcher.stop(),
+    outbox,
+    dispatcher,
+  };
+}
+
+/** `EMAIL_TRANSPORT=ses`: SES through the SDK's default credential chain; `log`: the log. */
+export function createMailTransport(config: EmailModuleConfig, logger: Logger): MailTransport {
+  if (config.EMAIL_TRANSPORT === 'log') return new LogTransport(logger, config.EMAIL_FROM);
+  const client = createSesClient({ region: config.AWS_REGION, endpoint: config.SES_ENDPOINT, timeoutMs: config.SES_TIMEOUT_MS });
+  return new SesTransport(client, { from: config.EMAIL_FROM, configurationSet: config.SES_CONFIGURATION_SET });
+}
+
+export { emailMigrations, Outbox };
+export type { EnqueueRequest } from './domain/outbox.js';
+export type { EmailAccepted, EmailView } from './domain/presenters.js';
+export { TEMPLATE_NAMES, type TemplateName } from './domain/templates.js';
+export type { ServiceAuthenticator, ServiceCaller } from './service-auth/service-authenticator.js';

@@ -1,0 +1,22 @@
+import { SESClient } from '@aws-sdk/client-ses';
+
+export interface SesClientSettings {
+  region: string | undefined;
+  /** An SES-compatible endpoint (an emulator); the AWS endpoint for the region when unset. */
+  endpoint?: string | undefined;
+  timeoutMs: number;
+}
+
+/**
+ * An SES (v1 API) client with credentials from the SDK's default chain (environment, web
+ * identity / IRSA, instance profile...). The SDK's own retries are off: the dispatcher retries
+ * with its own back-off and counts every attempt in the row.
+ */
+export function createSesClient(settings: SesClientSettings): SESClient {
+  return new SESClient({
+    region: settings.region,
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: Math.min(settings.timeoutMs, 5_000), requestTimeout: settings.timeoutMs },
+  });
+}

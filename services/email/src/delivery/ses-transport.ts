@@ -1,0 +1,59 @@
+import { SendEmailCommand, type SESClient } from '@aws-sdk/client-ses';
+import { DeliveryError, type MailTransport, type RenderedEmail } from '../domain/email.js';
+
+/** SES error names that mean "slow down", not "no": retried with back-off. */
+const THROTTLING = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'LimitExceededException',
+]);
+
+/** Sends the rendered message with SES `SendEmail` (the service renders; SES only delivers). */
+export class SesTransport implements MailTransport {
+  readonly name = 'ses';
+
+  constructor(
+    private readonly client: SESClient,
+    private readonly options: { from: string; configurationSet?: string | undefined },
+  ) {}
+
+  async send(email: RenderedEmail, context: { emailId: string; template: string }): Promise<{ messageId: string }> {
+    const command = new SendEmailCommand({
+      Source: this.options.from,
+      Destination: { ToAddresses: [email.to] },
+      Message: {
+        Subject: { Data: email.subject, Charset: 'UTF-8' },
+        Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
+      },
+      ...(this.options.configurationSet ? { ConfigurationSetName: this.options.configurationSet } : {}),
+      // Lets a configuration set's event destinations break bounces and complaints down by template.
+      Tags: [{ Name: 'template', Value: context.template }],
+    });
+    let messageId: string | undefined;
+    try {
+      ({ MessageId: messageId } = await this.client.send(command));
+    } catch (error) {
+      throw classifySesError(error);
+    }
+    if (!messageId) throw new DeliveryError('SES answered without a MessageId', true);
+    return { messageId };
+  }
+}
+
+/**
+ * Throttling, 5xx and no answer at all (refused, reset, timed out) are retryable; any other
+ * answer (MessageRejected, an unverified sender, an invalid address or parameter) is final.
+ */
+export function classifySesError(error: unknown): DeliveryError {
+  const e = (error ?? {}) as { name?: string; message?: string; $fault?: string; $metadata?: { httpStatusCode?: number } };
+  const name = e.name ?? 'Error';
+  const label = `${name}: ${e.message ?? 'no message'}`;
+  const status = e.$metadata?.httpStatusCode;
+  if (THROTTLING.has(name) || status === 429) return new DeliveryError(label, true);
+  if (status === undefined) return new DeliveryError(`no answer from SES: ${label}`, true);
+  if (status >= 500 || e.$fault === 'server') return new DeliveryError(label, true);
+  return new DeliveryError(label, false);
+}

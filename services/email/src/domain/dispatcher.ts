@@ -1,0 +1,184 @@
+import type { Logger } from '@merchant-platform/common/logger';
+import type { EmailMetrics } from '../metrics.js';
+import { DeliveryError, type ClaimedEmail, type MailTransport, type OutboxRepository } from './email.js';
+import type { RetryPolicy } from './retry-policy.js';
+import type { SendRateLimiter } from './send-rate.js';
+import type { TemplateCatalog } from './templates.js';
+
+export interface DispatcherOptions {
+  batchSize: number;
+  pollIntervalMs: number;
+  leaseMs: number;
+  /** The longest one send may take (the transport's timeout); a send must end inside the lease. */
+  sendTimeoutMs: number;
+  sendRatePerSecond: number;
+}
+
+export interface DispatcherDependencies {
+  emails: OutboxRepository;
+  transport: MailTransport;
+  templates: TemplateCatalog;
+  retry: RetryPolicy;
+  rate: SendRateLimiter;
+  metrics: EmailMetrics;
+  logger: Logger;
+}
+
+const MAX_ERROR_LENGTH = 500;
+
+/**
+ * Delivers the outbox: claims due rows in small batches, sends each through the transport at
+ * the configured rate, and records the outcome. Runs beside the HTTP server and never on a
+ * request's path. Several dispatchers (replicas) may run against one MySQL database: a claim
+ * is exclusive, and only the claim's holder can finish a row.
+ */
+export class Dispatcher {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private woken = false;
+  private wakeUp: (() => void) | undefined;
+  private readonly claimLimit: number;
+
+  constructor(
+    private readonly deps: DispatcherDependencies,
+    private readonly options: DispatcherOptions,
+  ) {
+    // Never claim more than can be sent in half a lease at the send rate: a claimed row waiting
+    // for its turn must not outlive its lease (another replica would then take it).
+    const sendableInHalfLease = Math.floor((options.sendRatePerSecond * (options.leaseMs - options.sendTimeoutMs)) / 2000);
+    this.claimLimit = Math.max(1, Math.min(options.batchSize, sendableInHalfLease));
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops claiming and resolves once the batch in flight is finished and recorded. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+    this.loop = undefined;
+  }
+
+  /** There is new work: skip the rest of the idle wait. */
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  /** Claims one batch and delivers it; resolves with the number of rows claimed. */
+  async dispatchBatch(): Promise<number> {
+    const claims = await this.deps.emails.claimDue(new Date(), this.claimLimit, this.options.leaseMs);
+    await Promise.all(claims.map((claim) => this.deliver(claim)));
+    return claims.length;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let claimed = 0;
+      try {
+        claimed = await this.dispatchBatch();
+      } catch (error) {
+        this.deps.logger.error({ err: error }, 'e-mail dispatcher: could not claim rows; will try again');
+      }
+      // A full batch suggests more is due: go again at once.
+      if (claimed < this.claimLimit) await this.idle();
+    }
+  }
+
+  private idle(): Promise<void> {
+    if (this.woken || !this.running) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        this.woken = false;
+        resolve();
+      };
+      const timer = setTimeout(done, this.options.pollIntervalMs);
+      this.wakeUp = done;
+    });
+  }
+
+  private async deliver(claim: ClaimedEmail): Promise<void> {
+    const { email } = claim;
+    const log = this.deps.logger.child({ email_id: email.id, template: email.template, attempt: email.attempts });
+    await this.deps.rate.acquire();
+    if (Date.now() + this.options.sendTimeoutMs >= claim.leaseExpiresAt.getTime()) {
+      // Too late to finish inside the lease; the row comes back when the lease ends.
+      log.warn('e-mail dispatcher: lease too short to send; leaving the row for a later claim');
+      return;
+    }
+
+    let rendered;
+    try {
+      rendered = this.deps.templates.render(email.template, email.data, email.recipient);
+    } catch (error) {
+      await this.record(claim, 'failed', `template could not be rendered: ${describe(error)}`, log);
+      return;
+    }
+
+    let messageId: string;
+    try {
+      ({ messageId } = await this.deps.transport.send(rendered, { emailId: email.id, template: email.template }));
+    } catch (error) {
+      // Anything unclassified (a bug, a credentials hiccup) is worth another try, within the limit.
+      const retryable = error instanceof DeliveryError ? error.retryable : true;
+      const reason = describe(error);
+      if (retryable && this.deps.retry.mayRetry(email.attempts)) await this.record(claim, 'retry', reason, log);
+      else await this.record(claim, 'failed', reason, log);
+      return;
+    }
+    await this.record(claim, 'sent', messageId, log);
+  }
+
+  /** Writes the outcome; a brief database hiccup must not turn a sent mail into a resend. */
+  private async record(claim: ClaimedEmail, outcome: 'sent' | 'retry' | 'failed', detail: string, log: Logger): Promise<void> {
+    const { email } = claim;
+    const write = () => {
+      if (outcome === 'sent') return this.deps.emails.markSent(claim, detail, new Date());
+      if (outcome === 'failed') return this.deps.emails.markFailed(claim, truncate(detail), new Date());
+      return this.deps.emails.scheduleRetry(claim, truncate(detail), new Date(Date.now() + this.deps.retry.delayMs(email.attempts)));
+    };
+    let held: boolean | undefined;
+    for (let attempt = 1; held === undefined; attempt++) {
+      try {
+        held = await write();
+      } catch (error) {
+        if (attempt >= 5) {
+          log.error({ err: error, outcome }, 'e-mail dispatcher: could not record the outcome; the row returns after its lease');
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
+    }
+    if (!held) {
+      log.warn({ outcome }, 'e-mail dispatcher: the claim was lost before the outcome was recorded');
+      return;
+    }
+    this.deps.metrics.attempts.inc({ template: email.template, outcome });
+    if (outcome === 'retry') {
+      log.warn({ reason: detail }, 'e-mail send failed; will retry');
+    } else if (outcome === 'failed') {
+      this.deps.metrics.finished.inc({ template: email.template, status: 'failed' });
+      log.error({ reason: detail }, 'e-mail failed for good');
+    } else {
+      this.deps.metrics.finished.inc({ template: email.template, status: 'sent' });
+      log.info({ message_id: detail, transport: this.deps.transport.name }, 'e-mail sent');
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function truncate(text: string): string {
+  return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH - 1)}…` : text;
+}

@@ -1,0 +1,78 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { ApiRouter } from '@merchant-platform/common/http/api-router';
+import type { Outbox } from '../domain/outbox.js';
+import type { ServiceAuthenticator } from '../service-auth/service-authenticator.js';
+import { currentService, requireService } from './service-guard.js';
+import { Email, EmailAccepted, EmailIdParams, LegacySendEmailBody, SendEmailBody } from './schemas.js';
+
+/** What the seed's alias cannot say: it has no name, so the greeting reads "Hi there,". */
+const LEGACY_GREETING_NAME = 'there';
+
+export function emailRoutes(openapi: OpenAPIRegistry, outbox: Outbox, authenticator: ServiceAuthenticator): ApiRouter {
+  const service = requireService(authenticator);
+  const accepted = openapi.register('EmailAccepted', EmailAccepted);
+  const email = openapi.register('Email', Email);
+  const tags = ['email'];
+
+  return new ApiRouter(openapi)
+    .route({
+      method: 'post',
+      path: '/emails',
+      summary: 'Queue an e-mail from a template',
+      description:
+        'Cluster-internal; callers authenticate as a service. The message is committed to the outbox before the 202 and ' +
+        'delivered by the dispatcher. The same `idempotency_key` from the same caller returns the first message (its ' +
+        'current status) and sends nothing new.',
+      tags,
+      guards: [service],
+      body: SendEmailBody,
+      responses: { 202: { description: 'Queued (committed)', schema: accepted } },
+      handler: async (ctx, { body }) => {
+        ctx.status = 202;
+        ctx.body = await outbox.enqueue({
+          to: body.to,
+          template: body.template,
+          data: body.data,
+          idempotencyKey: body.idempotency_key,
+          caller: currentService(ctx).caller,
+        });
+      },
+    })
+    .route({
+      method: 'get',
+      path: '/emails/{id}',
+      summary: "A queued e-mail's delivery status",
+      description: 'A caller sees only the messages it queued (404 otherwise). The template data is never returned.',
+      tags,
+      guards: [service],
+      params: EmailIdParams,
+      errors: [404],
+      responses: { 200: { description: 'The message', schema: email } },
+      handler: async (ctx, { params }) => {
+        ctx.body = await outbox.get(currentService(ctx).caller, params.id);
+      },
+    })
+    .route({
+      method: 'post',
+      path: '/send-email/',
+      aliases: ['/send-email'],
+      summary: "The seed's send_emails endpoint: queues a verify_email message",
+      description:
+        'Kept for old callers. `otp` becomes the code; `subject` is ignored (the template sets it). A repeat with the same ' +
+        '`user_id` and `otp` sends nothing new.',
+      tags,
+      guards: [service],
+      body: LegacySendEmailBody,
+      responses: { 202: { description: 'Queued (committed)', schema: accepted } },
+      handler: async (ctx, { body }) => {
+        ctx.status = 202;
+        ctx.body = await outbox.enqueue({
+          to: body.email,
+          template: 'verify_email',
+          data: { name: LEGACY_GREETING_NAME, code: body.otp },
+          idempotencyKey: `send-email:${body.user_id}:${body.otp}`,
+          caller: currentService(ctx).caller,
+        });
+      },
+    });
+}

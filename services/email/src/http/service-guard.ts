@@ -1,0 +1,23 @@
+import type { Context, Middleware } from 'koa';
+import type { Guard } from '@merchant-platform/common/http/api-router';
+import { bearerToken } from '@merchant-platform/common/http/guards';
+import { unauthenticated } from '@merchant-platform/common/errors';
+import type { ServiceAuthenticator, ServiceCaller } from '../service-auth/service-authenticator.js';
+
+/** A service credential in `Authorization: Bearer`; a user's access token is not one (401). */
+export function requireService(authenticator: ServiceAuthenticator): Guard {
+  const middleware: Middleware = async (ctx, next) => {
+    const token = bearerToken(ctx);
+    if (!token) throw unauthenticated('A service credential is required.');
+    ctx.state.service = await authenticator.authenticate(token);
+    await next();
+  };
+  return { middleware, scheme: 'service', errors: [401, 403, 503] };
+}
+
+/** The calling service; only valid after `requireService`. */
+export function currentService(ctx: Context): ServiceCaller {
+  const service = ctx.state.service as ServiceCaller | undefined;
+  if (!service) throw unauthenticated();
+  return service;
+}

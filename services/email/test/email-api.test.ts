@@ -1,0 +1,300 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { request } from '@merchant-platform/common/testing/http-server';
+import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
+import { createTestTokens } from '@merchant-platform/common/testing/test-tokens';
+import { SesEmulator } from './support/ses-emulator.js';
+import { countByStatus, eventually, SERVICE_TOKEN, startEmailService, type RunningEmailService } from './support/email-service.js';
+
+const EMAIL_KEYS = ['attempts', 'created_at', 'id', 'last_error', 'message_id', 'sent_at', 'status', 'template', 'to'];
+const RFC3339_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+describe('email service API', () => {
+  let testDb: TestDatabase;
+  let ses: SesEmulator;
+  let service: RunningEmailService;
+  const token = SERVICE_TOKEN;
+  const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}@example.com`;
+  const post = (json: unknown, path = '/emails') => request(service.url, 'POST', path, { token, json });
+
+  before(async () => {
+    testDb = await createTestDatabase();
+    ses = await SesEmulator.start();
+    service = await startEmailService({ databaseUrl: testDb.url, env: { SES_ENDPOINT: ses.endpoint } });
+  });
+  after(async () => {
+    await service?.close();
+    await ses?.stop();
+    await testDb?.drop();
+  });
+
+  describe('POST /emails', () => {
+    it('answers 202 with exactly the id and status queued, and the row is already committed', async () => {
+      const to = unique('ada');
+      const res = await post({ to, template: 'verify_email', data: { name: 'Ada', code: '123456' } });
+      assert.equal(res.status, 202);
+      assert.deepEqual(Object.keys(res.body).sort(), ['id', 'status']);
+      assert.equal(res.body.status, 'queued');
+      assert.match(res.body.id, /^[0-9a-f-]{36}$/);
+      const [rows] = await service.db.sequelize.query('SELECT id, recipient, template FROM email_outbox WHERE id = ?', {
+        replacements: [res.body.id],
+      });
+      assert.deepEqual(rows, [{ id: res.body.id, recipient: to, template: 'verify_email' }]);
+    });
+
+    it('delivers through SES with the code in the text body and the data escaped in the HTML', async () => {
+      const to = unique('Grace.Hopper');
+      const res = await post({ to: `  ${to.toUpperCase()} `, template: 'verify_email', data: { name: '<b>Grace</b> & "co"', code: '042917' } });
+      assert.equal(res.status, 202);
+      const [mail] = await eventually('the mail in the emulator', () => ses.emailsTo(to.toLowerCase()), (m) => m.length === 1);
+      assert.equal(mail!.from, 'no-reply@merchant-platform.test');
+      assert.equal(mail!.subject, 'Confirm your e-mail address');
+      assert.match(mail!.body.text!, /Your verification code is: 042917\n/);
+      assert.match(mail!.body.text!, /^Hi <b>Grace<\/b> & "co",/);
+      assert.match(mail!.body.html!, /Hi &lt;b&gt;Grace&lt;\/b&gt; &amp; &quot;co&quot;,/);
+      assert.ok(!mail!.body.html!.includes('<b>Grace'), 'no raw markup from data in the HTML');
+      assert.match(mail!.body.html!, />042917</);
+    });
+
+    it('renders password_reset and welcome with their own subjects', async () => {
+      const reset = unique('reset');
+      const welcome = unique('welcome');
+      assert.equal((await post({ to: reset, template: 'password_reset', data: { name: 'Ada', code: '987654' } })).status, 202);
+      assert.equal((await post({ to: welcome, template: 'welcome', data: { name: 'Ada' } })).status, 202);
+      const [r] = await eventually('reset mail', () => ses.emailsTo(reset), (m) => m.length === 1);
+      const [w] = await eventually('welcome mail', () => ses.emailsTo(welcome), (m) => m.length === 1);
+      assert.equal(r!.subject, 'Your password reset code');
+      assert.match(r!.body.text!, /Your reset code is: 987654\n/);
+      assert.equal(w!.subject, 'Welcome to Merchant Platform');
+      assert.match(w!.body.text!, /^Hi Ada,/);
+    });
+
+    it('returns the first id for a repeated idempotency_key and sends one mail', async () => {
+      const to = unique('idem');
+      const body = { to, template: 'welcome', data: { name: 'Ada' }, idempotency_key: `welcome:${to}` };
+      const first = await post(body);
+      const second = await post({ ...body, data: { name: 'Someone else' } });
+      assert.equal(first.status, 202);
+      assert.equal(second.status, 202);
+      assert.equal(second.body.id, first.body.id);
+      await eventually('the mail', () => ses.emailsTo(to), (m) => m.length === 1);
+      const third = await post(body);
+      assert.deepEqual(third.body, { id: first.body.id, status: 'sent' });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal((await ses.emailsTo(to)).length, 1);
+      assert.match((await ses.emailsTo(to))[0]!.body.text!, /^Hi Ada,/);
+    });
+
+    it('keeps one row and one mail when 25 requests with one idempotency_key race', async () => {
+      const to = unique('race');
+      const body = { to, template: 'verify_email', data: { name: 'Ada', code: '111111' }, idempotency_key: 'race-key' };
+      const results = await Promise.all(Array.from({ length: 25 }, () => post(body)));
+      assert.deepEqual(results.filter((r) => r.status !== 202).map((r) => r.text), []);
+      assert.equal(new Set(results.map((r) => r.body.id)).size, 1);
+      assert.deepEqual(await countByStatus(service.db, to).then((c) => Object.values(c).reduce((a, b) => a + b, 0)), 1);
+      await eventually('the mail', () => ses.emailsTo(to), (m) => m.length === 1);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal((await ses.emailsTo(to)).length, 1);
+    });
+
+    it('scopes idempotency keys to the caller', async () => {
+      const to = unique('scoped');
+      const viaHttp = await post({ to, template: 'welcome', data: { name: 'Ada' }, idempotency_key: 'shared-key' });
+      const inProcess = await service.module.outbox.enqueue({ to, template: 'welcome', data: { name: 'Ada' }, idempotencyKey: 'shared-key', caller: 'auth' });
+      assert.notEqual(inProcess.id, viaHttp.body.id);
+    });
+
+    it('answers missing template data with 422 naming each missing field', async () => {
+      const res = await post({ to: unique('missing'), template: 'verify_email', data: { name: 'Ada' } });
+      assert.equal(res.status, 422);
+      assert.deepEqual(res.body, {
+        error: {
+          code: 'validation_failed',
+          message: 'The request is not valid.',
+          details: [{ path: 'data.code', message: 'Invalid input: expected string, received undefined' }],
+        },
+      });
+      const none = await post({ to: unique('missing'), template: 'password_reset' });
+      assert.equal(none.status, 422);
+      assert.deepEqual(none.body.error.details.map((d: { path: string }) => d.path).sort(), ['data.code', 'data.name']);
+      const badCode = await post({ to: unique('missing'), template: 'password_reset', data: { name: 'Ada', code: '12345x' } });
+      assert.deepEqual(badCode.body.error.details, [{ path: 'data.code', message: 'must be a 6-digit code' }]);
+    });
+
+    it('answers an unknown template or a bad address with 422', async () => {
+      const res = await post({ to: 'not-an-address', template: 'newsletter', data: {} });
+      assert.equal(res.status, 422);
+      assert.equal(res.body.error.code, 'validation_failed');
+      assert.deepEqual(res.body.error.details.map((d: { path: string }) => d.path).sort(), ['template', 'to']);
+    });
+  });
+
+  describe('GET /emails/{id}', () => {
+    it('shows exactly the contract fields, sent with the SES MessageId after delivery', async () => {
+      const to = unique('status');
+      const queued = await post({ to, template: 'welcome', data: { name: 'Ada' } });
+      const res = await eventually(
+        'the row to be sent',
+        () => request(service.url, 'GET', `/emails/${queued.body.id}`, { token }),
+        (r) => r.body?.status === 'sent',
+      );
+      assert.equal(res.status, 200);
+      assert.deepEqual(Object.keys(res.body).sort(), EMAIL_KEYS);
+      const [stored] = await ses.emailsTo(to);
+      assert.deepEqual(
+        { ...res.body, created_at: 'x', sent_at: 'y' },
+        { id: queued.body.id, status: 'sent', attempts: 1, template: 'welcome', to, message_id: stored!.messageId, last_error: null, created_at: 'x', sent_at: 'y' },
+      );
+      assert.match(res.body.created_at, RFC3339_MS);
+      assert.match(res.body.sent_at, RFC3339_MS);
+      assert.ok(!res.text.includes('Ada'), 'the template data is never returned');
+    });
+
+    it('answers 404 for an unknown id and for another caller’s message', async () => {
+      const unknown = await request(service.url, 'GET', `/emails/${randomUUID()}`, { token });
+      assert.equal(unknown.status, 404);
+      assert.deepEqual(unknown.body, { error: { code: 'not_found', message: 'No e-mail with this id.' } });
+      const theirs = await service.module.outbox.enqueue({ to: unique('theirs'), template: 'welcome', data: { name: 'Ada' }, caller: 'auth' });
+      const hidden = await request(service.url, 'GET', `/emails/${theirs.id}`, { token });
+      assert.equal(hidden.status, 404);
+    });
+
+    it('erases the template data once the row is final, so a code does not stay in the database', async () => {
+      const queued = await post({ to: unique('erase'), template: 'verify_email', data: { name: 'Ada', code: '555000' } });
+      await eventually('sent', () => request(service.url, 'GET', `/emails/${queued.body.id}`, { token }), (r) => r.body?.status === 'sent');
+      const [rows] = await service.db.sequelize.query('SELECT data FROM email_outbox WHERE id = ?', { replacements: [queued.body.id] });
+      assert.deepEqual(rows, [{ data: null }]);
+    });
+  });
+
+  describe('POST /send-email/ (the seed alias)', () => {
+    it('queues verify_email with the otp as the code and answers like POST /emails', async () => {
+      const to = unique('seed');
+      for (const path of ['/send-email/', '/send-email']) {
+        const res = await post({ email: to, subject: 'chosen by the caller', otp: '314159', user_id: 'u-1' }, path);
+        assert.equal(res.status, 202, path);
+        assert.deepEqual(Object.keys(res.body).sort(), ['id', 'status']);
+      }
+      const [mail] = await eventually('the mail', () => ses.emailsTo(to), (m) => m.length === 1);
+      assert.equal(mail!.subject, 'Confirm your e-mail address');
+      assert.match(mail!.body.text!, /^Hi there,/);
+      assert.match(mail!.body.text!, /Your verification code is: 314159\n/);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal((await ses.emailsTo(to)).length, 1, 'the same user_id and otp again sends nothing new');
+    });
+
+    it('answers a missing or malformed otp with 422', async () => {
+      const res = await post({ email: unique('seed'), subject: 's', otp: 'abc', user_id: 'u-1' }, '/send-email/');
+      assert.equal(res.status, 422);
+      assert.deepEqual(res.body.error.details, [{ path: 'otp', message: 'must be a 6-digit code' }]);
+    });
+  });
+
+  describe('service authentication', () => {
+    const routes: [string, string][] = [
+      ['POST', '/emails'],
+      ['GET', `/emails/${randomUUID()}`],
+      ['POST', '/send-email/'],
+    ];
+
+    it('answers a request without credentials with 401 unauthenticated on every route', async () => {
+      for (const [method, path] of routes) {
+        const res = await request(service.url, method, path, { json: method === 'POST' ? {} : undefined });
+        assert.equal(res.status, 401, path);
+        assert.deepEqual(res.body, { error: { code: 'unauthenticated', message: 'A service credential is required.' } });
+        assert.equal(res.headers.get('www-authenticate'), 'Bearer');
+      }
+    });
+
+    it('answers a user’s RS256 access token with 401 invalid_token', async () => {
+      const userToken = createTestTokens().sign({ roles: ['merchant', 'admin'] });
+      for (const [method, path] of routes) {
+        const res = await request(service.url, method, path, {
+          token: userToken,
+          json: method === 'POST' ? { to: unique('user'), template: 'welcome', data: { name: 'Ada' } } : undefined,
+        });
+        assert.equal(res.status, 401, path);
+        assert.deepEqual(res.body, { error: { code: 'invalid_token', message: 'The service credential is not valid.' } });
+      }
+    });
+
+    it('answers a wrong shared secret with 401 invalid_token', async () => {
+      for (const wrong of [`${token}x`, token.slice(0, -1), 'x']) {
+        const res = await request(service.url, 'POST', '/emails', { token: wrong, json: {} });
+        assert.equal(res.status, 401);
+        assert.equal(res.body.error.code, 'invalid_token');
+      }
+    });
+  });
+
+  describe('hostile input', () => {
+    it('never answers with a 5xx on any route', async () => {
+      const valid = { to: unique('hostile'), template: 'welcome', data: { name: 'Ada' } };
+      const bodies: [string, string][] = [
+        ['{"to":', 'application/json'],
+        ['to=x&template=welcome', 'application/x-www-form-urlencoded'],
+        ['<xml/>', 'application/xml'],
+        ['plain', 'text/plain'],
+        [JSON.stringify({ ...valid, data: { name: 'x'.repeat(10_000) } }), 'application/json'],
+        [JSON.stringify({ ...valid, idempotency_key: 'k'.repeat(10_000) }), 'application/json'],
+        [JSON.stringify({ ...valid, to: `${'a'.repeat(10_000)}@example.com` }), 'application/json'],
+        [JSON.stringify({ ...valid, data: { name: 'nul\u0000byte' } }), 'application/json'],
+        [JSON.stringify({ ...valid, to: 'a\u0000@example.com' }), 'application/json'],
+        [JSON.stringify({ ...valid, idempotency_key: 'nul\u0000' }), 'application/json'],
+        [JSON.stringify({ to: 42, template: ['welcome'], data: 'name', idempotency_key: 7 }), 'application/json'],
+        [JSON.stringify({ ...valid, data: [1, 2] }), 'application/json'],
+        [JSON.stringify({ ...valid, data: { name: { nested: true } } }), 'application/json'],
+        ['{"__proto__":{"template":"welcome"},"constructor":{"prototype":{}}}', 'application/json'],
+        [JSON.stringify({ ...valid, template: '__proto__' }), 'application/json'],
+        [JSON.stringify({ ...valid, template: 'toString' }), 'application/json'],
+        ['[]', 'application/json'],
+        ['null', 'application/json'],
+        ['"text"', 'application/json'],
+        [JSON.stringify({ pad: 'y'.repeat(70_000) }), 'application/json'],
+        [JSON.stringify({ email: 'x', otp: { $gt: '' }, user_id: null, subject: 'z'.repeat(10_000) }), 'application/json'],
+      ];
+      for (const path of ['/emails', '/send-email/']) {
+        for (const [body, type] of bodies) {
+          const res = await request(service.url, 'POST', path, { token, body, headers: { 'content-type': type } });
+          assert.ok(res.status >= 400 && res.status < 500, `${path} ${type} ${body.slice(0, 40)} -> ${res.status}`);
+          assert.ok(res.body.error.code, 'the contract error body');
+        }
+      }
+      for (const id of ['%00', 'x'.repeat(1000), '%F0%9F%A5%90', '__proto__', "1' OR '1'='1", '%E0%A4%A']) {
+        const res = await request(service.url, 'GET', `/emails/${id}`, { token });
+        assert.ok(res.status >= 400 && res.status < 500, `GET /emails/${id.slice(0, 20)} -> ${res.status}`);
+      }
+    });
+
+    it('accepts and delivers emoji and non-Latin names intact', async () => {
+      const to = unique('emoji');
+      const res = await post({ to, template: 'welcome', data: { name: 'Zoë 🥐 李' } });
+      assert.equal(res.status, 202);
+      const [mail] = await eventually('the mail', () => ses.emailsTo(to), (m) => m.length === 1);
+      assert.match(mail!.body.text!, /^Hi Zoë 🥐 李,/);
+    });
+
+    it('ignores unknown body fields', async () => {
+      const res = await post({ to: unique('extra'), template: 'welcome', data: { name: 'Ada', extra: 'x' }, id: 'chosen', status: 'sent' });
+      assert.equal(res.status, 202);
+      assert.notEqual(res.body.id, 'chosen');
+      assert.equal(res.body.status, 'queued');
+    });
+  });
+
+  describe('operations', () => {
+    it('reports readiness, the e-mail metrics and the routes in the OpenAPI document', async () => {
+      const ready = await request(service.url, 'GET', '/readyz');
+      assert.deepEqual([ready.status, ready.body], [200, { status: 'ready' }]);
+      const metrics = await request(service.url, 'GET', '/metrics');
+      for (const name of ['email_enqueued_total', 'email_messages_total', 'email_send_attempts_total', 'email_queue_depth', 'email_oldest_queued_age_seconds']) {
+        assert.match(metrics.text, new RegExp(`^# TYPE ${name} `, 'm'), name);
+      }
+      assert.match(metrics.text, /^email_messages_total\{template="welcome",status="sent"\} \d+/m);
+      assert.match(metrics.text, /^email_queue_depth \d+/m);
+      const doc = await request(service.url, 'GET', '/openapi.json');
+      assert.deepEqual(Object.keys(doc.body.paths).sort(), ['/emails', '/emails/{id}', '/send-email', '/send-email/']);
+      assert.deepEqual(doc.body.paths['/emails'].post.security, [{ service: [] }]);
+    });
+  });
+});
