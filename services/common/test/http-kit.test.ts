@@ -31,6 +31,16 @@ describe('the HTTP kit', () => {
       })
       .route({
         method: 'get',
+        path: '/whoami',
+        summary: 'echo the client IP',
+        tags: ['test'],
+        responses: { 200: { description: 'ok' } },
+        handler: (ctx) => {
+          ctx.body = { ip: ctx.ip };
+        },
+      })
+      .route({
+        method: 'get',
         path: '/things/{id}',
         summary: 'read a thing',
         tags: ['test'],
@@ -178,6 +188,44 @@ describe('the HTTP kit', () => {
     const docs = await fetch(`${server.url}/docs/`);
     assert.equal(docs.status, 200);
     assert.match(await docs.text(), /swagger-ui/);
+  });
+
+  it('ignores X-Forwarded-For unless TRUST_PROXY is set', async () => {
+    const res = await request(server.url, 'GET', '/whoami', { headers: { 'x-forwarded-for': '203.0.113.9' } });
+    assert.equal(res.body.ip, '127.0.0.1');
+  });
+
+  it('behind a trusted proxy takes the client IP from the hop the proxy appended, not from the client', async () => {
+    const openapi = createOpenApiRegistry();
+    const api = new ApiRouter(openapi).route({
+      method: 'get',
+      path: '/whoami',
+      summary: 'echo',
+      tags: ['test'],
+      responses: { 200: { description: 'ok' } },
+      handler: (ctx) => {
+        ctx.body = { ip: ctx.ip };
+      },
+    });
+    const proxied = await listen(
+      createApp({
+        title: 't',
+        version: '0',
+        modules: [{ name: 't', api, readiness: [] }],
+        openapi,
+        logger: logs.logger,
+        metrics: createMetrics(),
+        health: { draining: false },
+        trustProxy: true,
+        corsOrigins: [],
+      }),
+    );
+    try {
+      const res = await request(proxied.url, 'GET', '/whoami', { headers: { 'x-forwarded-for': '6.6.6.6, 203.0.113.9' } });
+      assert.equal(res.body.ip, '203.0.113.9', 'a client-supplied first entry is not trusted');
+    } finally {
+      await proxied.close();
+    }
   });
 
   it('logs each request with its request id', async () => {
