@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { SigningKeys } from '../src/domain/signing-keys.js';
+
+describe('signing keys', () => {
+  it('names each key by its RFC 7638 thumbprint', () => {
+    const keys = new SigningKeys(SigningKeys.generatePem());
+    const jwk = createPublicKey(keys.privateKey).export({ format: 'jwk' });
+    const expected = createHash('sha256').update(JSON.stringify({ e: jwk.e, kty: 'RSA', n: jwk.n })).digest('base64url');
+    assert.equal(keys.kid, expected);
+  });
+
+  it('keeps retired public keys in the JWKS so tokens they signed still verify after a rotation', async () => {
+    const old = new SigningKeys(SigningKeys.generatePem());
+    const oldPublicPem = old.publicKeys[0]!.export({ type: 'spki', format: 'pem' }).toString();
+    const rotated = new SigningKeys(SigningKeys.generatePem(), oldPublicPem);
+    assert.deepEqual(
+      rotated.jwks().keys.map((k) => k.kid),
+      [rotated.kid, old.kid],
+    );
+    const tokenFromBefore = jwt.sign({ sub: 'u' }, old.privateKey, { algorithm: 'RS256', keyid: old.kid });
+    const key = await rotated.resolver().resolve(old.kid);
+    assert.ok(key);
+    assert.equal((jwt.verify(tokenFromBefore, key, { algorithms: ['RS256'] }) as jwt.JwtPayload).sub, 'u');
+  });
+
+  it('refuses a key that is not RSA', () => {
+    const ecPem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    assert.throws(() => new SigningKeys(ecPem), /RSA/);
+  });
+});
