@@ -39,6 +39,22 @@ async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, w
 
 const freePort = () => 20_000 + Math.floor(Math.random() * 20_000);
 
+/** Starts the platform on a fresh port (on MySQL when the suite runs there) and waits until it is ready. */
+async function startReady(dataDir: string, testDb: TestDatabase) {
+  const port = freePort();
+  const env: Record<string, string> = { PORT: String(port), DATA_DIR: dataDir };
+  if (testDb.dialect === 'mysql') env.DATABASE_URL = testDb.url;
+  const platform = startPlatform(env);
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor(async () => ((await request(base, 'GET', '/readyz')).status === 200 ? true : undefined), 'readiness');
+  } catch (error) {
+    platform.child.kill('SIGKILL');
+    throw new Error(`${(error as Error).message}\n${platform.output()}`);
+  }
+  return { ...platform, base, port };
+}
+
 describe('all-in-one mode', function () {
   this.timeout(60_000);
   let dataDir: string;
@@ -54,13 +70,9 @@ describe('all-in-one mode', function () {
   });
 
   it('serves the whole walk-through from one process: register, code on the console, verify, token, /users/me, merchant profile', async () => {
-    const port = freePort();
-    const env: Record<string, string> = { PORT: String(port), DATA_DIR: dataDir };
-    if (testDb.dialect === 'mysql') env.DATABASE_URL = testDb.url;
-    const platform = startPlatform(env);
-    const base = `http://127.0.0.1:${port}`;
+    const platform = await startReady(dataDir, testDb);
+    const { base, port } = platform;
     try {
-      await waitFor(async () => ((await request(base, 'GET', '/readyz')).status === 200 ? true : undefined), 'readiness');
       assert.match(platform.output(), new RegExp(`Docs: http://127\\.0\\.0\\.1:${port}/docs`));
 
       const registered = await request(base, 'POST', '/register', {
@@ -112,13 +124,9 @@ describe('all-in-one mode', function () {
       const mode = statSync(join(dataDir, name)).mode & 0o777;
       assert.equal(mode, 0o600, `${name} is ${mode.toString(8)}`);
     }
-    const port = freePort();
-    const env: Record<string, string> = { PORT: String(port), DATA_DIR: dataDir };
-    if (testDb.dialect === 'mysql') env.DATABASE_URL = testDb.url;
-    const platform = startPlatform(env);
-    const base = `http://127.0.0.1:${port}`;
+    const platform = await startReady(dataDir, testDb);
+    const { base } = platform;
     try {
-      await waitFor(async () => ((await request(base, 'GET', '/readyz')).status === 200 ? true : undefined), 'readiness');
       const signIn = await request(base, 'POST', '/auth/token', { json: { email: 'walk@example.com', password: PASSWORD } });
       assert.equal(signIn.status, 200, 'the account survived the restart');
     } finally {

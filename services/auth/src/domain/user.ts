@@ -18,17 +18,7 @@ export interface User {
   createdAt: Date;
 }
 
-export interface NewUser {
-  email: string;
-  passwordHash: string | null;
-  googleSubject: string | null;
-  firstName: string;
-  middleName: string | null;
-  lastName: string;
-  profilePicture: string | null;
-  emailVerified: boolean;
-  roles: Role[];
-}
+export type NewUser = Omit<User, 'id' | 'disabled' | 'createdAt'>;
 
 export type ProfileChanges = Partial<Pick<User, 'firstName' | 'middleName' | 'lastName' | 'profilePicture'>>;
 
