@@ -15,7 +15,7 @@ import type { MailTransport } from './domain/email.js';
 import { Outbox } from './domain/outbox.js';
 import { RetryPolicy } from './domain/retry-policy.js';
 import { SendRateLimiter } from './domain/send-rate.js';
-import { TemplateCatalog } from './domain/templates.js';
+import { TemplateCatalog, type TemplateName } from './domain/templates.js';
 import { emailRoutes } from './http/routes.js';
 import { createEmailMetrics } from './metrics.js';
 import { createServiceAuthenticator } from './service-auth/from-config.js';
@@ -94,7 +94,7 @@ export function createEmailModule(deps: EmailDependencies): EmailModule {
       sendRatePerSecond: config.EMAIL_SEND_RATE_PER_SECOND,
     },
   );
-  const outbox = new Outbox(emails, templates, metrics, () => dispatcher.wake());
+  const outbox = new Outbox(emails, metrics, () => dispatcher.wake());
   return {
     name: 'email',
     api: emailRoutes(deps.openapi, outbox, deps.authenticator ?? createServiceAuthenticator(config, logger)),
@@ -106,6 +106,28 @@ export function createEmailModule(deps: EmailDependencies): EmailModule {
   };
 }
 
+/** A mail from an in-process caller: the fields of `POST /emails`. */
+export interface OutboxMail {
+  to: string;
+  template: TemplateName;
+  data: Record<string, string>;
+  idempotencyKey: string;
+}
+
+/**
+ * A sender for in-process callers (all-in-one mode's auth): each mail goes through the same
+ * validation, outbox and dispatcher as `POST /emails`, recorded under `caller`. It fits auth's
+ * `Mailer` port by shape, so neither service imports the other. Rejects with the same 422
+ * AppError the HTTP route answers with.
+ */
+export function outboxSender(outbox: Outbox, caller: string): { send(mail: OutboxMail): Promise<void> } {
+  return {
+    send: async (mail) => {
+      await outbox.enqueue({ to: mail.to, template: mail.template, data: mail.data, idempotencyKey: mail.idempotencyKey, caller });
+    },
+  };
+}
+
 /** `EMAIL_TRANSPORT=ses`: SES through the SDK's default credential chain; `log`: the log. */
 export function createMailTransport(config: EmailModuleConfig, logger: Logger): MailTransport {
   if (config.EMAIL_TRANSPORT === 'log') return new LogTransport(logger, config.EMAIL_FROM);
@@ -114,7 +136,9 @@ export function createMailTransport(config: EmailModuleConfig, logger: Logger): 
 }
 
 export { emailMigrations, Outbox };
+export { emailConfigSchema, loadEmailConfig, type EmailConfig } from './config.js';
 export type { EnqueueRequest } from './domain/outbox.js';
 export type { EmailAccepted, EmailView } from './domain/presenters.js';
-export { TEMPLATE_NAMES, type TemplateName } from './domain/templates.js';
+export { TEMPLATE_NAMES } from './domain/templates.js';
+export type { TemplateName };
 export type { ServiceAuthenticator, ServiceCaller } from './service-auth/service-authenticator.js';

@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { request } from '@merchant-platform/common/testing/http-server';
 import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
 import { createTestTokens } from '@merchant-platform/common/testing/test-tokens';
+import type { AppError } from '@merchant-platform/common/errors';
+import { outboxSender } from '../src/app.js';
 import { SesEmulator } from './support/ses-emulator.js';
 import { countByStatus, eventually, SERVICE_TOKEN, startEmailService, type RunningEmailService } from './support/email-service.js';
 
@@ -102,6 +104,28 @@ describe('email service API', () => {
       const viaHttp = await post({ to, template: 'welcome', data: { name: 'Ada' }, idempotency_key: 'shared-key' });
       const inProcess = await service.module.outbox.enqueue({ to, template: 'welcome', data: { name: 'Ada' }, idempotencyKey: 'shared-key', caller: 'auth' });
       assert.notEqual(inProcess.id, viaHttp.body.id);
+    });
+
+    it('takes in-process mail through the same outbox and rules (all-in-one mode)', async () => {
+      const to = unique('inproc');
+      const sender = outboxSender(service.module.outbox, 'auth');
+      const mail = { to, template: 'verify_email' as const, data: { name: 'Ada', code: '135790' }, idempotencyKey: 'code-1' };
+      await sender.send(mail);
+      await sender.send(mail);
+      const [delivered] = await eventually('the mail', () => ses.emailsTo(to), (m) => m.length === 1);
+      assert.match(delivered!.body.text!, /Your verification code is: 135790\n/);
+      const [rows] = await service.db.sequelize.query('SELECT caller, idempotency_key FROM email_outbox WHERE recipient = ?', { replacements: [to] });
+      assert.deepEqual(rows, [{ caller: 'auth', idempotency_key: 'code-1' }]);
+      await assert.rejects(sender.send({ ...mail, idempotencyKey: 'code-2', data: { name: 'Ada' } }), (e: AppError) => {
+        assert.deepEqual(e.toBody(), {
+          error: {
+            code: 'validation_failed',
+            message: 'The request is not valid.',
+            details: [{ path: 'data.code', message: 'Invalid input: expected string, received undefined' }],
+          },
+        });
+        return true;
+      });
     });
 
     it('answers missing template data with 422 naming each missing field', async () => {

@@ -1,10 +1,8 @@
-import { z } from 'zod';
 import { notFound, validationFailed } from '@merchant-platform/common/errors';
-import { email as emailAddress } from '@merchant-platform/common/http/fields';
 import type { EmailMetrics } from '../metrics.js';
 import type { OutboxRepository } from './email.js';
 import { presentAccepted, presentEmail, type EmailAccepted, type EmailView } from './presenters.js';
-import { TEMPLATE_NAMES, TemplateCatalog } from './templates.js';
+import { EmailRequest } from './email-request.js';
 
 /** What a caller asks for; HTTP callers and in-process callers (all-in-one auth) alike. */
 export interface EnqueueRequest {
@@ -17,12 +15,6 @@ export interface EnqueueRequest {
   caller: string;
 }
 
-const IdempotencyKey = z
-  .string()
-  .min(1)
-  .max(200)
-  .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
-
 /** Anything else cannot be an id this service issued: 404 without a query. */
 const OPAQUE_ID = /^[A-Za-z0-9-]{1,64}$/;
 
@@ -33,25 +25,23 @@ const OPAQUE_ID = /^[A-Za-z0-9-]{1,64}$/;
 export class Outbox {
   constructor(
     private readonly emails: OutboxRepository,
-    private readonly templates: TemplateCatalog,
     private readonly metrics: EmailMetrics,
     /** Tells the local dispatcher there is work, so it need not wait for its next poll. */
     private readonly onEnqueued: () => void = () => {},
   ) {}
 
   async enqueue(request: EnqueueRequest): Promise<EmailAccepted> {
-    const to = emailAddress.safeParse(request.to);
-    const key = request.idempotencyKey == null ? undefined : IdempotencyKey.safeParse(request.idempotencyKey);
-    const details = [
-      ...(to.success ? [] : [{ path: 'to', message: 'must be an email address' }]),
-      ...(key && !key.success ? [{ path: 'idempotency_key', message: 'must be 1-200 characters without control characters' }] : []),
-      ...(TemplateCatalog.isTemplate(request.template)
-        ? []
-        : [{ path: 'template', message: `must be one of ${TEMPLATE_NAMES.join(', ')}` }]),
-    ];
-    if (details.length > 0 || !to.success || !TemplateCatalog.isTemplate(request.template)) throw validationFailed(details);
-    const data = this.templates.parseData(request.template, request.data);
-    const idempotencyKey = key?.success ? key.data : null;
+    const parsed = EmailRequest.safeParse({
+      to: request.to,
+      template: request.template,
+      data: request.data,
+      idempotency_key: request.idempotencyKey ?? undefined,
+    });
+    if (!parsed.success) {
+      throw validationFailed(parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message })));
+    }
+    const { to, template, data } = parsed.data;
+    const idempotencyKey = parsed.data.idempotency_key ?? null;
 
     if (idempotencyKey) {
       const earlier = await this.emails.findByIdempotencyKey(request.caller, idempotencyKey);
@@ -60,8 +50,8 @@ export class Outbox {
     const inserted = await this.emails.insert({
       caller: request.caller,
       idempotency_key: idempotencyKey,
-      template: request.template,
-      recipient: to.data,
+      template,
+      recipient: to,
       data,
     });
     if (!inserted) {

@@ -1,32 +1,11 @@
 import { z } from 'zod';
 import { email } from '@merchant-platform/common/http/fields';
-import { TEMPLATE_DATA, TEMPLATE_NAMES } from '../domain/templates.js';
+import { EmailRequest } from '../domain/email-request.js';
 
 const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]*$/u;
 
-export const SendEmailBody = z
-  .object({
-    to: email,
-    template: z.enum(TEMPLATE_NAMES),
-    data: z.record(z.string(), z.unknown()).optional().describe('What the template needs: `name` and `code` for codes, `name` for `welcome`'),
-    idempotency_key: z
-      .string()
-      .min(1)
-      .max(200)
-      .regex(NO_CONTROL_CHARACTERS, 'must not contain control characters')
-      .optional()
-      .describe('Unique per caller: the same key again returns the first message and sends nothing new'),
-  })
-  // The template's data rules, reported together with any other problem in one 422.
-  .superRefine((body, ctx) => {
-    const schema = TEMPLATE_DATA[body.template];
-    if (!schema) return;
-    const result = schema.safeParse(body.data ?? {});
-    if (result.success) return;
-    for (const issue of result.error.issues) {
-      ctx.addIssue({ code: 'custom', path: ['data', ...issue.path.map(String)], message: issue.message });
-    }
-  });
+/** `POST /emails`: the outbox's own rules (template data included), so HTTP and in-process callers agree. */
+export const SendEmailBody = EmailRequest;
 
 /** The seed's `send_emails` body; the template decides the subject, so `subject` is ignored. */
 export const LegacySendEmailBody = z.object({

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { email } from '@merchant-platform/common/http/fields';
+import { TEMPLATE_DATA, TEMPLATE_NAMES } from './templates.js';
+
+const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]*$/u;
+
+/**
+ * What a caller may ask the outbox for, with the chosen template's data rules folded in, so one
+ * 422 names every problem. Unknown fields are dropped, in the request and in `data`.
+ */
+export const EmailRequest = z
+  .object({
+    to: email,
+    template: z.enum(TEMPLATE_NAMES),
+    data: z.record(z.string(), z.unknown()).optional().describe('What the template needs: `name` and `code` for codes, `name` for `welcome`'),
+    idempotency_key: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(NO_CONTROL_CHARACTERS, 'must not contain control characters')
+      .optional()
+      .describe('Unique per caller: the same key again returns the first message and sends nothing new'),
+  })
+  .transform((request, ctx) => {
+    const data = TEMPLATE_DATA[request.template].safeParse(request.data ?? {});
+    if (data.success) return { ...request, data: data.data as Record<string, unknown> };
+    for (const issue of data.error.issues) {
+      ctx.addIssue({ code: 'custom', path: ['data', ...issue.path.map(String)], message: issue.message });
+    }
+    return z.NEVER;
+  });
+
+export type EmailRequest = z.output<typeof EmailRequest>;
