@@ -12,12 +12,14 @@ import type { AuthConfig } from './config.js';
 import { authMigrations } from './data/migrations/index.js';
 import { defineAuthModels } from './data/models.js';
 import { SequelizeOneTimeCodeRepository } from './data/one-time-code-repository.js';
+import { OpenIdGoogleClient } from './data/openid-google-client.js';
 import { SequelizeRefreshTokenRepository } from './data/refresh-token-repository.js';
 import { SequelizeUserRepository } from './data/user-repository.js';
 import { AccountMail } from './domain/account-mail.js';
 import { Accounts } from './domain/accounts.js';
 import { AdminUsers } from './domain/admin-users.js';
 import { EmailVerification } from './domain/email-verification.js';
+import { GoogleSignIn, LOGIN_TTL_MS } from './domain/google-sign-in.js';
 import type { Mailer } from './domain/mailer.js';
 import { OneTimeCodes } from './domain/one-time-codes.js';
 import { PasswordReset } from './domain/password-reset.js';
@@ -40,7 +42,9 @@ export type AuthSettings = Pick<
   | 'RATE_LIMIT_TOKEN_FAILURES_PER_IP'
   | 'RATE_LIMIT_TOKEN_WINDOW_SECONDS'
   | 'RATE_LIMIT_EMAILS_PER_HOUR'
->;
+> &
+  /** Google sign-in is off unless client id, secret and redirect URI are all given. */
+  Partial<Pick<AuthConfig, 'GOOGLE_CLIENT_ID' | 'GOOGLE_CLIENT_SECRET' | 'GOOGLE_REDIRECT_URI' | 'GOOGLE_ISSUER' | 'AUTH_REDIRECT_ALLOWLIST'>>;
 
 export interface AuthDependencies {
   db: Database;
@@ -94,15 +98,26 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
     admin: new AdminUsers(users, tokens),
     keys: deps.keys,
   };
+  const usedGoogleLogins = limiter({ name: 'google-login', points: 1, durationSeconds: LOGIN_TTL_MS / 1000 });
+  const google = new GoogleSignIn(users, tokens, googleClient(settings, deps.logger), usedGoogleLogins, {
+    redirectAllowList: settings.AUTH_REDIRECT_ALLOWLIST ?? [],
+    adminEmails: settings.ADMIN_EMAILS,
+  });
   const verifier = new AccessTokenVerifier(deps.keys.resolver(), { issuer: settings.JWT_ISSUER, audience: settings.JWT_AUDIENCE });
   const migrator = new SchemaMigrator(db, 'auth', authMigrations, deps.logger);
   return {
     name: 'auth',
-    api: authRoutes(deps.openapi, useCases, verifier),
+    api: authRoutes(deps.openapi, useCases, verifier, google),
     readiness: [{ name: 'auth-database', check: () => migrator.assertCurrent() }],
     useCases,
     verifier,
   };
+}
+
+function googleClient(settings: AuthSettings, logger: Logger): OpenIdGoogleClient | undefined {
+  const { GOOGLE_CLIENT_ID: clientId, GOOGLE_CLIENT_SECRET: clientSecret, GOOGLE_REDIRECT_URI: redirectUri } = settings;
+  if (!clientId || !clientSecret || !redirectUri) return undefined;
+  return new OpenIdGoogleClient({ issuer: settings.GOOGLE_ISSUER ?? 'https://accounts.google.com', clientId, clientSecret, redirectUri }, logger);
 }
 
 /** One-time codes are HMAC'd under a key derived from the signing key, so no extra secret is needed. */

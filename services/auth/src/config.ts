@@ -43,6 +43,7 @@ export const authEnvShape = {
 export const authConfigSchema = z
   .object(authEnvShape)
   .superRefine(requireInProduction(['DATABASE_URL', 'SESSION_KEYS', 'EMAIL_SERVICE_URL']))
+  .superRefine(googleSignInIsComplete)
   .superRefine((config, ctx) => {
     if (config.NODE_ENV !== 'production') return;
     if (!config.JWT_PRIVATE_KEY && !config.JWT_PRIVATE_KEY_FILE) {
@@ -54,5 +55,40 @@ export const authConfigSchema = z
   });
 
 export type AuthConfig = z.output<typeof authConfigSchema>;
+
+const GOOGLE_CLIENT_VARIABLES = ['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET', 'GOOGLE_REDIRECT_URI'] as const;
+
+/**
+ * Google sign-in is on only with all three client variables; a partial set is a mistake worth
+ * failing the start for rather than a silently disabled sign-in. In production every URL the
+ * flow trusts (provider, callback, allowed redirects) must be https. Exported for all-in-one's schema.
+ */
+export function googleSignInIsComplete(
+  config: { NODE_ENV: string; GOOGLE_ISSUER: string; AUTH_REDIRECT_ALLOWLIST: string[] } & Partial<Record<(typeof GOOGLE_CLIENT_VARIABLES)[number], string>>,
+  ctx: z.RefinementCtx,
+) {
+  const set = GOOGLE_CLIENT_VARIABLES.filter((name) => config[name] !== undefined);
+  if (set.length > 0 && set.length < GOOGLE_CLIENT_VARIABLES.length) {
+    for (const name of GOOGLE_CLIENT_VARIABLES.filter((n) => config[n] === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [name], message: `is required when ${set.join(' and ')} ${set.length > 1 ? 'are' : 'is'} set (Google sign-in)` });
+    }
+  }
+  config.AUTH_REDIRECT_ALLOWLIST.forEach((entry, index) => {
+    if (!/^https?:\/\/[^/?#]+/.test(entry) || !URL.canParse(entry)) {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_REDIRECT_ALLOWLIST', index], message: 'must be an absolute http(s) URL prefix' });
+    }
+  });
+  if (config.NODE_ENV !== 'production') return;
+  const mustBeHttps: [string, string | undefined][] = [
+    ['GOOGLE_ISSUER', config.GOOGLE_ISSUER],
+    ['GOOGLE_REDIRECT_URI', config.GOOGLE_REDIRECT_URI],
+    ...config.AUTH_REDIRECT_ALLOWLIST.map((entry): [string, string] => ['AUTH_REDIRECT_ALLOWLIST', entry]),
+  ];
+  for (const [name, value] of mustBeHttps) {
+    if (value !== undefined && !value.startsWith('https://')) {
+      ctx.addIssue({ code: 'custom', path: [name], message: 'must be an https:// URL when NODE_ENV=production' });
+    }
+  }
+}
 
 export const loadAuthConfig = (env?: Env) => loadConfig(authConfigSchema, env);

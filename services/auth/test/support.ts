@@ -67,8 +67,13 @@ export interface AuthHarness {
   verifiedUser(email: string): Promise<{ id: string; access: string; refresh: string }>;
 }
 
+export interface AuthServeOptions {
+  /** The signed session cookie (koa-session) main.ts mounts; Google sign-in keeps its login state there. */
+  session?: { keys: string[]; secure: boolean };
+}
+
 /** A real auth service (same module and app as production) on a fresh database and loopback port. */
-export async function startAuth(settings: Partial<AuthSettings> = {}): Promise<AuthHarness> {
+export async function startAuth(settings: Partial<AuthSettings> = {}, serve: AuthServeOptions = {}): Promise<AuthHarness> {
   const testDb: TestDatabase = await createTestDatabase();
   const logs = captureLogs('debug');
   const db = await openDatabase(testDb.url);
@@ -86,7 +91,7 @@ export async function startAuth(settings: Partial<AuthSettings> = {}): Promise<A
     mailer: inbox,
     settings: { ...DEFAULT_SETTINGS, ...settings },
   });
-  const server = await serveModules({ modules: [module], openapi, logger: logs.logger, overrides: { metrics } });
+  const server = await serveModules({ modules: [module], openapi, logger: logs.logger, overrides: { metrics, session: serve.session } });
   const call = (method: string, path: string, options?: Parameters<typeof request>[3]) => request(server.url, method, path, options);
   const harness: AuthHarness = {
     url: server.url,
