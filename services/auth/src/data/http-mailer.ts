@@ -1,0 +1,46 @@
+import { readFile } from 'node:fs/promises';
+import type { Mailer, MailRequest } from '../domain/mailer.js';
+
+export interface HttpMailerOptions {
+  /** Base URL of the email service, e.g. http://email:8080 */
+  baseUrl: string;
+  /** The shared SERVICE_TOKEN, or a file holding a projected ServiceAccount token (re-read: the kubelet rotates it). */
+  credential: { token: string } | { tokenFile: string };
+  timeoutMs?: number;
+  attempts?: number;
+}
+
+/**
+ * Hands mail to the email service's outbox (`POST /emails`). Retries are safe because the
+ * idempotency key makes the outbox accept each mail once; a 4xx is final (our bug, not theirs).
+ */
+export class HttpMailer implements Mailer {
+  constructor(private readonly options: HttpMailerOptions) {}
+
+  async send(mail: MailRequest): Promise<void> {
+    const attempts = this.options.attempts ?? 3;
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        const response = await fetch(new URL('/emails', this.options.baseUrl), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${await this.token()}` },
+          body: JSON.stringify({ to: mail.to, template: mail.template, data: mail.data, idempotency_key: mail.idempotencyKey }),
+          signal: AbortSignal.timeout(this.options.timeoutMs ?? 2_000),
+        });
+        if (response.status === 202) return;
+        lastError = new Error(`email service answered ${response.status}`);
+        if (response.status < 500 && response.status !== 429) break;
+      } catch (error) {
+        lastError = error;
+      }
+      if (attempt < attempts) await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+    }
+    throw lastError;
+  }
+
+  private async token(): Promise<string> {
+    const credential = this.options.credential;
+    return 'token' in credential ? credential.token : (await readFile(credential.tokenFile, 'utf8')).trim();
+  }
+}

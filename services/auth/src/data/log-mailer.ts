@@ -1,0 +1,23 @@
+import type { Logger } from '@merchant-platform/common/logger';
+import type { Mailer, MailRequest } from '../domain/mailer.js';
+
+const SUBJECTS: Record<MailRequest['template'], string> = {
+  verify_email: 'Verify your email address',
+  password_reset: 'Your password reset code',
+  welcome: 'Welcome to Merchant Platform',
+};
+
+/**
+ * Development transport (EMAIL_TRANSPORT=log, no email service): writes the message to the
+ * log so a person can read the code off the console. The text sits under `text`, which the
+ * logger does not redact, on purpose; never use this transport in production.
+ */
+export class LogMailer implements Mailer {
+  constructor(private readonly logger: Logger) {}
+
+  async send(mail: MailRequest): Promise<void> {
+    const lines = [`Hello ${mail.data.name ?? ''},`];
+    if (mail.data.code) lines.push(`Your code is ${mail.data.code}. It is valid for 10 minutes.`);
+    this.logger.info({ to: mail.to, subject: SUBJECTS[mail.template], text: lines.join('\n') }, 'e-mail (log transport)');
+  }
+}

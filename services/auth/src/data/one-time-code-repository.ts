@@ -1,0 +1,48 @@
+import { Op, UniqueConstraintError, type ModelStatic, type Sequelize } from 'sequelize';
+import type { CodePurpose, CodeRecord, OneTimeCodeRepository } from '../domain/one-time-codes.js';
+import type { OneTimeCodeRow } from './models.js';
+
+export class SequelizeOneTimeCodeRepository implements OneTimeCodeRepository {
+  constructor(
+    private readonly model: ModelStatic<OneTimeCodeRow>,
+    private readonly sequelize: Sequelize,
+  ) {}
+
+  async replace(record: { id: string; userId: string; purpose: CodePurpose; codeHash: string; expiresAt: Date }): Promise<void> {
+    // Two concurrent requests may both delete and then race to insert; the unique index on
+    // (user_id, purpose) lets one win, and the loser retries so the newest code is the live one.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.sequelize.transaction(async (transaction) => {
+          await this.model.destroy({ where: { user_id: record.userId, purpose: record.purpose }, transaction });
+          await this.model.create(
+            { id: record.id, user_id: record.userId, purpose: record.purpose, code_hash: record.codeHash, expires_at: record.expiresAt },
+            { transaction },
+          );
+        });
+        return;
+      } catch (error) {
+        if (!(error instanceof UniqueConstraintError) || attempt >= 3) throw error;
+      }
+    }
+  }
+
+  async find(userId: string, purpose: CodePurpose): Promise<CodeRecord | undefined> {
+    const row = await this.model.findOne({ where: { user_id: userId, purpose } });
+    if (!row) return undefined;
+    return { id: row.id, codeHash: row.code_hash, attempts: row.attempts, expiresAt: row.expires_at, consumedAt: row.consumed_at ?? null };
+  }
+
+  async recordAttempt(id: string, max: number): Promise<boolean> {
+    const [changed] = await this.model.update(
+      { attempts: this.sequelize.literal('attempts + 1') as unknown as number },
+      { where: { id, attempts: { [Op.lt]: max } } },
+    );
+    return changed === 1;
+  }
+
+  async consume(id: string): Promise<boolean> {
+    const [changed] = await this.model.update({ consumed_at: new Date() }, { where: { id, consumed_at: null } });
+    return changed === 1;
+  }
+}

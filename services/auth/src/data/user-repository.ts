@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { UniqueConstraintError, type InferAttributes, type ModelStatic } from 'sequelize';
+import { afterCursor, KEYSET_ORDER } from '@merchant-platform/common/db/keyset';
+import { ROLES, type NewUser, type Role, type User, type UserChanges, type UserRepository } from '../domain/user.js';
+import type { UserRow } from './models.js';
+
+export class SequelizeUserRepository implements UserRepository {
+  constructor(private readonly model: ModelStatic<UserRow>) {}
+
+  async create(user: NewUser): Promise<User | undefined> {
+    try {
+      const row = await this.model.create({
+        id: randomUUID(),
+        email: user.email,
+        password_hash: user.passwordHash,
+        google_subject: user.googleSubject,
+        first_name: user.firstName,
+        middle_name: user.middleName,
+        last_name: user.lastName,
+        profile_picture: user.profilePicture,
+        email_verified: user.emailVerified,
+        roles: user.roles.join(','),
+      });
+      return toUser(row);
+    } catch (error) {
+      if (error instanceof UniqueConstraintError) return undefined;
+      throw error;
+    }
+  }
+
+  async findById(id: string): Promise<User | undefined> {
+    const row = await this.model.findByPk(id);
+    return row ? toUser(row) : undefined;
+  }
+
+  async findByEmail(email: string): Promise<User | undefined> {
+    const row = await this.model.findOne({ where: { email } });
+    return row ? toUser(row) : undefined;
+  }
+
+  async findByGoogleSubject(subject: string): Promise<User | undefined> {
+    const row = await this.model.findOne({ where: { google_subject: subject } });
+    return row ? toUser(row) : undefined;
+  }
+
+  async update(id: string, changes: UserChanges): Promise<User | undefined> {
+    const row = await this.model.findByPk(id);
+    if (!row) return undefined;
+    const columns: Partial<InferAttributes<UserRow>> = {};
+    if (changes.passwordHash !== undefined) columns.password_hash = changes.passwordHash;
+    if (changes.googleSubject !== undefined) columns.google_subject = changes.googleSubject;
+    if (changes.emailVerified !== undefined) columns.email_verified = changes.emailVerified;
+    if (changes.roles !== undefined) columns.roles = changes.roles.join(',');
+    if (changes.disabled !== undefined) columns.disabled = changes.disabled;
+    if (changes.firstName !== undefined) columns.first_name = changes.firstName;
+    if (changes.middleName !== undefined) columns.middle_name = changes.middleName;
+    if (changes.lastName !== undefined) columns.last_name = changes.lastName;
+    if (changes.profilePicture !== undefined) columns.profile_picture = changes.profilePicture;
+    await row.update(columns);
+    return toUser(row);
+  }
+
+  async listPage(limit: number, after: { createdAt: Date; id: string } | undefined): Promise<User[]> {
+    const rows = await this.model.findAll({ where: afterCursor(after), order: KEYSET_ORDER, limit });
+    return rows.map(toUser);
+  }
+}
+
+function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    email: row.email,
+    passwordHash: row.password_hash,
+    googleSubject: row.google_subject,
+    firstName: row.first_name,
+    middleName: row.middle_name,
+    lastName: row.last_name,
+    profilePicture: row.profile_picture,
+    emailVerified: Boolean(row.email_verified),
+    roles: row.roles.split(',').filter((r): r is Role => (ROLES as readonly string[]).includes(r)),
+    disabled: Boolean(row.disabled),
+    createdAt: row.created_at,
+  };
+}

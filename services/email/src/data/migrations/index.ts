@@ -1,0 +1,5 @@
+import type { Migration } from '@merchant-platform/common/db/migrations';
+import { createEmailOutbox } from './0001-create-email-outbox.js';
+
+/** In order; a build expects exactly these to be applied (readiness checks it). */
+export const emailMigrations: Migration[] = [createEmailOutbox];

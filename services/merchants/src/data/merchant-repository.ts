@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { UniqueConstraintError, type ModelStatic, type Sequelize } from 'sequelize';
+import { afterCursor, KEYSET_ORDER } from '@merchant-platform/common/db/keyset';
+import type { Merchant, MerchantProfileInput, MerchantRepository } from '../domain/merchant.js';
+import { defineMerchantModel, type MerchantRow } from './merchant-model.js';
+
+export class SequelizeMerchantRepository implements MerchantRepository {
+  private readonly model: ModelStatic<MerchantRow>;
+
+  constructor(sequelize: Sequelize) {
+    this.model = defineMerchantModel(sequelize);
+  }
+
+  async findByUserId(userId: string): Promise<Merchant | undefined> {
+    const row = await this.model.findOne({ where: { user_id: userId } });
+    return row ? toMerchant(row) : undefined;
+  }
+
+  async findById(id: string): Promise<Merchant | undefined> {
+    const row = await this.model.findByPk(id);
+    return row ? toMerchant(row) : undefined;
+  }
+
+  async insert(userId: string, profile: MerchantProfileInput): Promise<Merchant | undefined> {
+    try {
+      const row = await this.model.create({ id: randomUUID(), user_id: userId, ...toColumns(profile) });
+      return toMerchant(row);
+    } catch (error) {
+      if (error instanceof UniqueConstraintError) return undefined;
+      throw error;
+    }
+  }
+
+  async updateForUser(userId: string, profile: MerchantProfileInput): Promise<Merchant | undefined> {
+    const row = await this.model.findOne({ where: { user_id: userId } });
+    if (!row) return undefined;
+    await row.update(toColumns(profile));
+    return toMerchant(row);
+  }
+
+  async listPage(limit: number, after: { createdAt: Date; id: string } | undefined): Promise<Merchant[]> {
+    const rows = await this.model.findAll({ where: afterCursor(after), order: KEYSET_ORDER, limit });
+    return rows.map(toMerchant);
+  }
+}
+
+function toColumns(profile: MerchantProfileInput) {
+  return {
+    business_name: profile.business_name,
+    business_type: profile.business_type,
+    phone: profile.phone,
+    website: profile.website,
+    address_line1: profile.address.line1,
+    address_line2: profile.address.line2,
+    address_city: profile.address.city,
+    address_region: profile.address.region,
+    address_postal_code: profile.address.postal_code,
+    address_country: profile.address.country,
+    currency: profile.currency,
+  };
+}
+
+function toMerchant(row: MerchantRow): Merchant {
+  return {
+    id: row.id,
+    user_id: row.user_id,
+    business_name: row.business_name,
+    business_type: row.business_type,
+    phone: row.phone,
+    website: row.website,
+    address: {
+      line1: row.address_line1,
+      line2: row.address_line2,
+      city: row.address_city,
+      region: row.address_region,
+      postal_code: row.address_postal_code,
+      country: row.address_country,
+    },
+    currency: row.currency,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
