@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { loadConfig, type Env } from '@merchant-platform/common/config';
 import { authEnvShape } from '@merchant-platform/auth/config';
+import { checkEmailConfig, emailEnvShape } from '@merchant-platform/email/config';
 
 /**
  * All-in-one mode reads every variable the services read; what differs is the defaults:
@@ -9,10 +10,11 @@ import { authEnvShape } from '@merchant-platform/auth/config';
  */
 export const allInOneConfigSchema = z
   .object({
+    ...emailEnvShape,
     ...authEnvShape,
     DATA_DIR: z.string().default('./data'),
-    EMAIL_TRANSPORT: z.enum(['log', 'ses']).default('log'),
   })
+  .superRefine(checkEmailConfig)
   .superRefine((config, ctx) => {
     // Outside production missing secrets are generated under DATA_DIR; in production, never.
     if (config.NODE_ENV !== 'production') return;

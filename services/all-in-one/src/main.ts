@@ -22,7 +22,12 @@ await runService({
   session: { keys: secrets.sessionKeys, secure: config.NODE_ENV === 'production' },
   createModule: async (context) => {
     await migrateAll(context);
-    return createPlatformModules(context, { jwtPrivateKey: secrets.jwtPrivateKey, retiredPublicKeys: config.JWT_RETIRED_PUBLIC_KEYS, settings: config });
+    return createPlatformModules(context, {
+      jwtPrivateKey: secrets.jwtPrivateKey,
+      retiredPublicKeys: config.JWT_RETIRED_PUBLIC_KEYS,
+      auth: config,
+      email: { ...config, SERVICE_TOKEN: secrets.serviceToken },
+    });
   },
   onListening: () => {
     const base = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;

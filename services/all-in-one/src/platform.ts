@@ -2,17 +2,15 @@ import { SchemaMigrator } from '@merchant-platform/common/db/migrations';
 import type { ServiceModule } from '@merchant-platform/common/http/app';
 import type { ModuleContext } from '@merchant-platform/common/service-runtime';
 import { authMigrations, createAuthModule, type AuthSettings } from '@merchant-platform/auth/app';
-import type { Mailer } from '@merchant-platform/auth/domain/mailer';
 import { SigningKeys } from '@merchant-platform/auth/domain/signing-keys';
+import { createEmailModule, emailMigrations, outboxSender, type EmailModuleConfig } from '@merchant-platform/email/app';
 import { createMerchantsModule, merchantsMigrations } from '@merchant-platform/merchants/app';
-import { LogMailer } from '@merchant-platform/auth/data/log-mailer';
 
 export interface PlatformOptions {
   jwtPrivateKey: string;
   retiredPublicKeys?: string;
-  settings: AuthSettings;
-  /** Defaults to the console; tests pass one that keeps the mail. */
-  mailer?: Mailer;
+  auth: AuthSettings;
+  email: EmailModuleConfig;
 }
 
 /** Every service's migrations, applied in one go at start-up (all-in-one mode only). */
@@ -20,6 +18,7 @@ export async function migrateAll(context: Pick<ModuleContext, 'db' | 'logger'>):
   for (const [service, migrations] of [
     ['auth', authMigrations],
     ['merchants', merchantsMigrations],
+    ['email', emailMigrations],
   ] as const) {
     await new SchemaMigrator(context.db, service, migrations, context.logger).up();
   }
@@ -27,16 +26,17 @@ export async function migrateAll(context: Pick<ModuleContext, 'db' | 'logger'>):
 
 /**
  * The three services as modules of one app on one database. Merchants verifies tokens with
- * auth's keys in-process, so no JWKS fetch happens.
+ * auth's keys in-process (no JWKS fetch), and auth's mail goes straight into the email
+ * service's outbox (no HTTP hop), through the same validation and dispatcher as `POST /emails`.
  */
 export function createPlatformModules(context: ModuleContext, options: PlatformOptions): ServiceModule[] {
-  const keys = new SigningKeys(options.jwtPrivateKey, options.retiredPublicKeys);
+  const email = createEmailModule({ ...context, config: options.email });
   const auth = createAuthModule({
     ...context,
-    keys,
-    mailer: options.mailer ?? new LogMailer(context.logger),
-    settings: options.settings,
+    keys: new SigningKeys(options.jwtPrivateKey, options.retiredPublicKeys),
+    mailer: outboxSender(email.outbox, 'auth'),
+    settings: options.auth,
   });
   const merchants = createMerchantsModule({ ...context, verifier: auth.verifier });
-  return [auth, merchants];
+  return [auth, merchants, email];
 }

@@ -79,7 +79,7 @@ describe('all-in-one mode', function () {
         json: { email: 'walk@example.com', password: PASSWORD, confirm_password: PASSWORD, first_name: 'Walk', last_name: 'Through' },
       });
       assert.equal(registered.status, 201);
-      const code = await waitFor(() => /Your code is (\d{6})/.exec(platform.output())?.[1], 'the code on the console');
+      const code = await waitFor(() => /verification code is: (\d{6})/.exec(platform.output())?.[1], "the code on the console");
 
       const form = (body: Record<string, string>) => ({
         body: new URLSearchParams(body).toString(),

@@ -1,77 +1,82 @@
 import { z } from 'zod';
 import { databaseUrl, httpEnvShape, listFromEnv, loadConfig, requireInProduction, type Env } from '@merchant-platform/common/config';
+import { NO_CONTROL_CHARACTERS } from '@merchant-platform/common/text';
 
-const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]*$/u;
 const SERVICE_ACCOUNT = /^system:serviceaccount:[a-z0-9]([-a-z0-9]*[a-z0-9])?:[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/;
 
-export const emailConfigSchema = z
-  .object({
-    ...httpEnvShape,
-    DATABASE_URL: databaseUrl.optional(),
-    DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+/** Every variable the email service reads; all-in-one mode builds its schema from this too. */
+export const emailEnvShape = {
+  ...httpEnvShape,
+  DATABASE_URL: databaseUrl.optional(),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
 
-    /** How callers prove they are one of our services: the shared secret, or Kubernetes TokenReview. */
-    SERVICE_AUTH: z.enum(['token', 'kubernetes']).default('token'),
-    SERVICE_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-    /** The audience callers' projected ServiceAccount tokens are minted for. */
-    SERVICE_AUTH_AUDIENCE: z.string().min(1).default('email'),
-    SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS: listFromEnv
-      .pipe(z.array(z.string().regex(SERVICE_ACCOUNT, 'must be system:serviceaccount:<namespace>:<name>')))
-      .default([]),
+  /** How callers prove they are one of our services: the shared secret, or Kubernetes TokenReview. */
+  SERVICE_AUTH: z.enum(['token', 'kubernetes']).default('token'),
+  SERVICE_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** The audience callers' projected ServiceAccount tokens are minted for. */
+  SERVICE_AUTH_AUDIENCE: z.string().min(1).default('email'),
+  SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS: listFromEnv
+    .pipe(z.array(z.string().regex(SERVICE_ACCOUNT, 'must be system:serviceaccount:<namespace>:<name>')))
+    .default([]),
 
-    EMAIL_TRANSPORT: z.enum(['log', 'ses']).default('log'),
-    EMAIL_FROM: z
-      .string()
-      .min(3)
-      .max(320)
-      .regex(NO_CONTROL_CHARACTERS, 'must not contain control characters')
-      .refine((v) => v.includes('@'), 'must be an e-mail address, optionally as "Name <address>"')
-      .default('no-reply@localhost'),
-    AWS_REGION: z.string().min(1).optional(),
-    SES_ENDPOINT: z.url().optional(),
-    SES_CONFIGURATION_SET: z.string().min(1).max(64).optional(),
-    /** One SES call may take this long before it counts as a network error (retried). */
-    SES_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  EMAIL_TRANSPORT: z.enum(['log', 'ses']).default('log'),
+  EMAIL_FROM: z
+    .string()
+    .min(3)
+    .max(320)
+    .regex(NO_CONTROL_CHARACTERS, 'must not contain control characters')
+    .refine((v) => v.includes('@'), 'must be an e-mail address, optionally as "Name <address>"')
+    .default('no-reply@localhost'),
+  AWS_REGION: z.string().min(1).optional(),
+  SES_ENDPOINT: z.url().optional(),
+  SES_CONFIGURATION_SET: z.string().min(1).max(64).optional(),
+  /** One SES call may take this long before it counts as a network error (retried). */
+  SES_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
 
-    /** Attempts per message, the first included, before a retryable failure becomes final. */
-    EMAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
-    EMAIL_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(10),
-    /** How often an idle dispatcher looks for due rows (a local enqueue wakes it at once). */
-    EMAIL_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
-    /** Per replica: divide the SES account's maximum send rate by the replica count. */
-    EMAIL_SEND_RATE_PER_SECOND: z.coerce.number().positive().max(10_000).default(10),
-    /** Back-off before retry n is a random time in [d/2, d], d = min(max, base * 2^(n-1)). */
-    EMAIL_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(2_000),
-    EMAIL_RETRY_MAX_MS: z.coerce.number().int().min(1).max(86_400_000).default(300_000),
-    /** How long a claimed row stays reserved for one dispatcher; a crashed one's rows come back after it. */
-    EMAIL_LEASE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
-  })
-  .superRefine(requireInProduction(['DATABASE_URL']))
-  .superRefine((config, ctx) => {
-    if (config.SERVICE_AUTH === 'token' && config.NODE_ENV === 'production' && config.SERVICE_TOKEN === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['SERVICE_TOKEN'], message: 'is required when NODE_ENV=production and SERVICE_AUTH=token' });
-    }
-    if (config.SERVICE_AUTH === 'kubernetes' && config.SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS.length === 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS'],
-        message: 'must list at least one ServiceAccount when SERVICE_AUTH=kubernetes',
-      });
-    }
-    if (config.EMAIL_TRANSPORT === 'ses' && config.AWS_REGION === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['AWS_REGION'], message: 'is required when EMAIL_TRANSPORT=ses' });
-    }
-    if (config.EMAIL_LEASE_SECONDS * 1000 <= 2 * config.SES_TIMEOUT_MS) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['EMAIL_LEASE_SECONDS'],
-        message: 'must be more than twice SES_TIMEOUT_MS, or a slow send could outlive its lease and be sent twice',
-      });
-    }
-    if (config.EMAIL_RETRY_MAX_MS < config.EMAIL_RETRY_BASE_MS) {
-      ctx.addIssue({ code: 'custom', path: ['EMAIL_RETRY_MAX_MS'], message: 'must be at least EMAIL_RETRY_BASE_MS' });
-    }
-  });
+  /** Attempts per message, the first included, before a retryable failure becomes final. */
+  EMAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  EMAIL_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /** How often an idle dispatcher looks for due rows (a local enqueue wakes it at once). */
+  EMAIL_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
+  /** Per replica: divide the SES account's maximum send rate by the replica count. */
+  EMAIL_SEND_RATE_PER_SECOND: z.coerce.number().positive().max(10_000).default(10),
+  /** Back-off before retry n is a random time in [d/2, d], d = min(max, base * 2^(n-1)). */
+  EMAIL_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(2_000),
+  EMAIL_RETRY_MAX_MS: z.coerce.number().int().min(1).max(86_400_000).default(300_000),
+  /** How long a claimed row stays reserved for one dispatcher; a crashed one's rows come back after it. */
+  EMAIL_LEASE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
+};
+
+type EmailEnv = z.output<z.ZodObject<typeof emailEnvShape>>;
+
+/** Rules across variables; all-in-one mode applies them too. */
+export function checkEmailConfig(config: EmailEnv, ctx: z.RefinementCtx): void {
+  if (config.SERVICE_AUTH === 'token' && config.NODE_ENV === 'production' && config.SERVICE_TOKEN === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['SERVICE_TOKEN'], message: 'is required when NODE_ENV=production and SERVICE_AUTH=token' });
+  }
+  if (config.SERVICE_AUTH === 'kubernetes' && config.SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS'],
+      message: 'must list at least one ServiceAccount when SERVICE_AUTH=kubernetes',
+    });
+  }
+  if (config.EMAIL_TRANSPORT === 'ses' && config.AWS_REGION === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['AWS_REGION'], message: 'is required when EMAIL_TRANSPORT=ses' });
+  }
+  if (config.EMAIL_LEASE_SECONDS * 1000 <= 2 * config.SES_TIMEOUT_MS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['EMAIL_LEASE_SECONDS'],
+      message: 'must be more than twice SES_TIMEOUT_MS, or a slow send could outlive its lease and be sent twice',
+    });
+  }
+  if (config.EMAIL_RETRY_MAX_MS < config.EMAIL_RETRY_BASE_MS) {
+    ctx.addIssue({ code: 'custom', path: ['EMAIL_RETRY_MAX_MS'], message: 'must be at least EMAIL_RETRY_BASE_MS' });
+  }
+}
+
+export const emailConfigSchema = z.object(emailEnvShape).superRefine(requireInProduction(['DATABASE_URL'])).superRefine(checkEmailConfig);
 
 export type EmailConfig = z.output<typeof emailConfigSchema>;
 

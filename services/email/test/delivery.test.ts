@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { request } from '@merchant-platform/common/testing/http-server';
 import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
 import { FakeSes } from './support/fake-ses.js';
-import { SesEmulator } from './support/ses-emulator.js';
+import { SesEmulator } from '@merchant-platform/common/testing/ses-emulator';
 import { countByStatus, eventually, SERVICE_TOKEN, startEmailService, type RunningEmailService } from './support/email-service.js';
 
 const token = SERVICE_TOKEN;

@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from '@merchant-platform/common
 import { createTestTokens } from '@merchant-platform/common/testing/test-tokens';
 import type { AppError } from '@merchant-platform/common/errors';
 import { outboxSender } from '../src/app.js';
-import { SesEmulator } from './support/ses-emulator.js';
+import { SesEmulator } from '@merchant-platform/common/testing/ses-emulator';
 import { countByStatus, eventually, SERVICE_TOKEN, startEmailService, type RunningEmailService } from './support/email-service.js';
 
 const EMAIL_KEYS = ['attempts', 'created_at', 'id', 'last_error', 'message_id', 'sent_at', 'status', 'template', 'to'];

@@ -164,6 +164,11 @@ describe('merchants service', () => {
         merchant: { id: merchantId, business_name: 'Ada’s Bakery 🥐', business_type: 'bakery', website: 'https://ada.example.com', country: 'US' },
       });
       assert.equal((await request(server.url, 'GET', '/merchants/no-such-id')).status, 404);
+      for (const id of ['%00', 'a%00b', '%1b%5b31m', '%F0%9F%A5%90', `${'x'.repeat(300)}`]) {
+        const res = await request(server.url, 'GET', `/merchants/${id}`);
+        assert.ok([404, 422].includes(res.status), `${id}: ${res.status}`);
+        assert.ok(res.body.error.code);
+      }
     });
 
     it('GET /users/me answers from the token plus the caller’s merchant', async () => {

@@ -2,6 +2,8 @@ import { Router } from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import type { ZodObject, ZodType, z } from 'zod';
+import { notFound } from '../errors.js';
+import { NO_CONTROL_CHARACTERS } from '../text.js';
 import { parseOr422, readBody } from './validate.js';
 import { errorResponses } from './openapi.js';
 
@@ -54,6 +56,8 @@ export class ApiRouter {
   route<B extends ZodType, Q extends ZodObject, P extends ZodObject>(spec: RouteSpec<B, Q, P>): this {
     const guards = spec.guards ?? [];
     const run: Middleware = async (ctx) => {
+      // No id contains a control character; some drivers choke on a NUL, so stop here.
+      if (Object.values(ctx.params ?? {}).some((value) => !NO_CONTROL_CHARACTERS.test(String(value)))) throw notFound();
       const input = {
         params: spec.params ? parseOr422(spec.params, ctx.params, 'path') : {},
         query: spec.query ? parseOr422(spec.query, ctx.query, 'query') : {},

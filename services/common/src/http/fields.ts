@@ -1,6 +1,5 @@
 import { z } from 'zod';
-
-const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]*$/u;
+import { NO_CONTROL_CHARACTERS } from '../text.js';
 
 /** Trimmed text of 1..max characters with no control characters (NUL, escapes, newlines). */
 export const text = (max: number) =>

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { email } from '@merchant-platform/common/http/fields';
 import { TEMPLATE_DATA, TEMPLATE_NAMES } from './templates.js';
+import { NO_CONTROL_CHARACTERS } from '@merchant-platform/common/text';
 
-const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]*$/u;
 
 /**
  * What a caller may ask the outbox for, with the chosen template's data rules folded in, so one

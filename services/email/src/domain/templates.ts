@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { validationFailed } from '@merchant-platform/common/errors';
 import type { RenderedEmail } from './email.js';
+import { NO_CONTROL_CHARACTERS } from '@merchant-platform/common/text';
 
-const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]*$/u;
 
 const name = z.string().trim().min(1).max(100).regex(NO_CONTROL_CHARACTERS, 'must not contain control characters');
 const code = z.string().regex(/^\d{6}$/, 'must be a 6-digit code');

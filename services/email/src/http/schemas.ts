@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { email } from '@merchant-platform/common/http/fields';
 import { EmailRequest } from '../domain/email-request.js';
+import { NO_CONTROL_CHARACTERS } from '@merchant-platform/common/text';
 
-const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]*$/u;
 
 /** `POST /emails`: the outbox's own rules (template data included), so HTTP and in-process callers agree. */
 export const SendEmailBody = EmailRequest;
