@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { loadConfig, type Env } from '@merchant-platform/common/config';
-import { authEnvShape } from '@merchant-platform/auth/config';
+import { authEnvShape, googleSignInIsComplete } from '@merchant-platform/auth/config';
 import { checkEmailConfig, emailEnvShape } from '@merchant-platform/email/config';
 
 /**
@@ -15,6 +15,7 @@ export const allInOneConfigSchema = z
     DATA_DIR: z.string().default('./data'),
   })
   .superRefine(checkEmailConfig)
+  .superRefine(googleSignInIsComplete)
   .superRefine((config, ctx) => {
     // Outside production missing secrets are generated under DATA_DIR; in production, never.
     if (config.NODE_ENV !== 'production') return;
