@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
 import { request } from '@merchant-platform/common/testing/http-server';
+import { freePort } from '@merchant-platform/common/testing/ses-emulator';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 const PASSWORD = 'Correct-Horse1!';
@@ -37,11 +38,10 @@ async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, w
   }
 }
 
-const freePort = () => 20_000 + Math.floor(Math.random() * 20_000);
 
 /** Starts the platform on a fresh port (on MySQL when the suite runs there) and waits until it is ready. */
 async function startReady(dataDir: string, testDb: TestDatabase) {
-  const port = freePort();
+  const port = await freePort();
   const env: Record<string, string> = { PORT: String(port), DATA_DIR: dataDir };
   if (testDb.dialect === 'mysql') env.DATABASE_URL = testDb.url;
   const platform = startPlatform(env);
@@ -144,7 +144,7 @@ describe('all-in-one mode', function () {
   });
 
   it('refuses to generate secrets in production', async () => {
-    const platform = startPlatform({ NODE_ENV: 'production', PORT: String(freePort()), DATA_DIR: mkdtempSync(join(tmpdir(), 'mp-prod-')) });
+    const platform = startPlatform({ NODE_ENV: 'production', PORT: String(await freePort()), DATA_DIR: mkdtempSync(join(tmpdir(), 'mp-prod-')) });
     assert.notEqual(await platform.exited, 0);
     assert.match(platform.output(), /JWT_PRIVATE_KEY: is required when NODE_ENV=production/);
     assert.match(platform.output(), /SESSION_KEYS: is required/);
