@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { measureHashingLimit, pooledHashingLimit, startReadLimitServer, type HashingLimit } from './baselines.js';
 import { applyBaselines, baselineRates } from './compare.js';
 import { createBenchDatabase, type BenchDatabase } from './database.js';
-import { runEmailScenarios } from './email.js';
+import { runOutboxScenarios } from './email/outbox.js';
 import { helpText, parseOptions, type BenchOptions } from './options.js';
 import { migrate, platformEnvironment, startServices } from './platform.js';
 import { memoryOf, ROOT, sleep, stopAll, type RunningProcess } from './processes.js';
@@ -127,8 +127,16 @@ async function main(): Promise<number> {
   const hashingLimit = pooledHashingLimit(hashingRuns);
   if (selected('mixed')) await run(mixedScenario(ctx));
 
-  const email = await runEmailScenarios();
-  step(`email: ${email.reason}`);
+  let email = { ran: false, reason: 'not selected' };
+  if (selected('email')) {
+    step('email: POST /emails, then delivery through the SES emulator');
+    const outbox = await runOutboxScenarios(options, runDir, logDir, watched);
+    results.push(...outbox.results);
+    watched.push(...outbox.processes);
+    for (const [name, rss] of Object.entries(outbox.restRssMiB)) restRss.set(name, rss);
+    email = { ran: outbox.ran, reason: outbox.reason };
+    step(`email: ${email.reason}`);
+  }
 
   applyBaselines(results, baselineRates(results, hashingLimit));
   const processes = watched.map((p) => ({
