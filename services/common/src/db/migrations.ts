@@ -1,5 +1,5 @@
 import { QueryTypes, type QueryInterface, type Sequelize } from 'sequelize';
-import { SequelizeStorage, Umzug } from 'umzug';
+import type { Umzug } from 'umzug';
 import type { Logger } from '../logger.js';
 import type { Database } from './database.js';
 
@@ -20,17 +20,25 @@ const LOCK_WAIT_SECONDS = 300;
  */
 export class SchemaMigrator {
   readonly tableName: string;
-  private readonly umzug: Umzug<{ queryInterface: QueryInterface; sequelize: Sequelize }>;
 
   constructor(
     private readonly db: Database,
     readonly service: string,
     private readonly migrations: Migration[],
-    logger?: Logger,
+    private readonly logger?: Logger,
   ) {
     this.tableName = `${service.replace(/-/g, '_')}_schema_migrations`;
+  }
+
+  /**
+   * Umzug (and the CLI libraries it pulls in) is loaded only to migrate: a service started
+   * after the migration Job only runs `assertCurrent`, and loading it cost every start-up.
+   */
+  private async umzug(): Promise<Umzug<{ queryInterface: QueryInterface; sequelize: Sequelize }>> {
+    const { SequelizeStorage, Umzug } = await import('umzug');
+    const { db, migrations, logger } = this;
     const context = { queryInterface: db.sequelize.getQueryInterface(), sequelize: db.sequelize };
-    this.umzug = new Umzug({
+    return new Umzug({
       migrations: migrations.map((m) => ({
         name: m.name,
         up: ({ context: c }) => m.up(c.queryInterface, c.sequelize),
@@ -53,7 +61,8 @@ export class SchemaMigrator {
 
   /** Applies pending migrations, holding the cross-process lock on MySQL. */
   async up(): Promise<string[]> {
-    if (this.db.dialect !== 'mysql') return (await this.umzug.up()).map((m) => m.name);
+    const umzug = await this.umzug();
+    if (this.db.dialect !== 'mysql') return (await umzug.up()).map((m) => m.name);
     // A transaction pins one pooled connection, and GET_LOCK belongs to the connection.
     const lockHolder = await this.db.sequelize.transaction();
     try {
@@ -64,7 +73,7 @@ export class SchemaMigrator {
       });
       if (row?.acquired !== 1) throw new Error(`could not take the migration lock within ${LOCK_WAIT_SECONDS}s`);
       try {
-        return (await this.umzug.up()).map((m) => m.name);
+        return (await umzug.up()).map((m) => m.name);
       } finally {
         await this.db.sequelize.query('SELECT RELEASE_LOCK(?)', { replacements: [LOCK_NAME], transaction: lockHolder });
       }
