@@ -21,6 +21,28 @@ export function assertPasswordsMatch(password: string, confirmation: string): vo
 }
 
 /**
+ * bcrypt runs on libuv's thread pool, which SQLite queries, file reads and async crypto share.
+ * If every thread hashes, a sign-in storm queues everyone's queries behind whole bcrypt rounds
+ * (seconds at cost 12). So at most pool size - 1 hashes run at once: one thread stays free,
+ * and extra sign-ins wait here instead. (To hash on N cores, run with UV_THREADPOOL_SIZE=N+1.)
+ */
+const HASHING_THREADS = Math.max(1, (Number(process.env.UV_THREADPOOL_SIZE) || 4) - 1);
+let freeThreads = HASHING_THREADS;
+const waiting: (() => void)[] = [];
+
+async function onHashingThread<T>(task: () => Promise<T>): Promise<T> {
+  if (freeThreads > 0) freeThreads -= 1;
+  else await new Promise<void>((resolve) => waiting.push(resolve));
+  try {
+    return await task();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else freeThreads += 1;
+  }
+}
+
+/**
  * bcrypt, always asynchronous so hashing runs on libuv's thread pool, never the event loop.
  * bcrypt reads at most 72 bytes, so the password is first condensed with SHA-256 (base64, so
  * no NUL byte cuts it short): a 128-character password keeps all of its strength.
@@ -30,20 +52,21 @@ export class PasswordHasher {
 
   constructor(readonly cost: number) {
     // Compared against when the email is unknown, so both paths cost one bcrypt comparison.
-    this.dummyHash = bcrypt.hash(randomBytes(16).toString('hex'), cost);
+    this.dummyHash = onHashingThread(() => bcrypt.hash(randomBytes(16).toString('hex'), cost));
   }
 
   hash(password: string): Promise<string> {
-    return bcrypt.hash(condense(password), this.cost);
+    return onHashingThread(() => bcrypt.hash(condense(password), this.cost));
   }
 
   verify(password: string, hash: string): Promise<boolean> {
-    return bcrypt.compare(condense(password), hash);
+    return onHashingThread(() => bcrypt.compare(condense(password), hash));
   }
 
   /** Spends the same time as `verify` and always fails: for unknown accounts. */
   async verifyNobody(password: string): Promise<false> {
-    await bcrypt.compare(condense(password), await this.dummyHash);
+    const dummy = await this.dummyHash;
+    await onHashingThread(() => bcrypt.compare(condense(password), dummy));
     return false;
   }
 
