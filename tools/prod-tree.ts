@@ -5,13 +5,13 @@
  *   root package.json + package-lock.json
  *   services/common/{package.json,dist}
  *   services/<service>/{package.json,dist[,templates]}
- *   node_modules/: exactly the production dependencies of those two workspaces, copied from the
+ *   node_modules/: exactly the production dependencies of those two workspaces, hard-linked from the
  *   installed tree (so native modules built by `npm ci` come along, nothing is downloaded) and
  *   resolved from package-lock.json the way Node resolves them; workspace packages are symlinks.
  *
  * Run after `npm ci` and `npm run build`:  npm run build:prod-tree -- auth [merchants email]
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -110,16 +110,34 @@ function readLock(root: string): Lockfile {
   return lock;
 }
 
-/** Copies a package folder without its own node_modules (needed nested packages are copied on their own). */
+/**
+ * Hard-links (or, across file systems, copies) a tree: the installed modules are read-only inputs,
+ * and linking hundreds of megabytes takes a fraction of the time copying them does.
+ */
+function linkTree(from: string, to: string, keep: (path: string) => boolean): void {
+  const stat = lstatSync(from);
+  if (stat.isSymbolicLink()) {
+    symlinkSync(readlinkSync(from), to);
+  } else if (stat.isDirectory()) {
+    mkdirSync(to, { recursive: true });
+    for (const entry of readdirSync(from)) if (keep(join(from, entry))) linkTree(join(from, entry), join(to, entry), keep);
+  } else {
+    try {
+      linkSync(from, to);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      copyFileSync(from, to);
+    }
+  }
+}
+
+/** A package folder without its own node_modules (needed nested packages come on their own). */
 function copyPackage(from: string, to: string): void {
-  cpSync(from, to, {
-    recursive: true,
-    verbatimSymlinks: true,
-    filter: (source) => {
-      const path = relative(from, source);
-      // Nested packages come separately; a native addon's compiler leftovers are not needed to load it.
-      return !path.split(sep).includes('node_modules') && !/^build\/Release\/(obj|obj\.target|\.deps)(\/|$)|^build\/.*\.a$/.test(path);
-    },
+  mkdirSync(dirname(to), { recursive: true });
+  linkTree(from, to, (source) => {
+    const path = relative(from, source);
+    // A native addon's compiler leftovers are not needed to load it.
+    return !path.split(sep).includes('node_modules') && !/^build\/Release\/(obj|obj\.target|\.deps)(\/|$)|^build\/.*\.a$/.test(path);
   });
 }
 
