@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import bcrypt from 'bcrypt';
 import { unprocessable } from '@merchant-platform/common/errors';
 
@@ -25,8 +26,10 @@ export function assertPasswordsMatch(password: string, confirmation: string): vo
  * If every thread hashes, a sign-in storm queues everyone's queries behind whole bcrypt rounds
  * (seconds at cost 12). So at most pool size - 1 hashes run at once: one thread stays free,
  * and extra sign-ins wait here instead. (To hash on N cores, run with UV_THREADPOOL_SIZE=N+1.)
+ * Nor more than there are cores: extra hashing threads add no throughput, only time-slices
+ * taken from the event loop, which is what a read waits for during a storm.
  */
-const HASHING_THREADS = Math.max(1, (Number(process.env.UV_THREADPOOL_SIZE) || 4) - 1);
+const HASHING_THREADS = Math.max(1, Math.min((Number(process.env.UV_THREADPOOL_SIZE) || 4) - 1, availableParallelism()));
 let freeThreads = HASHING_THREADS;
 const waiting: (() => void)[] = [];
 
