@@ -7,19 +7,14 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, Agent, type IncomingHttpHeaders } from 'node:http';
-import { connect, createServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
+import { connect, createServer, type Server as NetServer, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
-import type { Server } from 'node:http';
-import startSesEmulator from 'aws-ses-v2-local';
+import { freePort } from '@merchant-platform/common/testing/ses-emulator';
+
+// The SES emulator and free ports are the shared test kit's; re-exported for the rehearsal.
+export { freePort, SesEmulator } from '@merchant-platform/common/testing/ses-emulator';
 import type { K8sObject } from './render.js';
 
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -280,38 +275,3 @@ export function materialiseVolumes(pod: K8sObject['spec'], container: K8sObject,
   return mounts;
 }
 
-type StartEmulator = (config: { host: string; port: number }) => Promise<Server>;
-const startEmulator = ((startSesEmulator as unknown as { default?: StartEmulator }).default ?? startSesEmulator) as StartEmulator;
-
-export interface StoredEmail {
-  destination: { to: string[] };
-  subject: string;
-  body: { text?: string; html?: string };
-}
-
-/** aws-ses-v2-local in this process: the SES that the email pods send through. */
-export class SesEmulator {
-  private constructor(
-    readonly port: number,
-    private readonly server: Server,
-  ) {}
-
-  static async start(): Promise<SesEmulator> {
-    const port = await freePort();
-    return new SesEmulator(port, await startEmulator({ host: '127.0.0.1', port }));
-  }
-
-  get endpoint(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  async emailsTo(address: string): Promise<StoredEmail[]> {
-    const { json } = await http(this.port, '/store');
-    return ((json?.emails ?? []) as StoredEmail[]).filter((e) => e.destination.to.includes(address));
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-}
