@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
 import { request } from '@merchant-platform/common/testing/http-server';
-import { freePort } from '@merchant-platform/common/testing/ses-emulator';
+import { freePort } from '@merchant-platform/common/testing/ports';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 const PASSWORD = 'Correct-Horse1!';

@@ -9,7 +9,8 @@ import { request } from '@merchant-platform/common/testing/http-server';
 import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
 import { emailMigrations } from '../src/app.js';
 import { eventually, SERVICE_TOKEN, testEnv } from './support/email-service.js';
-import { freePort, SesEmulator } from '@merchant-platform/common/testing/ses-emulator';
+import { freePort } from '@merchant-platform/common/testing/ports';
+import { SesEmulator } from '@merchant-platform/common/testing/ses-emulator';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 

@@ -9,10 +9,11 @@ import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, Agent, type IncomingHttpHeaders } from 'node:http';
 import { connect, createServer, type Server as NetServer, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
-import { freePort } from '@merchant-platform/common/testing/ses-emulator';
+import { freePort } from '@merchant-platform/common/testing/ports';
 
 // The SES emulator and free ports are the shared test kit's; re-exported for the rehearsal.
-export { freePort, SesEmulator } from '@merchant-platform/common/testing/ses-emulator';
+export { freePort } from '@merchant-platform/common/testing/ports';
+export { SesEmulator } from '@merchant-platform/common/testing/ses-emulator';
 import type { K8sObject } from './render.js';
 
 

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
+import { freePort } from './ports.js';
 import startEmulator from 'aws-ses-v2-local';
 
 // The SES client takes its credentials from the SDK's default chain; the emulator only wants some.
@@ -12,15 +12,6 @@ export interface StoredEmail {
   destination: { to: string[] };
   subject: string;
   body: { text?: string; html?: string };
-}
-
-/** A port nothing listens on right now, on loopback. */
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }
 
 type Start = (config: { host: string; port: number }) => Promise<Server>;
