@@ -48,16 +48,15 @@ export interface Page<T> {
   next_cursor: string | null;
 }
 
-/** Builds a page from `limit + 1` rows: the extra row only tells whether another page exists. */
-export function toPage<Row extends { id: string; created_at: Date }, T>(
-  rows: Row[],
-  limit: number,
-  present: (row: Row) => T,
-): Page<T> {
+/**
+ * Builds a page from `limit + 1` rows: the extra row only tells whether another page exists.
+ * `cursorOf` names the last row's position in (created_at, id) order.
+ */
+export function toPage<Row, T>(rows: Row[], limit: number, present: (row: Row) => T, cursorOf: (row: Row) => Cursor): Page<T> {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   return {
     items: items.map(present),
-    next_cursor: rows.length > limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
+    next_cursor: rows.length > limit && last ? encodeCursor(cursorOf(last)) : null,
   };
 }

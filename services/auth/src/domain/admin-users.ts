@@ -2,7 +2,7 @@ import { conflict, notFound } from '@merchant-platform/common/errors';
 import { toPage, type Page, type PageQuery } from '@merchant-platform/common/pagination';
 import { presentUser, type UserView } from './presenters.js';
 import type { TokenIssuer } from './token-issuer.js';
-import type { Role, User, UserRepository } from './user.js';
+import type { Role, UserRepository } from './user.js';
 
 /** What an admin may do to other accounts. */
 export class AdminUsers {
@@ -13,11 +13,7 @@ export class AdminUsers {
 
   async list(query: PageQuery): Promise<Page<UserView>> {
     const rows = await this.users.listPage(query.limit + 1, query.cursor);
-    return toPage(
-      rows.map((u) => ({ ...u, created_at: u.createdAt })),
-      query.limit,
-      (u: User) => presentUser(u),
-    );
+    return toPage(rows, query.limit, presentUser, (u) => ({ createdAt: u.createdAt, id: u.id }));
   }
 
   async update(adminId: string, userId: string, changes: { disabled?: boolean; roles?: Role[] }): Promise<UserView> {

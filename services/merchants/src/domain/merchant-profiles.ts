@@ -1,7 +1,7 @@
 import { forbidden, notFound } from '@merchant-platform/common/errors';
 import type { AccessTokenClaims } from '@merchant-platform/common/tokens/access-token';
 import { toPage, type Page, type PageQuery } from '@merchant-platform/common/pagination';
-import type { Merchant, MerchantProfileInput, MerchantRepository } from './merchant.js';
+import type { MerchantProfileInput, MerchantRepository } from './merchant.js';
 import { presentMerchant, presentPublicMerchant, presentTokenUser, type MerchantView, type PublicMerchantView, type TokenUserView } from './presenters.js';
 
 /** The merchants use-cases. Knows nothing of HTTP; the routes translate. */
@@ -39,7 +39,7 @@ export class MerchantProfiles {
 
   async list(query: PageQuery): Promise<Page<MerchantView>> {
     const rows = await this.merchants.listPage(query.limit + 1, query.cursor);
-    return toPage<Merchant, MerchantView>(rows, query.limit, presentMerchant);
+    return toPage(rows, query.limit, presentMerchant, (m) => ({ createdAt: m.created_at, id: m.id }));
   }
 
   /** `/users/me`: the token's claims plus at most one indexed query (the caller's profile). */
