@@ -98,6 +98,9 @@ describe('the signed-in account', () => {
       assert.equal(resent.status, 202);
       assert.deepEqual(Object.keys(resent.body), ['message']);
       const fresh = auth.inbox.lastCode('newcode@example.com', 'verify_email');
+      const keys = auth.inbox.sent.filter((m) => m.to === 'newcode@example.com' && m.template === 'verify_email').map((m) => m.idempotencyKey);
+      assert.equal(new Set(keys).size, 2, 'a new code (a new row) was issued, not the old one re-sent');
+      // The digits themselves collide once in a million; only then is there no stale code to try.
       if (old !== fresh) {
         const stale = await auth.call('POST', '/auth/email/verification/confirm', { token: access_token, json: { code: old } });
         assert.equal(stale.status, 422);

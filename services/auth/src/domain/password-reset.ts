@@ -28,8 +28,7 @@ export class PasswordReset {
     void this.sendResetCode(email).catch((error: unknown) => this.logger.error({ err: error }, 'password reset mail failed'));
   }
 
-  /** Exposed for tests and callers that want to wait for the mail to be handed over. */
-  async sendResetCode(email: string): Promise<void> {
+  private async sendResetCode(email: string): Promise<void> {
     const user = await this.users.findByEmail(email);
     if (!user || user.disabled) return;
     await this.mail.sendCode(user, 'password_reset');
