@@ -1,58 +1,27 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
 import { request } from '@merchant-platform/common/testing/http-server';
 import { freePort } from '@merchant-platform/common/testing/ports';
+import { eventually } from '@merchant-platform/common/testing/eventually';
+import { spawnNode, spawnReadyService } from '@merchant-platform/common/testing/processes';
 
-const ROOT = new URL('../../../', import.meta.url).pathname;
 const PASSWORD = 'Correct-Horse1!';
+const MAIN = 'services/all-in-one/src/main.ts';
 
-/** Starts `services/all-in-one/src/main.ts` as its own process, as `npm start` would (from source). */
-function startPlatform(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  let output = '';
-  const child = spawn(process.execPath, ['--conditions=source', '--import=tsx', 'services/all-in-one/src/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', BCRYPT_COST: '10', HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
+/** Starts `services/all-in-one/src/main.ts` as its own process, as `npm run dev` would (from source). */
+function startPlatform(env: Record<string, string>) {
+  return spawnNode([MAIN], { LOG_LEVEL: 'info', BCRYPT_COST: '10', HOST: '127.0.0.1', ...env });
 }
-
-async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 
 /** Starts the platform on a fresh port (on MySQL when the suite runs there) and waits until it is ready. */
 async function startReady(dataDir: string, testDb: TestDatabase) {
   const port = await freePort();
-  const env: Record<string, string> = { PORT: String(port), DATA_DIR: dataDir };
+  const env: Record<string, string> = { BCRYPT_COST: '10', LOG_LEVEL: 'info', DATA_DIR: dataDir };
   if (testDb.dialect === 'mysql') env.DATABASE_URL = testDb.url;
-  const platform = startPlatform(env);
-  const base = `http://127.0.0.1:${port}`;
-  try {
-    await waitFor(async () => ((await request(base, 'GET', '/readyz')).status === 200 ? true : undefined), 'readiness');
-  } catch (error) {
-    platform.child.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}\n${platform.output()}`);
-  }
-  return { ...platform, base, port };
+  return { ...(await spawnReadyService([MAIN], env, port)), port };
 }
 
 describe('all-in-one mode', function () {
@@ -79,7 +48,7 @@ describe('all-in-one mode', function () {
         json: { email: 'walk@example.com', password: PASSWORD, confirm_password: PASSWORD, first_name: 'Walk', last_name: 'Through' },
       });
       assert.equal(registered.status, 201);
-      const code = await waitFor(() => /verification code is: (\d{6})/.exec(platform.output())?.[1], "the code on the console");
+      const code = await eventually(() => /verification code is: (\d{6})/.exec(platform.output())?.[1], "the code on the console");
 
       const form = (body: Record<string, string>) => ({
         body: new URLSearchParams(body).toString(),

@@ -1,0 +1,58 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { eventually } from './eventually.js';
+import { request } from './http-server.js';
+
+/** The repository's root, where `node services/...` paths resolve. */
+export const REPOSITORY_ROOT = new URL('../../../../', import.meta.url).pathname;
+
+export interface SpawnedService {
+  child: ChildProcess;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output: () => string;
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
+}
+
+/**
+ * Starts `node <args>` from the repository root with only the given environment (plus PATH and
+ * HOME), capturing its output. Sources run through tsx with the `source` export condition, as
+ * `npm run dev` runs them.
+ */
+export function spawnNode(args: string[], env: Record<string, string>, options: { fromSource?: boolean } = {}): SpawnedService {
+  let output = '';
+  const nodeFlags = options.fromSource === false ? [] : ['--conditions=source', '--import=tsx'];
+  const child = spawn(process.execPath, [...nodeFlags, ...args], {
+    cwd: REPOSITORY_ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+/**
+ * Spawns a service and waits until `GET <readyPath>` answers 200 on `port`; on failure kills it
+ * and throws with its output, so a test that cannot start says why.
+ */
+export async function spawnReadyService(
+  args: string[],
+  env: Record<string, string>,
+  port: number,
+  options: { readyPath?: string; timeoutMs?: number; fromSource?: boolean } = {},
+): Promise<SpawnedService & { base: string }> {
+  const service = spawnNode(args, { HOST: '127.0.0.1', ...env, PORT: String(port) }, options);
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await eventually(
+      async () => ((await request(base, 'GET', options.readyPath ?? '/readyz')).status === 200 ? true : undefined),
+      `${args.join(' ')} to be ready`,
+      { timeoutMs: options.timeoutMs ?? 20_000, intervalMs: 100 },
+    );
+  } catch (error) {
+    service.child.kill('SIGKILL');
+    throw new Error(`${(error as Error).message}\n${service.output()}`);
+  }
+  return { ...service, base };
+}
