@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger, type Logger } from '../logger.js';
+import { createLogger, type Logger } from '../src/logger.js';
 
 /** A real pino logger whose lines are kept in memory, so tests can read what was logged. */
 export function captureLogs(level = 'info'): { logger: Logger; lines: string[]; text: () => string } {

@@ -3,7 +3,7 @@ import { eventually } from './eventually.js';
 import { request } from './http-server.js';
 
 /** The repository's root, where `node services/...` paths resolve. */
-export const REPOSITORY_ROOT = new URL('../../../../', import.meta.url).pathname;
+export const REPOSITORY_ROOT = new URL('../../../', import.meta.url).pathname;
 
 export interface SpawnedService {
   child: ChildProcess;

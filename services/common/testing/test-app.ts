@@ -1,7 +1,7 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { createApp, type AppOptions, type ServiceModule } from '../http/app.js';
-import type { Logger } from '../logger.js';
-import { createMetrics } from '../metrics.js';
+import { createApp, type AppOptions, type ServiceModule } from '../src/http/app.js';
+import type { Logger } from '../src/logger.js';
+import { createMetrics } from '../src/metrics.js';
 import { listen, type RunningServer } from './http-server.js';
 
 /** Serves modules exactly as a service would (same createApp), on an ephemeral loopback port. */

@@ -2,10 +2,6 @@ import type { Server } from 'node:http';
 import { freePort } from './ports.js';
 import startEmulator from 'aws-ses-v2-local';
 
-// The SES client takes its credentials from the SDK's default chain; the emulator only wants some.
-process.env.AWS_ACCESS_KEY_ID ??= 'test-access-key';
-process.env.AWS_SECRET_ACCESS_KEY ??= 'test-secret-key';
-
 export interface StoredEmail {
   messageId: string;
   from: string;

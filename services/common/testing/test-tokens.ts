@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { jwkThumbprint, StaticKeyResolver } from '../tokens/keys.js';
-import { AccessTokenVerifier, type AccessTokenClaims } from '../tokens/access-token.js';
+import { jwkThumbprint, StaticKeyResolver } from '../src/tokens/keys.js';
+import { AccessTokenVerifier, type AccessTokenClaims } from '../src/tokens/access-token.js';
 
 export const TEST_ISSUER = 'merchant-platform';
 export const TEST_AUDIENCE = 'merchant-platform';
