@@ -10,6 +10,13 @@
  *   resolved from package-lock.json the way Node resolves them; workspace packages are symlinks.
  *
  * Run after `npm ci` and `npm run build`:  npm run build:prod-tree -- auth [merchants email]
+ *
+ * Why not npm's own `npm ci --omit=dev --workspace services/<service>`: npm installs from the
+ * scope of the root project whatever the workspace filter, so the tree it makes holds the other
+ * workspaces' dependencies too (npm/cli#5969, still so in npm 11), and workspace packages listed
+ * as dev dependencies stay in (npm/cli#6670). It also re-resolves and fetches packages, where this
+ * walker links the very files `npm ci` built (native modules included) with no network. The
+ * cluster rehearsal (test/k8s/rehearsal.test.ts) runs every service from the trees it makes.
  */
 import { copyFileSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
