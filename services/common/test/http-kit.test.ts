@@ -23,7 +23,7 @@ describe('the HTTP kit', () => {
         tags: ['test'],
         form: false,
         body: z.object({ name: z.string().min(1).max(10), count: z.number().int().optional() }),
-        responses: { 201: { description: 'created' } },
+        responses: { 201: { description: 'created', schema: z.object({ name: z.string(), own_keys: z.array(z.string()) }) } },
         handler: (ctx, { body }) => {
           ctx.status = 201;
           ctx.body = { name: body.name, own_keys: Object.keys(body) };
@@ -34,7 +34,7 @@ describe('the HTTP kit', () => {
         path: '/whoami',
         summary: 'echo the client IP',
         tags: ['test'],
-        responses: { 200: { description: 'ok' } },
+        responses: { 200: { description: 'ok', schema: z.object({ ip: z.string() }) } },
         handler: (ctx) => {
           ctx.body = { ip: ctx.ip };
         },
@@ -45,7 +45,8 @@ describe('the HTTP kit', () => {
         summary: 'read a thing',
         tags: ['test'],
         params: z.object({ id: z.string().regex(/^\d+$/) }),
-        responses: { 200: { description: 'ok' } },
+        responses: { 200: { description: 'ok', schema: z.object({ id: z.string() }) } },
+        errors: [409],
         handler: (ctx, { params }) => {
           if (params.id === '409') throw conflict('Already there.');
           if (params.id === '500') throw new Error('secret internals: password=hunter2');
@@ -202,7 +203,7 @@ describe('the HTTP kit', () => {
       path: '/whoami',
       summary: 'echo',
       tags: ['test'],
-      responses: { 200: { description: 'ok' } },
+      responses: { 200: { description: 'ok', schema: z.object({ ip: z.string() }) } },
       handler: (ctx) => {
         ctx.body = { ip: ctx.ip };
       },

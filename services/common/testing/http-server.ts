@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type Koa from 'koa';
+import { checkResponseAgainstDocument } from './response-contract.js';
 
 export interface RunningServer {
   url: string;
@@ -32,13 +33,18 @@ export interface JsonResponse<T = any> {
   text: string;
 }
 
-/** fetch with JSON in and out; the raw text is kept for the no-secrets scans. */
+/**
+ * fetch with JSON in and out; the raw text is kept for the no-secrets scans. Every answer is
+ * checked against the OpenAPI document the server publishes (status declared, body matching its
+ * schema) and a mismatch fails the test; `contract: false` skips that for a deliberately
+ * off-contract exchange.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see JsonResponse
 export async function request<T = any>(
   baseUrl: string,
   method: string,
   path: string,
-  options: { json?: unknown; body?: string; headers?: Record<string, string>; token?: string } = {},
+  options: { json?: unknown; body?: string; headers?: Record<string, string>; token?: string; contract?: false } = {},
 ): Promise<JsonResponse<T>> {
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -54,6 +60,10 @@ export async function request<T = any>(
     parsed = text ? JSON.parse(text) : undefined;
   } catch {
     parsed = undefined;
+  }
+  if (options.contract !== false) {
+    const violation = await checkResponseAgainstDocument(baseUrl, method, path, response.status, response.headers.get('content-type'), parsed);
+    if (violation) throw new Error(`Contract violation: ${violation.message}\n${text.slice(0, 500)}`);
   }
   return { status: response.status, headers: response.headers, body: parsed as T, text };
 }

@@ -14,7 +14,8 @@ export function merchantRoutes(openapi: OpenAPIRegistry, profiles: MerchantProfi
   const merchant = openapi.register('Merchant', Merchant);
   const publicMerchant = openapi.register('PublicMerchant', PublicMerchant);
   const tokenUser = openapi.register('TokenUser', TokenUser);
-  const whoAmI = z.object({ user: tokenUser, merchant: merchant.nullable() });
+  // A union, not .nullable(): zod-to-openapi renders a nullable component as allOf [$ref, null], which no null satisfies.
+  const whoAmI = z.object({ user: tokenUser, merchant: z.union([merchant, z.null()]) });
   const tags = ['merchants'];
 
   return new ApiRouter(openapi)
