@@ -4,7 +4,7 @@ import { request } from '@merchant-platform/common/testing/http-server';
 import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
 import { FakeSes } from './support/fake-ses.js';
 import { SesEmulator } from '@merchant-platform/common/testing/ses-emulator';
-import { countByStatus, eventually, SERVICE_TOKEN, startEmailService, type RunningEmailService } from './support/email-service.js';
+import { countByStatus, waitFor, SERVICE_TOKEN, startEmailService, type RunningEmailService } from './support/email-service.js';
 
 const token = SERVICE_TOKEN;
 const welcome = (to: string) => ({ to, template: 'welcome', data: { name: 'Ada' } });
@@ -64,7 +64,7 @@ describe('e-mail delivery', function () {
       try {
         await queue(service, addresses);
         // The dispatcher keeps trying while SES is down, and nothing is given up on.
-        const retrying = await eventually(
+        const retrying = await waitFor(
           'retries during the outage',
           async () => {
             const [rows] = await service.db.sequelize.query(
@@ -79,7 +79,7 @@ describe('e-mail delivery', function () {
       } finally {
         await ses.restart();
       }
-      await eventually('every row sent', () => countByStatus(service.db, `%${domain}`), (c) => c.sent === 200, 30_000);
+      await waitFor('every row sent', () => countByStatus(service.db, `%${domain}`), (c) => c.sent === 200, 30_000);
       const delivered = await deliveriesPerAddress(ses, domain);
       assert.equal(delivered.size, 200);
       assert.deepEqual([...new Set(delivered.values())], [1]);
@@ -107,7 +107,7 @@ describe('e-mail delivery', function () {
         await Promise.all([queue(service, addresses.slice(0, 250), 10), queue(second, addresses.slice(250), 10)]);
         service.module.start!();
         second.module.start!();
-        await eventually('every row sent', () => countByStatus(service.db, `%${domain}`), (c) => c.sent === 500, 40_000);
+        await waitFor('every row sent', () => countByStatus(service.db, `%${domain}`), (c) => c.sent === 500, 40_000);
         const delivered = await deliveriesPerAddress(ses, domain);
         assert.equal(delivered.size, 500);
         assert.deepEqual([...new Set(delivered.values())], [1], 'no address got two mails');
@@ -136,7 +136,7 @@ describe('e-mail delivery', function () {
       await fake?.close();
     });
     const status = (id: string) => request(service.url, 'GET', `/emails/${id}`, { token });
-    const final = (id: string) => eventually(`email ${id} to be final`, () => status(id), (r) => r.body?.status !== 'queued');
+    const final = (id: string) => waitFor(`email ${id} to be final`, () => status(id), (r) => r.body?.status !== 'queued');
 
     it('marks a permanent rejection failed after one attempt, with the reason', async () => {
       const to = `reject-${randomUUID().slice(0, 8)}@example.com`;
@@ -194,7 +194,7 @@ describe('e-mail delivery', function () {
     it('stop() waits for the send in flight and records it', async () => {
       const to = `slow-${randomUUID().slice(0, 8)}@example.com`;
       const [id] = await queue(service, [to]);
-      await eventually('the send to start', async () => fake.requests.some((r) => r.to === to), Boolean);
+      await waitFor('the send to start', async () => fake.requests.some((r) => r.to === to), Boolean);
       await service.module.stop!();
       const [rows] = await service.db.sequelize.query('SELECT status FROM email_outbox WHERE id = ?', { replacements: [id] });
       assert.deepEqual(rows, [{ status: 'sent' }]);
@@ -207,8 +207,8 @@ describe('e-mail delivery', function () {
       const service = await startEmailService({ databaseUrl: testDb.url, env: { EMAIL_TRANSPORT: 'log' } });
       try {
         const to = `log-${randomUUID().slice(0, 8)}@example.com`;
-        const res = await request(service.url, 'POST', '/emails', { token, json: { to, template: 'verify_email', data: { name: 'Ada', code: '246810' } } });
-        const line = await eventually(
+        const res = await request(service.url, 'POST', '/emails', { token, json: { to, template: 'verify_email', data: { code: '246810' } } });
+        const line = await waitFor(
           'the log line',
           async () => service.logs.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.email_id === res.body.id && l.text),
           Boolean,
@@ -218,7 +218,7 @@ describe('e-mail delivery', function () {
         assert.match(String(line!.text), /Your verification code is: 246810\n/);
         assert.match(String(line!.message_id), /^log-/);
         assert.equal((await ses.emailsTo(to)).length, 0);
-        const sent = await eventually('sent', () => request(service.url, 'GET', `/emails/${res.body.id}`, { token }), (r) => r.body?.status === 'sent');
+        const sent = await waitFor('sent', () => request(service.url, 'GET', `/emails/${res.body.id}`, { token }), (r) => r.body?.status === 'sent');
         assert.equal(sent.body.message_id, line!.message_id);
       } finally {
         await service.close();

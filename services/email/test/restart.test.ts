@@ -8,7 +8,7 @@ import { SchemaMigrator } from '@merchant-platform/common/db/migrations';
 import { request } from '@merchant-platform/common/testing/http-server';
 import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
 import { emailMigrations } from '../src/app.js';
-import { eventually, SERVICE_TOKEN, testEnv } from './support/email-service.js';
+import { waitFor, SERVICE_TOKEN, testEnv } from './support/email-service.js';
 import { freePort } from '@merchant-platform/common/testing/ports';
 import { SesEmulator } from '@merchant-platform/common/testing/ses-emulator';
 
@@ -36,7 +36,7 @@ class ServiceProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const service = new ServiceProcess(`http://127.0.0.1:${port}`, child);
-    await eventually(
+    await waitFor(
       'the service to listen',
       () => request(service.url, 'GET', '/healthz').then((r) => r.status, () => 0),
       (status) => status === 200 || child.exitCode !== null,
@@ -100,12 +100,12 @@ describe('a restart between commit and delivery', function () {
       first = await ServiceProcess.start(testEnv({ ...settings, SES_ENDPOINT: hole.endpoint }));
       const accepted = await request(first.url, 'POST', '/emails', {
         token: SERVICE_TOKEN,
-        json: { to, template: 'verify_email', data: { name: 'Ada', code: '777000' } },
+        json: { to, template: 'verify_email', data: { code: '777000' } },
       });
       assert.equal(accepted.status, 202);
       id = accepted.body.id;
       // The dispatcher has claimed the row and its SES call is in flight: now the process dies.
-      await eventually('the send to start', async () => hole.connections.length, (n) => n > 0);
+      await waitFor('the send to start', async () => hole.connections.length, (n) => n > 0);
       assert.equal(await first.kill(), null);
     } finally {
       await first?.kill();
@@ -115,7 +115,7 @@ describe('a restart between commit and delivery', function () {
 
     const second = await ServiceProcess.start(testEnv({ ...settings, SES_ENDPOINT: ses.endpoint }));
     try {
-      const sent = await eventually(
+      const sent = await waitFor(
         'the row to be sent after its lease ran out',
         () => request(second.url, 'GET', `/emails/${id}`, { token: SERVICE_TOKEN }),
         (r) => r.body?.status === 'sent',
