@@ -144,10 +144,6 @@ export function createMailTransport(config: EmailModuleConfig, logger: Logger): 
   return new SesTransport(client, { from: config.EMAIL_FROM, configurationSet: config.SES_CONFIGURATION_SET });
 }
 
-export { emailMigrations, Outbox };
-export { emailConfigSchema, loadEmailConfig, type EmailConfig } from './config.js';
-export type { EmailRequest } from './domain/email-request.js';
-export type { EmailAccepted, EmailView } from './domain/presenters.js';
-export { TEMPLATE_NAMES } from './domain/templates.js';
-export type { TemplateName };
+export { emailMigrations };
+export { loadEmailConfig } from './config.js';
 export type { ServiceAuthenticator, ServiceCaller } from './service-auth/service-authenticator.js';

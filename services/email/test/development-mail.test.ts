@@ -1,23 +1,17 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { openDatabase } from '@merchant-platform/common/db/database';
-import { SchemaMigrator } from '@merchant-platform/common/db/migrations';
 import { request } from '@merchant-platform/common/testing/http-server';
 import { freePort } from '@merchant-platform/common/testing/ports';
 import { spawnReadyService, type SpawnedService } from '@merchant-platform/common/testing/processes';
-import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
-import { emailMigrations } from '../src/app.js';
-import { SERVICE_TOKEN, testEnv, waitFor } from './support/email-service.js';
+import type { TestDatabase } from '@merchant-platform/common/testing/test-database';
+import { createMigratedTestDatabase, SERVICE_TOKEN, testEnv, waitFor } from './support/email-service.js';
 
 describe('development mail (EMAIL_TRANSPORT=log)', function () {
   this.timeout(60_000);
   let testDb: TestDatabase;
 
   before(async () => {
-    testDb = await createTestDatabase();
-    const db = await openDatabase(testDb.url);
-    await new SchemaMigrator(db, 'email', emailMigrations).up();
-    await db.close();
+    testDb = await createMigratedTestDatabase();
   });
   after(async () => testDb?.drop());
 

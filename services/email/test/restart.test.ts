@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
-import { openDatabase } from '@merchant-platform/common/db/database';
-import { SchemaMigrator } from '@merchant-platform/common/db/migrations';
 import { request } from '@merchant-platform/common/testing/http-server';
-import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
-import { emailMigrations } from '../src/app.js';
-import { waitFor, SERVICE_TOKEN, testEnv } from './support/email-service.js';
+import type { TestDatabase } from '@merchant-platform/common/testing/test-database';
+import { createMigratedTestDatabase, waitFor, SERVICE_TOKEN, testEnv } from './support/email-service.js';
 import { freePort } from '@merchant-platform/common/testing/ports';
 import { spawnReadyService, type SpawnedService } from '@merchant-platform/common/testing/processes';
 import { SesEmulator } from '@merchant-platform/common/testing/ses-emulator';
@@ -45,10 +42,7 @@ describe('a restart between commit and delivery', function () {
   let ses: SesEmulator;
 
   before(async () => {
-    testDb = await createTestDatabase();
-    const db = await openDatabase(testDb.url);
-    await new SchemaMigrator(db, 'email', emailMigrations).up();
-    await db.close();
+    testDb = await createMigratedTestDatabase();
     ses = await SesEmulator.start();
   });
   after(async () => {

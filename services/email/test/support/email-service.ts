@@ -6,6 +6,7 @@ import { createMetrics, type Metrics } from '@merchant-platform/common/metrics';
 import type { RunningServer } from '@merchant-platform/common/testing/http-server';
 import { eventually } from '@merchant-platform/common/testing/eventually';
 import { captureLogs } from '@merchant-platform/common/testing/log-capture';
+import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
 import { serveModules } from '@merchant-platform/common/testing/test-app';
 import { createEmailModule, emailMigrations, type EmailModule, type ServiceAuthenticator } from '../../src/app.js';
 import { loadEmailConfig } from '../../src/config.js';
@@ -91,6 +92,15 @@ export function waitFor<T>(what: string, probe: () => Promise<T>, condition: (va
     what,
     { timeoutMs },
   );
+}
+
+/** A fresh test database with the e-mail schema in place, for a service started as a process. */
+export async function createMigratedTestDatabase(): Promise<TestDatabase> {
+  const testDb = await createTestDatabase();
+  const db = await openDatabase(testDb.url);
+  await new SchemaMigrator(db, 'email', emailMigrations).up();
+  await db.close();
+  return testDb;
 }
 
 /** Rows of the outbox by status, read straight from the database. */
