@@ -4,6 +4,7 @@ import { SchemaMigrator } from '@merchant-platform/common/db/migrations';
 import type { ServiceModule } from '@merchant-platform/common/http/app';
 import type { Logger } from '@merchant-platform/common/logger';
 import type { Metrics } from '@merchant-platform/common/metrics';
+import { parseOr422 } from '@merchant-platform/common/http/validate';
 import type { EmailConfig } from './config.js';
 import { SequelizeOutboxRepository } from './data/email-repository.js';
 import { emailMigrations } from './data/migrations/index.js';
@@ -12,6 +13,7 @@ import { createSesClient } from './delivery/ses-client.js';
 import { SesTransport } from './delivery/ses-transport.js';
 import { Dispatcher } from './domain/dispatcher.js';
 import type { MailTransport } from './domain/email.js';
+import { EmailRequest } from './domain/email-request.js';
 import { Outbox } from './domain/outbox.js';
 import { RetryPolicy } from './domain/retry-policy.js';
 import { SendRateLimiter } from './domain/send-rate.js';
@@ -24,6 +26,7 @@ import type { ServiceAuthenticator } from './service-auth/service-authenticator.
 /** The settings the module reads (all of `EmailConfig` but the HTTP listener's). */
 export type EmailModuleConfig = Pick<
   EmailConfig,
+  | 'NODE_ENV'
   | 'SERVICE_AUTH'
   | 'SERVICE_TOKEN'
   | 'SERVICE_AUTH_AUDIENCE'
@@ -57,9 +60,9 @@ export interface EmailDependencies {
 
 export interface EmailModule extends ServiceModule {
   /**
-   * The outbox itself, for in-process callers (all-in-one mode's auth):
-   * `outbox.enqueue({ to, template, data, idempotencyKey, caller })` commits the message and
-   * wakes the dispatcher, exactly as `POST /emails` does.
+   * The outbox itself, for in-process callers (all-in-one mode's auth, through `outboxSender`):
+   * `outbox.enqueue(caller, request)` commits a checked `EmailRequest` and wakes the dispatcher,
+   * exactly as `POST /emails` does.
    */
   outbox: Outbox;
   dispatcher: Dispatcher;
@@ -106,7 +109,7 @@ export function createEmailModule(deps: EmailDependencies): EmailModule {
   };
 }
 
-/** A mail from an in-process caller: the fields of `POST /emails`. */
+/** A mail from an in-process caller, in the shape of auth's `Mailer` port. */
 export interface OutboxMail {
   to: string;
   template: TemplateName;
@@ -115,30 +118,32 @@ export interface OutboxMail {
 }
 
 /**
- * A sender for in-process callers (all-in-one mode's auth): each mail goes through the same
- * validation, outbox and dispatcher as `POST /emails`, recorded under `caller`. It fits auth's
- * `Mailer` port by shape, so neither service imports the other. Rejects with the same 422
- * AppError the HTTP route answers with.
+ * A sender for in-process callers (all-in-one mode's auth): each mail is checked against the
+ * same `EmailRequest` rules as `POST /emails` (rejecting with the same 422 AppError), then goes
+ * through the same outbox and dispatcher, recorded under `caller`. It fits auth's `Mailer` port
+ * by shape, so neither service imports the other.
  */
 export function outboxSender(outbox: Outbox, caller: string): { send(mail: OutboxMail): Promise<void> } {
   return {
     send: async (mail) => {
-      await outbox.enqueue({ to: mail.to, template: mail.template, data: mail.data, idempotencyKey: mail.idempotencyKey, caller });
+      const request = parseOr422(EmailRequest, { to: mail.to, template: mail.template, data: mail.data, idempotency_key: mail.idempotencyKey });
+      await outbox.enqueue(caller, request);
     },
   };
 }
 
-/** `EMAIL_TRANSPORT=ses`: SES through the SDK's default credential chain; `log`: the log. */
+/**
+ * `EMAIL_TRANSPORT=ses`: SES through the SDK's default credential chain; `log`: the log, and
+ * outside production a readable block on stdout too.
+ */
 export function createMailTransport(config: EmailModuleConfig, logger: Logger): MailTransport {
-  if (config.EMAIL_TRANSPORT === 'log') return new LogTransport(logger, config.EMAIL_FROM);
+  if (config.EMAIL_TRANSPORT === 'log') {
+    return new LogTransport(logger, config.EMAIL_FROM, config.NODE_ENV === 'production' ? undefined : process.stdout);
+  }
   const client = createSesClient({ region: config.AWS_REGION, endpoint: config.SES_ENDPOINT, timeoutMs: config.SES_TIMEOUT_MS });
   return new SesTransport(client, { from: config.EMAIL_FROM, configurationSet: config.SES_CONFIGURATION_SET });
 }
 
-export { emailMigrations, Outbox };
-export { emailConfigSchema, loadEmailConfig, type EmailConfig } from './config.js';
-export type { EnqueueRequest } from './domain/outbox.js';
-export type { EmailAccepted, EmailView } from './domain/presenters.js';
-export { TEMPLATE_NAMES } from './domain/templates.js';
-export type { TemplateName };
+export { emailMigrations };
+export { loadEmailConfig } from './config.js';
 export type { ServiceAuthenticator, ServiceCaller } from './service-auth/service-authenticator.js';

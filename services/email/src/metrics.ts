@@ -7,6 +7,8 @@ export interface EmailMetrics {
   finished: Counter<'template' | 'status'>;
   /** Every send attempt by outcome: `sent`, `retry` (will be tried again) or `failed`. */
   attempts: Counter<'template' | 'outcome'>;
+  /** Sends of a row whose earlier send may have reached SES unrecorded: each may be a duplicate. */
+  possibleDuplicates: Counter<'template'>;
 }
 
 export type QueueStats = () => Promise<{ depth: number; oldestCreatedAt: Date | null }>;
@@ -43,6 +45,14 @@ export function createEmailMetrics(registry: Registry, queueStats: QueueStats): 
         name: 'email_send_attempts_total',
         help: 'Send attempts by template and outcome (sent, retry, failed)',
         labelNames: ['template', 'outcome'] as const,
+        registers: [registry],
+      }),
+    ),
+    possibleDuplicates: reuse(registry, 'email_possible_duplicates_total', () =>
+      new Counter({
+        name: 'email_possible_duplicates_total',
+        help: 'Resends of an e-mail whose earlier send may have reached SES without its outcome being recorded (a crash or a timeout mid-send)',
+        labelNames: ['template'] as const,
         registers: [registry],
       }),
     ),

@@ -4,7 +4,7 @@ import { request } from '@merchant-platform/common/testing/http-server';
 import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
 import { FakeSes } from './support/fake-ses.js';
 import { SesEmulator } from '@merchant-platform/common/testing/ses-emulator';
-import { countByStatus, eventually, SERVICE_TOKEN, startEmailService, type RunningEmailService } from './support/email-service.js';
+import { countByStatus, waitFor, SERVICE_TOKEN, startEmailService, type RunningEmailService } from './support/email-service.js';
 
 const token = SERVICE_TOKEN;
 const welcome = (to: string) => ({ to, template: 'welcome', data: { name: 'Ada' } });
@@ -64,7 +64,7 @@ describe('e-mail delivery', function () {
       try {
         await queue(service, addresses);
         // The dispatcher keeps trying while SES is down, and nothing is given up on.
-        const retrying = await eventually(
+        const retrying = await waitFor(
           'retries during the outage',
           async () => {
             const [rows] = await service.db.sequelize.query(
@@ -79,7 +79,7 @@ describe('e-mail delivery', function () {
       } finally {
         await ses.restart();
       }
-      await eventually('every row sent', () => countByStatus(service.db, `%${domain}`), (c) => c.sent === 200, 30_000);
+      await waitFor('every row sent', () => countByStatus(service.db, `%${domain}`), (c) => c.sent === 200, 30_000);
       const delivered = await deliveriesPerAddress(ses, domain);
       assert.equal(delivered.size, 200);
       assert.deepEqual([...new Set(delivered.values())], [1]);
@@ -107,7 +107,7 @@ describe('e-mail delivery', function () {
         await Promise.all([queue(service, addresses.slice(0, 250), 10), queue(second, addresses.slice(250), 10)]);
         service.module.start!();
         second.module.start!();
-        await eventually('every row sent', () => countByStatus(service.db, `%${domain}`), (c) => c.sent === 500, 40_000);
+        await waitFor('every row sent', () => countByStatus(service.db, `%${domain}`), (c) => c.sent === 500, 40_000);
         const delivered = await deliveriesPerAddress(ses, domain);
         assert.equal(delivered.size, 500);
         assert.deepEqual([...new Set(delivered.values())], [1], 'no address got two mails');
@@ -136,7 +136,7 @@ describe('e-mail delivery', function () {
       await fake?.close();
     });
     const status = (id: string) => request(service.url, 'GET', `/emails/${id}`, { token });
-    const final = (id: string) => eventually(`email ${id} to be final`, () => status(id), (r) => r.body?.status !== 'queued');
+    const final = (id: string) => waitFor(`email ${id} to be final`, () => status(id), (r) => r.body?.status !== 'queued');
 
     it('marks a permanent rejection failed after one attempt, with the reason', async () => {
       const to = `reject-${randomUUID().slice(0, 8)}@example.com`;
@@ -156,7 +156,7 @@ describe('e-mail delivery', function () {
           sent_at: null,
         },
       );
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // A failed row is never claimed again, so this count is final.
       assert.equal(fake.requests.filter((r) => r.to === to).length, 1);
     });
 
@@ -189,16 +189,90 @@ describe('e-mail delivery', function () {
       assert.match(text, /^email_send_attempts_total\{template="welcome",outcome="retry"\} 3$/m);
       assert.match(text, /^email_queue_depth 0$/m);
       assert.match(text, /^email_oldest_queued_age_seconds 0$/m);
+      // SES answered every failed send above, so none of the resends can be a duplicate.
+      assert.doesNotMatch(text, /^email_possible_duplicates_total\{/m);
+    });
+
+    it('counts the resend of a send that timed out as a possible duplicate, since SES may have taken it', async () => {
+      const to = `hang-once-${randomUUID().slice(0, 8)}@example.com`;
+      const [id] = await queue(service, [to]);
+      const res = await final(id!);
+      assert.equal(res.body.status, 'sent');
+      assert.equal(res.body.attempts, 2);
+      assert.match(res.body.last_error, /^no answer from SES: TimeoutError/);
+      assert.deepEqual(fake.accepted.filter((a) => a === to), [to]);
+      const text = await request(service.url, 'GET', '/metrics').then((r) => r.text);
+      assert.match(text, /^email_possible_duplicates_total\{template="welcome"\} 1$/m);
     });
 
     it('stop() waits for the send in flight and records it', async () => {
       const to = `slow-${randomUUID().slice(0, 8)}@example.com`;
       const [id] = await queue(service, [to]);
-      await eventually('the send to start', async () => fake.requests.some((r) => r.to === to), Boolean);
+      await waitFor('the send to start', async () => fake.requests.some((r) => r.to === to), Boolean);
       await service.module.stop!();
       const [rows] = await service.db.sequelize.query('SELECT status FROM email_outbox WHERE id = ?', { replacements: [id] });
       assert.deepEqual(rows, [{ status: 'sent' }]);
       service.module.start!();
+    });
+  });
+
+  describe('after a send whose outcome was never recorded', () => {
+    /** A counter's total over several instances' registries. */
+    const total = async (services: RunningEmailService[], name: string) => {
+      const texts = await Promise.all(services.map((s) => s.metrics.registry.getSingleMetricAsString(name)));
+      return texts.flatMap((t) => [...t.matchAll(/^\w+\{[^}]*\} (\d+)$/gm)]).reduce((sum, m) => sum + Number(m[1]), 0);
+    };
+
+    it('resends once a row whose lease expired after a marked send, and counts it as a possible duplicate', async () => {
+      // On MariaDB two replicas race for the row, as after a crash in a real deployment.
+      const replicas = testDb.dialect === 'mysql' ? 2 : 1;
+      const services: RunningEmailService[] = [];
+      for (let i = 0; i < replicas; i++) {
+        services.push(await startEmailService({ databaseUrl: testDb.url, env: { SES_ENDPOINT: ses.endpoint }, dispatch: false }));
+      }
+      try {
+        const to = `crashed-${randomUUID().slice(0, 8)}@example.com`;
+        const { id } = await services[0]!.module.outbox.enqueue('auth', { to, template: 'verify_email', data: { code: '161803' } });
+        // What a dispatcher killed between its mark and its record leaves: claimed once, marked, the lease run out.
+        const longAgo = new Date(Date.now() - 60_000);
+        await services[0]!.db.sequelize.query(
+          'UPDATE email_outbox SET attempts = 1, claim_token = ?, send_attempted_at = ?, next_attempt_at = ? WHERE id = ?',
+          { replacements: [randomUUID(), longAgo, longAgo, id] },
+        );
+        await Promise.all(services.map((s) => s.module.dispatcher.dispatchBatch()));
+        const [rows] = await services[0]!.db.sequelize.query('SELECT status, attempts FROM email_outbox WHERE id = ?', { replacements: [id] });
+        assert.deepEqual(
+          (rows as { status: string; attempts: number }[]).map((r) => ({ status: r.status, attempts: Number(r.attempts) })),
+          [{ status: 'sent', attempts: 2 }],
+        );
+        const mails = await ses.emailsTo(to);
+        assert.equal(mails.length, 1);
+        assert.match(mails[0]!.body.text!, /Your verification code is: 161803\n/);
+        assert.equal(await total(services, 'email_possible_duplicates_total'), 1);
+        const warning = services
+          .flatMap((s) => s.logs.lines.map((l) => JSON.parse(l) as Record<string, unknown>))
+          .find((l) => l.email_id === id && l.previous_send_at);
+        assert.match(String(warning?.msg), /may arrive twice/);
+      } finally {
+        await Promise.all(services.map((s) => s.close()));
+      }
+    });
+
+    it('does not count a row whose lease expired before its send was marked: nothing can have gone', async () => {
+      const service = await startEmailService({ databaseUrl: testDb.url, env: { SES_ENDPOINT: ses.endpoint }, dispatch: false });
+      try {
+        const to = `unmarked-${randomUUID().slice(0, 8)}@example.com`;
+        const { id } = await service.module.outbox.enqueue('auth', { to, template: 'verify_email', data: { code: '141421' } });
+        const longAgo = new Date(Date.now() - 60_000);
+        await service.db.sequelize.query('UPDATE email_outbox SET attempts = 1, claim_token = ?, next_attempt_at = ? WHERE id = ?', {
+          replacements: [randomUUID(), longAgo, id],
+        });
+        await service.module.dispatcher.dispatchBatch();
+        assert.equal((await ses.emailsTo(to)).length, 1);
+        assert.equal(await total([service], 'email_possible_duplicates_total'), 0);
+      } finally {
+        await service.close();
+      }
     });
   });
 
@@ -207,8 +281,8 @@ describe('e-mail delivery', function () {
       const service = await startEmailService({ databaseUrl: testDb.url, env: { EMAIL_TRANSPORT: 'log' } });
       try {
         const to = `log-${randomUUID().slice(0, 8)}@example.com`;
-        const res = await request(service.url, 'POST', '/emails', { token, json: { to, template: 'verify_email', data: { name: 'Ada', code: '246810' } } });
-        const line = await eventually(
+        const res = await request(service.url, 'POST', '/emails', { token, json: { to, template: 'verify_email', data: { code: '246810' } } });
+        const line = await waitFor(
           'the log line',
           async () => service.logs.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.email_id === res.body.id && l.text),
           Boolean,
@@ -218,7 +292,7 @@ describe('e-mail delivery', function () {
         assert.match(String(line!.text), /Your verification code is: 246810\n/);
         assert.match(String(line!.message_id), /^log-/);
         assert.equal((await ses.emailsTo(to)).length, 0);
-        const sent = await eventually('sent', () => request(service.url, 'GET', `/emails/${res.body.id}`, { token }), (r) => r.body?.status === 'sent');
+        const sent = await waitFor('sent', () => request(service.url, 'GET', `/emails/${res.body.id}`, { token }), (r) => r.body?.status === 'sent');
         assert.equal(sent.body.message_id, line!.message_id);
       } finally {
         await service.close();

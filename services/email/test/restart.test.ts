@@ -1,60 +1,23 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { openDatabase } from '@merchant-platform/common/db/database';
-import { SchemaMigrator } from '@merchant-platform/common/db/migrations';
 import { request } from '@merchant-platform/common/testing/http-server';
-import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
-import { emailMigrations } from '../src/app.js';
-import { eventually, SERVICE_TOKEN, testEnv } from './support/email-service.js';
+import type { TestDatabase } from '@merchant-platform/common/testing/test-database';
+import { createMigratedTestDatabase, waitFor, SERVICE_TOKEN, testEnv } from './support/email-service.js';
 import { freePort } from '@merchant-platform/common/testing/ports';
+import { spawnReadyService, type SpawnedService } from '@merchant-platform/common/testing/processes';
 import { SesEmulator } from '@merchant-platform/common/testing/ses-emulator';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** The real service process, as `node services/email/src/main.ts` runs it, with the emulator's credentials. */
+async function startServiceProcess(env: Record<string, string>): Promise<SpawnedService & { base: string }> {
+  const credentials = { AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID!, AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY! };
+  return spawnReadyService(['services/email/src/main.ts'], { ...env, ...credentials, NODE_ENV: 'test', LOG_LEVEL: 'info' }, await freePort());
+}
 
-/** The real service process, as `node services/email/src/main.ts` runs it. */
-class ServiceProcess {
-  readonly output: string[] = [];
-  private readonly exited: Promise<number | null>;
-
-  constructor(
-    readonly url: string,
-    private readonly child: ChildProcess,
-  ) {
-    child.stdout!.on('data', (chunk: Buffer) => this.output.push(chunk.toString('utf8')));
-    child.stderr!.on('data', (chunk: Buffer) => this.output.push(chunk.toString('utf8')));
-    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-  }
-
-  static async start(env: Record<string, string>): Promise<ServiceProcess> {
-    const port = await freePort();
-    const child = spawn(process.execPath, ['--conditions=source', '--import=tsx', 'services/email/src/main.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'test', LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const service = new ServiceProcess(`http://127.0.0.1:${port}`, child);
-    await eventually(
-      'the service to listen',
-      () => request(service.url, 'GET', '/healthz').then((r) => r.status, () => 0),
-      (status) => status === 200 || child.exitCode !== null,
-      30_000,
-    ).catch((error: Error) => Promise.reject(new Error(`${error.message}\n${service.output.join('')}`)));
-    if (child.exitCode !== null) throw new Error(`the service exited at start:\n${service.output.join('')}`);
-    return service;
-  }
-
-  kill(): Promise<number | null> {
-    this.child.kill('SIGKILL');
-    return this.exited;
-  }
-
-  terminate(): Promise<number | null> {
-    this.child.kill('SIGTERM');
-    return this.exited;
-  }
+/** Kills the process without a chance to clean up, as a crash or an OOM kill would. */
+async function kill(service: SpawnedService): Promise<number | null> {
+  service.child.kill('SIGKILL');
+  return service.exited;
 }
 
 /** A TCP endpoint that accepts connections and never answers: an SES call into it hangs. */
@@ -79,10 +42,7 @@ describe('a restart between commit and delivery', function () {
   let ses: SesEmulator;
 
   before(async () => {
-    testDb = await createTestDatabase();
-    const db = await openDatabase(testDb.url);
-    await new SchemaMigrator(db, 'email', emailMigrations).up();
-    await db.close();
+    testDb = await createMigratedTestDatabase();
     ses = await SesEmulator.start();
   });
   after(async () => {
@@ -90,34 +50,34 @@ describe('a restart between commit and delivery', function () {
     await testDb?.drop();
   });
 
-  it('loses nothing: a mail accepted by a process killed mid-send goes out once after the restart', async () => {
+  it('loses nothing: a mail accepted by a process killed mid-send goes out once after the restart, counted as a possible duplicate', async () => {
     const hole = await blackHole();
     const settings = { DATABASE_URL: testDb.url, SES_TIMEOUT_MS: '1000', EMAIL_LEASE_SECONDS: '3' };
     const to = `restart-${randomUUID().slice(0, 8)}@example.com`;
-    let first: ServiceProcess | undefined;
+    let first: (SpawnedService & { base: string }) | undefined;
     let id: string;
     try {
-      first = await ServiceProcess.start(testEnv({ ...settings, SES_ENDPOINT: hole.endpoint }));
-      const accepted = await request(first.url, 'POST', '/emails', {
+      first = await startServiceProcess(testEnv({ ...settings, SES_ENDPOINT: hole.endpoint }));
+      const accepted = await request(first.base, 'POST', '/emails', {
         token: SERVICE_TOKEN,
-        json: { to, template: 'verify_email', data: { name: 'Ada', code: '777000' } },
+        json: { to, template: 'verify_email', data: { code: '777000' } },
       });
       assert.equal(accepted.status, 202);
       id = accepted.body.id;
       // The dispatcher has claimed the row and its SES call is in flight: now the process dies.
-      await eventually('the send to start', async () => hole.connections.length, (n) => n > 0);
-      assert.equal(await first.kill(), null);
+      await waitFor('the send to start', async () => hole.connections.length, (n) => n > 0);
+      assert.equal(await kill(first), null);
     } finally {
-      await first?.kill();
+      if (first) await kill(first);
       await hole.close();
     }
     assert.equal((await ses.emailsTo(to)).length, 0);
 
-    const second = await ServiceProcess.start(testEnv({ ...settings, SES_ENDPOINT: ses.endpoint }));
+    const second = await startServiceProcess(testEnv({ ...settings, SES_ENDPOINT: ses.endpoint }));
     try {
-      const sent = await eventually(
+      const sent = await waitFor(
         'the row to be sent after its lease ran out',
-        () => request(second.url, 'GET', `/emails/${id}`, { token: SERVICE_TOKEN }),
+        () => request(second.base, 'GET', `/emails/${id}`, { token: SERVICE_TOKEN }),
         (r) => r.body?.status === 'sent',
         20_000,
       );
@@ -126,8 +86,12 @@ describe('a restart between commit and delivery', function () {
       assert.equal(mails.length, 1);
       assert.equal(sent.body.message_id, mails[0]!.messageId);
       assert.match(mails[0]!.body.text!, /Your verification code is: 777000\n/);
+      // The first process marked the send before calling SES, so the second knows it may be a repeat.
+      const metrics = await request(second.base, 'GET', '/metrics');
+      assert.match(metrics.text, /^email_possible_duplicates_total\{template="verify_email"\} 1$/m);
     } finally {
-      assert.equal(await second.terminate(), 0, `a clean shutdown on SIGTERM:\n${second.output.join('')}`);
+      second.child.kill('SIGTERM');
+      assert.equal(await second.exited, 0, `a clean shutdown on SIGTERM:\n${second.output()}`);
     }
   });
 });

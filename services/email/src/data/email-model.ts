@@ -5,11 +5,13 @@ export class EmailRow extends Model<InferAttributes<EmailRow>, InferCreationAttr
   declare caller: string;
   declare idempotency_key: string | null;
   declare template: string;
-  declare recipient: string;
+  /** Column `recipient`. */
+  declare to: string;
   /** JSON text of the template data; NULL once the row is final. */
   declare data: string | null;
   declare status: string;
   declare attempts: CreationOptional<number>;
+  declare send_attempted_at: CreationOptional<Date | null>;
   declare next_attempt_at: Date;
   declare claim_token: CreationOptional<string | null>;
   declare message_id: CreationOptional<string | null>;
@@ -29,10 +31,11 @@ export function defineEmailModel(sequelize: Sequelize): typeof EmailRow {
       caller: { type: DataTypes.STRING(255), allowNull: false },
       idempotency_key: { type: DataTypes.STRING(200), allowNull: true },
       template: { type: DataTypes.STRING(50), allowNull: false },
-      recipient: { type: DataTypes.STRING(254), allowNull: false },
+      to: { type: DataTypes.STRING(254), allowNull: false, field: 'recipient' },
       data: { type: DataTypes.TEXT, allowNull: true },
       status: { type: DataTypes.STRING(10), allowNull: false },
       attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+      send_attempted_at: { type: DataTypes.DATE(3), allowNull: true },
       next_attempt_at: { type: DataTypes.DATE(3), allowNull: false },
       claim_token: { type: DataTypes.STRING(36), allowNull: true },
       message_id: { type: DataTypes.STRING(255), allowNull: true },

@@ -23,7 +23,7 @@ export class SequelizeOutboxRepository implements OutboxRepository {
         caller: email.caller,
         idempotency_key: email.idempotency_key,
         template: email.template,
-        recipient: email.recipient,
+        to: email.to,
         data: JSON.stringify(email.data),
         status: 'queued',
         attempts: 0,
@@ -97,16 +97,25 @@ export class SequelizeOutboxRepository implements OutboxRepository {
     });
   }
 
+  async markSendAttempted(claim: ClaimedEmail, at: Date): Promise<boolean> {
+    return this.updateClaimed(claim, { send_attempted_at: at });
+  }
+
   async markSent(claim: ClaimedEmail, messageId: string, at: Date): Promise<boolean> {
     return this.updateClaimed(claim, { status: 'sent', message_id: messageId, sent_at: at, data: null, claim_token: null });
   }
 
-  async markFailed(claim: ClaimedEmail, error: string, _at: Date): Promise<boolean> {
+  async markFailed(claim: ClaimedEmail, error: string): Promise<boolean> {
     return this.updateClaimed(claim, { status: 'failed', last_error: error, data: null, claim_token: null });
   }
 
-  async scheduleRetry(claim: ClaimedEmail, error: string, nextAttemptAt: Date): Promise<boolean> {
-    return this.updateClaimed(claim, { last_error: error, next_attempt_at: nextAttemptAt, claim_token: null });
+  async scheduleRetry(claim: ClaimedEmail, error: string, nextAttemptAt: Date, delivered: 'no' | 'unknown'): Promise<boolean> {
+    return this.updateClaimed(claim, {
+      last_error: error,
+      next_attempt_at: nextAttemptAt,
+      claim_token: null,
+      ...(delivered === 'no' ? { send_attempted_at: null } : {}),
+    });
   }
 
   async queueStats(): Promise<{ depth: number; oldestCreatedAt: Date | null }> {
@@ -137,10 +146,11 @@ function toEmail(row: EmailRow): EmailRecord {
     caller: row.caller,
     idempotency_key: row.idempotency_key,
     template: row.template,
-    recipient: row.recipient,
+    to: row.to,
     data: row.data === null ? null : (JSON.parse(row.data) as Record<string, unknown>),
     status: row.status as EmailStatus,
     attempts: row.attempts,
+    send_attempted_at: row.send_attempted_at,
     message_id: row.message_id,
     last_error: row.last_error,
     next_attempt_at: row.next_attempt_at,

@@ -17,6 +17,11 @@ export function createSesClient(settings: SesClientSettings): SESClient {
     region: settings.region,
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
     maxAttempts: 1,
-    requestHandler: { connectionTimeout: Math.min(settings.timeoutMs, 5_000), requestTimeout: settings.timeoutMs },
+    requestHandler: {
+      connectionTimeout: Math.min(settings.timeoutMs, 5_000),
+      requestTimeout: settings.timeoutMs,
+      // Without it the SDK only warns and waits on: a hung call could outlive its lease.
+      throwOnRequestTimeout: true,
+    },
   });
 }

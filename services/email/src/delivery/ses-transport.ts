@@ -43,17 +43,22 @@ export class SesTransport implements MailTransport {
   }
 }
 
+/** Network errors raised before a connection existed: the request never reached SES. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
 /**
  * Throttling, 5xx and no answer at all (refused, reset, timed out) are retryable; any other
  * answer (MessageRejected, an unverified sender, an invalid address or parameter) is final.
+ * Only a request that left without an answer coming back (a timeout, a reset) may have been
+ * delivered anyway.
  */
 export function classifySesError(error: unknown): DeliveryError {
-  const e = (error ?? {}) as { name?: string; message?: string; $fault?: string; $metadata?: { httpStatusCode?: number } };
+  const e = (error ?? {}) as { name?: string; code?: string; message?: string; $fault?: string; $metadata?: { httpStatusCode?: number } };
   const name = e.name ?? 'Error';
   const label = `${name}: ${e.message ?? 'no message'}`;
   const status = e.$metadata?.httpStatusCode;
   if (THROTTLING.has(name) || status === 429) return new DeliveryError(label, true);
-  if (status === undefined) return new DeliveryError(`no answer from SES: ${label}`, true);
+  if (status === undefined) return new DeliveryError(`no answer from SES: ${label}`, true, !NEVER_CONNECTED.has(e.code ?? ''));
   if (status >= 500 || e.$fault === 'server') return new DeliveryError(label, true);
   return new DeliveryError(label, false);
 }

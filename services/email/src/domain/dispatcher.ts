@@ -118,33 +118,57 @@ export class Dispatcher {
 
     let rendered;
     try {
-      rendered = this.deps.templates.render(email.template, email.data, email.recipient);
+      rendered = this.deps.templates.render(email.template, email.data, email.to);
     } catch (error) {
-      await this.record(claim, 'failed', `template could not be rendered: ${describe(error)}`, log);
+      await this.record(claim, { outcome: 'failed', reason: `template could not be rendered: ${describe(error)}` }, log);
       return;
+    }
+
+    // SES takes no idempotency key, so a send whose outcome was never recorded may already have
+    // gone. The mark, committed before the call, is how the next claim of this row knows.
+    if (!(await this.markSendAttempted(claim, log))) return;
+    if (email.send_attempted_at !== null) {
+      this.deps.metrics.possibleDuplicates.inc({ template: email.template });
+      log.warn({ previous_send_at: email.send_attempted_at.toISOString() }, 'e-mail resent after a send with no recorded outcome; it may arrive twice');
     }
 
     let messageId: string;
     try {
       ({ messageId } = await this.deps.transport.send(rendered, { emailId: email.id, template: email.template }));
     } catch (error) {
-      // Anything unclassified (a bug, a credentials hiccup) is worth another try, within the limit.
-      const retryable = error instanceof DeliveryError ? error.retryable : true;
+      // Anything unclassified (a bug, a credentials hiccup) is worth another try, within the limit,
+      // and may have gone out for all we know.
+      const known = error instanceof DeliveryError ? error : undefined;
       const reason = describe(error);
-      if (retryable && this.deps.retry.mayRetry(email.attempts)) await this.record(claim, 'retry', reason, log);
-      else await this.record(claim, 'failed', reason, log);
+      if ((known?.retryable ?? true) && this.deps.retry.mayRetry(email.attempts)) {
+        await this.record(claim, { outcome: 'retry', reason, delivered: (known?.maybeDelivered ?? true) ? 'unknown' : 'no' }, log);
+      } else {
+        await this.record(claim, { outcome: 'failed', reason }, log);
+      }
       return;
     }
-    await this.record(claim, 'sent', messageId, log);
+    await this.record(claim, { outcome: 'sent', messageId }, log);
+  }
+
+  /** False when the row must not be sent now: the claim was lost, or the mark could not be committed. */
+  private async markSendAttempted(claim: ClaimedEmail, log: Logger): Promise<boolean> {
+    try {
+      if (await this.deps.emails.markSendAttempted(claim, new Date())) return true;
+      log.warn('e-mail dispatcher: the claim was lost before the send; leaving the row to its new holder');
+    } catch (error) {
+      log.error({ err: error }, 'e-mail dispatcher: could not mark the send; the row returns after its lease');
+    }
+    return false;
   }
 
   /** Writes the outcome; a brief database hiccup must not turn a sent mail into a resend. */
-  private async record(claim: ClaimedEmail, outcome: 'sent' | 'retry' | 'failed', detail: string, log: Logger): Promise<void> {
+  private async record(claim: ClaimedEmail, result: Outcome, log: Logger): Promise<void> {
     const { email } = claim;
     const write = () => {
-      if (outcome === 'sent') return this.deps.emails.markSent(claim, detail, new Date());
-      if (outcome === 'failed') return this.deps.emails.markFailed(claim, truncate(detail), new Date());
-      return this.deps.emails.scheduleRetry(claim, truncate(detail), new Date(Date.now() + this.deps.retry.delayMs(email.attempts)));
+      if (result.outcome === 'sent') return this.deps.emails.markSent(claim, result.messageId, new Date());
+      if (result.outcome === 'failed') return this.deps.emails.markFailed(claim, truncate(result.reason));
+      const nextAttemptAt = new Date(Date.now() + this.deps.retry.delayMs(email.attempts));
+      return this.deps.emails.scheduleRetry(claim, truncate(result.reason), nextAttemptAt, result.delivered);
     };
     let held: boolean | undefined;
     for (let attempt = 1; held === undefined; attempt++) {
@@ -152,28 +176,34 @@ export class Dispatcher {
         held = await write();
       } catch (error) {
         if (attempt >= 5) {
-          log.error({ err: error, outcome }, 'e-mail dispatcher: could not record the outcome; the row returns after its lease');
+          log.error({ err: error, outcome: result.outcome }, 'e-mail dispatcher: could not record the outcome; the row returns after its lease');
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
       }
     }
     if (!held) {
-      log.warn({ outcome }, 'e-mail dispatcher: the claim was lost before the outcome was recorded');
+      log.warn({ outcome: result.outcome }, 'e-mail dispatcher: the claim was lost before the outcome was recorded');
       return;
     }
-    this.deps.metrics.attempts.inc({ template: email.template, outcome });
-    if (outcome === 'retry') {
-      log.warn({ reason: detail }, 'e-mail send failed; will retry');
-    } else if (outcome === 'failed') {
+    this.deps.metrics.attempts.inc({ template: email.template, outcome: result.outcome });
+    if (result.outcome === 'retry') {
+      log.warn({ reason: result.reason }, 'e-mail send failed; will retry');
+    } else if (result.outcome === 'failed') {
       this.deps.metrics.finished.inc({ template: email.template, status: 'failed' });
-      log.error({ reason: detail }, 'e-mail failed for good');
+      log.error({ reason: result.reason }, 'e-mail failed for good');
     } else {
       this.deps.metrics.finished.inc({ template: email.template, status: 'sent' });
-      log.info({ message_id: detail, transport: this.deps.transport.name }, 'e-mail sent');
+      log.info({ message_id: result.messageId, transport: this.deps.transport.name }, 'e-mail sent');
     }
   }
 }
+
+/** What one attempt came to; a retry says whether the failed send may have gone anyway. */
+type Outcome =
+  | { outcome: 'sent'; messageId: string }
+  | { outcome: 'failed'; reason: string }
+  | { outcome: 'retry'; reason: string; delivered: 'no' | 'unknown' };
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

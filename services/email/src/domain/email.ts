@@ -1,4 +1,7 @@
-/** An outbox row as the domain sees it; the repository maps rows to and from this. */
+/**
+ * An outbox row as the domain sees it. Field names are the contract's, snake_case from the
+ * route to the repository (the column behind `to` is `recipient`: TO is a reserved word).
+ */
 export type EmailStatus = 'queued' | 'sent' | 'failed';
 
 export interface EmailRecord {
@@ -7,11 +10,17 @@ export interface EmailRecord {
   caller: string;
   idempotency_key: string | null;
   template: string;
-  recipient: string;
+  to: string;
   /** The template data; erased once the row is final, so one-time codes do not linger. */
   data: Record<string, unknown> | null;
   status: EmailStatus;
   attempts: number;
+  /**
+   * Set (and committed) just before each send; cleared when the transport's answer proves the
+   * mail did not go. Found set on a claim, it means an earlier send may have reached SES
+   * without its outcome being recorded: sending again is a possible duplicate.
+   */
+  send_attempted_at: Date | null;
   message_id: string | null;
   last_error: string | null;
   next_attempt_at: Date;
@@ -23,7 +32,7 @@ export interface NewEmail {
   caller: string;
   idempotency_key: string | null;
   template: string;
-  recipient: string;
+  to: string;
   data: Record<string, unknown>;
 }
 
@@ -45,9 +54,11 @@ export interface OutboxRepository {
    */
   claimDue(now: Date, limit: number, leaseMs: number): Promise<ClaimedEmail[]>;
   /** Each returns false when the claim was lost (the lease expired and someone else took the row). */
+  markSendAttempted(claim: ClaimedEmail, at: Date): Promise<boolean>;
   markSent(claim: ClaimedEmail, messageId: string, at: Date): Promise<boolean>;
-  markFailed(claim: ClaimedEmail, error: string, at: Date): Promise<boolean>;
-  scheduleRetry(claim: ClaimedEmail, error: string, nextAttemptAt: Date): Promise<boolean>;
+  markFailed(claim: ClaimedEmail, error: string): Promise<boolean>;
+  /** `delivered: 'no'` clears the send mark; `'unknown'` (no answer came) keeps it for the next claim to count. */
+  scheduleRetry(claim: ClaimedEmail, error: string, nextAttemptAt: Date, delivered: 'no' | 'unknown'): Promise<boolean>;
   queueStats(): Promise<{ depth: number; oldestCreatedAt: Date | null }>;
 }
 
@@ -57,6 +68,8 @@ export interface RenderedEmail {
   subject: string;
   text: string;
   html: string;
+  /** The one-time code the mail carries, if any: the development console prints it on its own line. */
+  code?: string;
 }
 
 /** Where rendered mail goes: SES, or the log in `EMAIL_TRANSPORT=log` mode. */
@@ -66,11 +79,16 @@ export interface MailTransport {
   send(email: RenderedEmail, context: { emailId: string; template: string }): Promise<{ messageId: string }>;
 }
 
-/** A failed send, classified: retryable (throttling, 5xx, network) or permanent (a rejection). */
+/**
+ * A failed send, classified: retryable (throttling, 5xx, network) or permanent (a rejection);
+ * and whether the mail may have gone anyway (`maybeDelivered`: the request left but no answer
+ * came back, as in a timeout).
+ */
 export class DeliveryError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
+    readonly maybeDelivered = false,
   ) {
     super(message);
     this.name = 'DeliveryError';

@@ -1,19 +1,8 @@
-import { notFound, validationFailed } from '@merchant-platform/common/errors';
+import { notFound } from '@merchant-platform/common/errors';
 import type { EmailMetrics } from '../metrics.js';
 import type { OutboxRepository } from './email.js';
+import type { EmailRequest } from './email-request.js';
 import { presentAccepted, presentEmail, type EmailAccepted, type EmailView } from './presenters.js';
-import { EmailRequest } from './email-request.js';
-
-/** What a caller asks for; HTTP callers and in-process callers (all-in-one auth) alike. */
-export interface EnqueueRequest {
-  to: string;
-  template: string;
-  data: unknown;
-  /** 1-200 characters, unique per caller: the same key again returns the first message. */
-  idempotencyKey?: string | null;
-  /** The calling service's identity. */
-  caller: string;
-}
 
 /** Anything else cannot be an id this service issued: 404 without a query. */
 const OPAQUE_ID = /^[A-Za-z0-9-]{1,64}$/;
@@ -30,33 +19,17 @@ export class Outbox {
     private readonly onEnqueued: () => void = () => {},
   ) {}
 
-  async enqueue(request: EnqueueRequest): Promise<EmailAccepted> {
-    const parsed = EmailRequest.safeParse({
-      to: request.to,
-      template: request.template,
-      data: request.data,
-      idempotency_key: request.idempotencyKey ?? undefined,
-    });
-    if (!parsed.success) {
-      throw validationFailed(parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message })));
-    }
-    const { to, template, data } = parsed.data;
-    const idempotencyKey = parsed.data.idempotency_key ?? null;
-
-    if (idempotencyKey) {
-      const earlier = await this.emails.findByIdempotencyKey(request.caller, idempotencyKey);
+  /** `request` has passed `EmailRequest` where it came in; `caller` is the calling service's identity. */
+  async enqueue(caller: string, request: EmailRequest): Promise<EmailAccepted> {
+    const idempotency_key = request.idempotency_key ?? null;
+    if (idempotency_key) {
+      const earlier = await this.emails.findByIdempotencyKey(caller, idempotency_key);
       if (earlier) return presentAccepted(earlier);
     }
-    const inserted = await this.emails.insert({
-      caller: request.caller,
-      idempotency_key: idempotencyKey,
-      template,
-      recipient: to,
-      data,
-    });
+    const inserted = await this.emails.insert({ caller, idempotency_key, template: request.template, to: request.to, data: request.data });
     if (!inserted) {
       // A concurrent request with the same key won the unique index; answer with its row.
-      const winner = idempotencyKey ? await this.emails.findByIdempotencyKey(request.caller, idempotencyKey) : undefined;
+      const winner = idempotency_key ? await this.emails.findByIdempotencyKey(caller, idempotency_key) : undefined;
       if (!winner) throw new Error('idempotency key conflict without a stored row');
       return presentAccepted(winner);
     }

@@ -25,7 +25,7 @@ export function presentEmail(e: EmailRecord): EmailView {
     status: e.status,
     attempts: e.attempts,
     template: e.template,
-    to: e.recipient,
+    to: e.to,
     message_id: e.message_id,
     last_error: e.last_error,
     created_at: e.created_at.toISOString(),

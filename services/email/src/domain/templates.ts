@@ -1,36 +1,45 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { validationFailed } from '@merchant-platform/common/errors';
-import type { RenderedEmail } from './email.js';
 import { NO_CONTROL_CHARACTERS } from '@merchant-platform/common/text';
-
+import type { RenderedEmail } from './email.js';
 
 const name = z.string().trim().min(1).max(100).regex(NO_CONTROL_CHARACTERS, 'must not contain control characters');
 const code = z.string().regex(/^\d{6}$/, 'must be a 6-digit code');
 
 /**
- * The templates and the data each needs. These keys are the contract with the callers (auth
- * sends `name`, the user's first name, and `code`): renaming one is a breaking change.
+ * The templates and the data each takes: the contract with the callers (renaming a key is a
+ * breaking change). A mail that carries a code takes nothing else, so no text a caller chose
+ * (a name that reads "click here") stands beside the code; fields a template does not declare
+ * are dropped. A new template is one line here and a folder of three files.
  */
 export const TEMPLATE_DATA = {
-  verify_email: z.object({ name, code }),
-  password_reset: z.object({ name, code }),
+  verify_email: z.object({ code }),
+  password_reset: z.object({ code }),
   welcome: z.object({ name }),
+  /** Sent by auth when a per-email sign-in limit trips: no data, it says what happened and how to reset. */
+  account_locked: z.object({}),
 } as const;
 
 export type TemplateName = keyof typeof TEMPLATE_DATA;
 export const TEMPLATE_NAMES = Object.keys(TEMPLATE_DATA) as [TemplateName, ...TemplateName[]];
-export type TemplateData<T extends TemplateName> = z.output<(typeof TEMPLATE_DATA)[T]>;
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 
 /** Next to src/ and dist/ alike, so the built service finds the same files. */
-export const DEFAULT_TEMPLATE_DIR = new URL('../../templates/', import.meta.url);
+const DEFAULT_TEMPLATE_DIR = new URL('../../templates/', import.meta.url);
 
 interface TemplateFiles {
   subject: string;
   text: string;
   html: string;
+}
+
+/** A stored row that cannot be rendered (its template or data no longer fits): a permanent failure. */
+export class TemplateRenderError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TemplateRenderError';
+  }
 }
 
 /** The template files, read and checked once at start-up; rendering is then pure string work. */
@@ -51,31 +60,20 @@ export class TemplateCatalog {
     }
   }
 
-  static isTemplate(value: string): value is TemplateName {
-    return Object.hasOwn(TEMPLATE_DATA, value);
-  }
-
-  /** The template's data as it will be stored, or the contract's 422 naming each missing field. */
-  parseData(template: TemplateName, data: unknown): Record<string, unknown> {
-    const result = TEMPLATE_DATA[template].safeParse(data ?? {});
-    if (result.success) return result.data;
-    throw validationFailed(
-      result.error.issues.map((issue) => ({ path: ['data', ...issue.path.map(String)].join('.'), message: issue.message })),
-      `The data does not fit the ${template} template.`,
-    );
-  }
-
-  /** Renders a stored row; throws if its data no longer fits (a permanent failure for that row). */
+  /** Renders a stored row; throws TemplateRenderError if its template or data no longer fits. */
   render(template: string, data: Record<string, unknown> | null, to: string): RenderedEmail {
-    if (!TemplateCatalog.isTemplate(template)) throw new Error(`unknown template ${template}`);
-    const values = this.parseData(template, data) as Record<string, string>;
-    const files = this.files.get(template)!;
+    if (!Object.hasOwn(TEMPLATE_DATA, template)) throw new TemplateRenderError(`unknown template ${template}`);
+    const parsed = TEMPLATE_DATA[template as TemplateName].safeParse(data ?? {});
+    if (!parsed.success) throw new TemplateRenderError(`the stored data does not fit the ${template} template`);
+    const values = parsed.data as Record<string, string>;
+    const files = this.files.get(template as TemplateName)!;
     const fill = (body: string, escape: (v: string) => string) => body.replace(PLACEHOLDER, (_, key: string) => escape(values[key] ?? ''));
     return {
       to,
       subject: fill(files.subject, (v) => v),
       text: fill(files.text, (v) => v),
       html: fill(files.html, escapeHtml),
+      ...(values.code ? { code: values.code } : {}),
     };
   }
 }

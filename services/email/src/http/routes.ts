@@ -1,12 +1,10 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { ApiRouter } from '@merchant-platform/common/http/api-router';
+import { EmailRequest } from '../domain/email-request.js';
 import type { Outbox } from '../domain/outbox.js';
 import type { ServiceAuthenticator } from '../service-auth/service-authenticator.js';
 import { currentService, requireService } from './service-guard.js';
-import { Email, EmailAccepted, EmailIdParams, LegacySendEmailBody, SendEmailBody } from './schemas.js';
-
-/** What the seed's alias cannot say: it has no name, so the greeting reads "Hi there,". */
-const LEGACY_GREETING_NAME = 'there';
+import { Email, EmailAccepted, EmailIdParams, LegacySendEmailBody } from './schemas.js';
 
 export function emailRoutes(openapi: OpenAPIRegistry, outbox: Outbox, authenticator: ServiceAuthenticator): ApiRouter {
   const service = requireService(authenticator);
@@ -25,17 +23,11 @@ export function emailRoutes(openapi: OpenAPIRegistry, outbox: Outbox, authentica
         'current status) and sends nothing new.',
       tags,
       guards: [service],
-      body: SendEmailBody,
+      body: EmailRequest,
       responses: { 202: { description: 'Queued (committed)', schema: accepted } },
       handler: async (ctx, { body }) => {
         ctx.status = 202;
-        ctx.body = await outbox.enqueue({
-          to: body.to,
-          template: body.template,
-          data: body.data,
-          idempotencyKey: body.idempotency_key,
-          caller: currentService(ctx).caller,
-        });
+        ctx.body = await outbox.enqueue(currentService(ctx).caller, body);
       },
     })
     .route({
@@ -66,12 +58,11 @@ export function emailRoutes(openapi: OpenAPIRegistry, outbox: Outbox, authentica
       responses: { 202: { description: 'Queued (committed)', schema: accepted } },
       handler: async (ctx, { body }) => {
         ctx.status = 202;
-        ctx.body = await outbox.enqueue({
+        ctx.body = await outbox.enqueue(currentService(ctx).caller, {
           to: body.email,
           template: 'verify_email',
-          data: { name: LEGACY_GREETING_NAME, code: body.otp },
-          idempotencyKey: `send-email:${body.user_id}:${body.otp}`,
-          caller: currentService(ctx).caller,
+          data: { code: body.otp },
+          idempotency_key: `send-email:${body.user_id}:${body.otp}`,
         });
       },
     });

@@ -1,11 +1,8 @@
 import { z } from 'zod';
 import { email } from '@merchant-platform/common/http/fields';
-import { EmailRequest } from '../domain/email-request.js';
 import { NO_CONTROL_CHARACTERS } from '@merchant-platform/common/text';
 
-
-/** `POST /emails`: the outbox's own rules (template data included), so HTTP and in-process callers agree. */
-export const SendEmailBody = EmailRequest;
+// `POST /emails` takes the domain's `EmailRequest` as its body, so HTTP and in-process callers meet the same rules.
 
 /** The seed's `send_emails` body; the template decides the subject, so `subject` is ignored. */
 export const LegacySendEmailBody = z.object({

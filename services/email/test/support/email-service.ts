@@ -4,7 +4,9 @@ import { createOpenApiRegistry } from '@merchant-platform/common/http/openapi';
 import type { Logger } from '@merchant-platform/common/logger';
 import { createMetrics, type Metrics } from '@merchant-platform/common/metrics';
 import type { RunningServer } from '@merchant-platform/common/testing/http-server';
+import { eventually } from '@merchant-platform/common/testing/eventually';
 import { captureLogs } from '@merchant-platform/common/testing/log-capture';
+import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
 import { serveModules } from '@merchant-platform/common/testing/test-app';
 import { createEmailModule, emailMigrations, type EmailModule, type ServiceAuthenticator } from '../../src/app.js';
 import { loadEmailConfig } from '../../src/config.js';
@@ -80,15 +82,25 @@ export async function startEmailService(options: {
   };
 }
 
-/** Polls until `condition` holds, or fails the test after `timeoutMs`. */
-export async function eventually<T>(what: string, probe: () => Promise<T>, condition: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (condition(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: last value ${JSON.stringify(value).slice(0, 500)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** Polls `probe` until its value meets `condition` (the kit's `eventually`, with the condition apart). */
+export function waitFor<T>(what: string, probe: () => Promise<T>, condition: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  return eventually(
+    async () => {
+      const value = await probe();
+      return condition(value) ? value : undefined;
+    },
+    what,
+    { timeoutMs },
+  );
+}
+
+/** A fresh test database with the e-mail schema in place, for a service started as a process. */
+export async function createMigratedTestDatabase(): Promise<TestDatabase> {
+  const testDb = await createTestDatabase();
+  const db = await openDatabase(testDb.url);
+  await new SchemaMigrator(db, 'email', emailMigrations).up();
+  await db.close();
+  return testDb;
 }
 
 /** Rows of the outbox by status, read straight from the database. */

@@ -8,12 +8,14 @@ import type { AddressInfo } from 'node:net';
  *   throttle-once-* 400 Throttling the first time, then accepted
  *   server-error-* 500 InternalFailure, always
  *   slow-*         accepted after 400 ms
+ *   hang-once-*    no answer the first time (the client times out), then accepted
  *   anything else  accepted
  */
 export class FakeSes {
   readonly requests: { to: string; action: string }[] = [];
   readonly accepted: string[] = [];
   private readonly throttled = new Set<string>();
+  private readonly hung = new Set<string>();
 
   private readonly server: Server = createServer((req, res) => {
     let body = '';
@@ -51,6 +53,10 @@ export class FakeSes {
     if (to.startsWith('throttle-once-') && !this.throttled.has(to)) {
       this.throttled.add(to);
       return error(400, 'Sender', 'Throttling', 'Maximum sending rate exceeded.');
+    }
+    if (to.startsWith('hang-once-') && !this.hung.has(to)) {
+      this.hung.add(to);
+      return; // The connection stays open and silent until the client gives up.
     }
     const accept = () => {
       const messageId = `fake-${this.accepted.length + 1}`;
