@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { validationFailed } from '@merchant-platform/common/errors';
 import type { RenderedEmail } from './email.js';
-import { NO_CONTROL_CHARACTERS } from '@merchant-platform/common/text';
+import { NO_CONTROL_CHARACTERS, escapeHtml } from '@merchant-platform/common/text';
 
 
 const name = z.string().trim().min(1).max(100).regex(NO_CONTROL_CHARACTERS, 'must not contain control characters');
@@ -80,8 +80,4 @@ export class TemplateCatalog {
   }
 }
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
-}
+export { escapeHtml };
