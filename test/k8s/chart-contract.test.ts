@@ -30,13 +30,14 @@ function secretsOf(objects: K8sObject[]): SecretData {
   return { ...EXISTING_SECRETS, ...renderedSecrets(objects) };
 }
 
+/** The services table of docs/api.md: each service's path prefixes and whether the Ingress may reach them. */
 function apiContractRoutes(): { service: string; paths: string[]; exposed: boolean }[] {
-  const file = join(repoRoot, '..', 'shared', 'API.md');
+  const file = join(repoRoot, 'docs', 'api.md');
   assert.ok(existsSync(file), `${file} is missing: the Ingress is checked against it`);
   const rows = readFileSync(file, 'utf8')
     .split('\n')
     .filter((l) => /^\| (auth|merchants|email) \|/.test(l));
-  assert.equal(rows.length, 3, 'API.md no longer has the service table this test reads');
+  assert.equal(rows.length, 3, 'docs/api.md no longer has the services table this test reads');
   return rows.map((row) => {
     const cells = row.split('|').map((c) => c.trim());
     return { service: cells[1]!, paths: [...cells[3]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!.replace(/\/$/, '')), exposed: cells[4]!.startsWith('yes') };
@@ -138,7 +139,7 @@ describe('chart and code agree', function () {
     }
   });
 
-  it('the Ingress routes exactly the public prefixes of API.md and never reaches email', () => {
+  it('the Ingress routes exactly the public prefixes of docs/api.md and never reaches email', () => {
     for (const variant of ['defaults', 'TLS']) {
       const ingress = ofKind(render({ values: withKey(VARIANTS[variant]!) }), 'Ingress');
       assert.equal(ingress.length, 1);

@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import { deploymentOf, render, repoRoot, SERVICES } from './support/render.js';
 import { withKey } from './support/variants.js';
 
-// skaffold's published config schema for skaffold/v4beta14, copied from ../shared/schemas.
+// skaffold's published config schema for skaffold/v4beta14, copied here so the test needs no network.
 const schema = JSON.parse(readFileSync(join(repoRoot, 'test', 'k8s', 'schemas', 'skaffold-v4beta14.json'), 'utf8')) as object;
 const config = parse(readFileSync(join(repoRoot, 'skaffold.yaml'), 'utf8')) as {
   apiVersion: string;

@@ -1,4 +1,6 @@
 import { loadConfigOrExit, readValueOrFile } from '@merchant-platform/common/config';
+import { API_INTRODUCTION } from '@merchant-platform/common/http/api-guide';
+import { landingPageModule } from '@merchant-platform/common/http/landing-page';
 import { runService } from '@merchant-platform/common/service-runtime';
 import { allInOneConfigSchema } from './config.js';
 import { localSecrets } from './local-secrets.js';
@@ -15,19 +17,23 @@ const secrets = localSecrets(
   config.NODE_ENV === 'production',
 );
 
+const VERSION = '0.1.0';
+
 await runService({
   service: 'all-in-one',
-  version: '0.1.0',
+  version: VERSION,
+  description: API_INTRODUCTION,
   config,
   session: { keys: secrets.sessionKeys, secure: config.NODE_ENV === 'production' },
   createModule: async (context) => {
     await migrateAll(context);
-    return createPlatformModules(context, {
+    const services = createPlatformModules(context, {
       jwtPrivateKey: secrets.jwtPrivateKey,
       retiredPublicKeys: config.JWT_RETIRED_PUBLIC_KEYS,
       auth: config,
       email: { ...config, SERVICE_TOKEN: secrets.serviceToken },
     });
+    return [...services, landingPageModule(context.openapi, { name: 'Merchant Platform', version: VERSION })];
   },
   onListening: () => {
     const base = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;

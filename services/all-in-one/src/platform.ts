@@ -31,6 +31,8 @@ export async function migrateAll(context: Pick<ModuleContext, 'db' | 'logger'>):
  */
 export function createPlatformModules(context: ModuleContext, options: PlatformOptions): ServiceModule[] {
   const email = createEmailModule({ ...context, config: options.email });
+  // Email is cluster-internal: served here for operators, but documented only in the internal document.
+  email.api.markInternal();
   const auth = createAuthModule({
     ...context,
     keys: new SigningKeys(options.jwtPrivateKey, options.retiredPublicKeys),

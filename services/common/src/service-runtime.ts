@@ -40,6 +40,8 @@ export async function runService(options: {
   /** One module for a service; all-in-one mode passes all three. */
   createModule: (context: ModuleContext) => ServiceModule | ServiceModule[] | Promise<ServiceModule | ServiceModule[]>;
   session?: { keys: string[]; secure: boolean };
+  /** The introduction of the service's OpenAPI document (Markdown, shown at the top of /docs). */
+  description?: string;
   /** Printed once listening (all-in-one mode tells a person where to look). */
   onListening?: (logger: Logger) => void;
 }): Promise<void> {
@@ -57,6 +59,7 @@ export async function runService(options: {
   const app = createApp({
     title: `Merchant Platform: ${options.service}`,
     version: options.version,
+    description: options.description,
     modules,
     openapi,
     logger,

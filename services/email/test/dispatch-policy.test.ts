@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { RetryPolicy } from '../src/domain/retry-policy.js';
 import { SendRateLimiter } from '../src/domain/send-rate.js';
-import { escapeHtml } from '../src/domain/templates.js';
+import { escapeHtml } from '@merchant-platform/common/text';
 
 describe('dispatch policy', () => {
   it('backs off exponentially with jitter in [d/2, d], capped at the maximum', () => {

@@ -70,6 +70,11 @@ export class GoogleSignIn {
     private readonly settings: GoogleSignInSettings,
   ) {}
 
+  /** Off until GOOGLE_CLIENT_ID/SECRET/REDIRECT_URI are all set. */
+  get enabled(): boolean {
+    return this.client !== undefined;
+  }
+
   /** Sign-in is off: every Google route answers 404, as if it did not exist. */
   assertEnabled(): void {
     this.enabledClient();

@@ -5,7 +5,7 @@ import type { ZodObject, ZodType, z } from 'zod';
 import { notFound } from '../errors.js';
 import { NO_CONTROL_CHARACTERS } from '../text.js';
 import { parseOr422, readBody } from './validate.js';
-import { errorResponses } from './openapi.js';
+import { INTERNAL, errorResponses, securityFor } from './openapi.js';
 
 /** A check run before the handler (bearer token, role, service credential), documented too. */
 export interface Guard {
@@ -22,8 +22,15 @@ export interface RouteSpec<B extends ZodType, Q extends ZodObject, P extends Zod
   method: Method;
   /** OpenAPI-style path, `/merchants/{id}`. */
   path: string;
-  /** Extra paths answered by the same handler (the seed's `/register`, `/token`, ...). */
+  /** Extra paths answered by the same handler (the seed's `/register`, `/token`, ...); documented as deprecated. */
   aliases?: string[];
+  /**
+   * Left out of the public OpenAPI document and kept in the internal one: cluster-internal routes,
+   * and routes switched off by configuration. Paths under `/internal/` are internal anyway.
+   */
+  internal?: boolean;
+  /** Documented as deprecated: still answered, but new clients should not call it. */
+  deprecated?: boolean;
   summary: string;
   description?: string;
   tags: string[];
@@ -50,8 +57,20 @@ const toKoaPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
  */
 export class ApiRouter {
   readonly router = new Router();
+  private readonly documented: RouteConfig[] = [];
+  private allInternal = false;
 
   constructor(private readonly registry: OpenAPIRegistry) {}
+
+  /**
+   * Moves every route of this router, defined or still to come, to the internal document. A host
+   * that serves a cluster-internal service beside public ones (all-in-one mode's email) calls it.
+   */
+  markInternal(): this {
+    this.allInternal = true;
+    for (const config of this.documented) config[INTERNAL] = true;
+    return this;
+  }
 
   route<B extends ZodType, Q extends ZodObject, P extends ZodObject>(spec: RouteSpec<B, Q, P>): this {
     const guards = spec.guards ?? [];
@@ -81,13 +100,16 @@ export class ApiRouter {
       bodyContent['application/json'] = { schema: spec.body };
       if (spec.form) bodyContent['application/x-www-form-urlencoded'] = { schema: spec.body };
     }
+    const isAlias = path !== spec.path;
     const config: RouteConfig = {
       method: spec.method,
       path,
       summary: spec.summary,
-      description: path === spec.path ? spec.description : `Alias of \`${spec.method.toUpperCase()} ${spec.path}\`.`,
+      description: isAlias ? `Alias of \`${spec.method.toUpperCase()} ${spec.path}\`, kept for the seed's clients.` : spec.description,
       tags: spec.tags,
-      security: spec.guards?.length ? [{ [spec.guards[0]!.scheme]: [] }] : [],
+      ...(isAlias || spec.deprecated ? { deprecated: true } : {}),
+      ...(this.allInternal || spec.internal || path.startsWith('/internal/') ? { [INTERNAL]: true } : {}),
+      security: spec.guards?.length ? securityFor(spec.guards[0]!.scheme) : [],
       request: {
         ...(spec.body ? { body: { required: true, content: bodyContent } } : {}),
         ...(spec.query ? { query: spec.query } : {}),
@@ -103,6 +125,8 @@ export class ApiRouter {
         ...errorResponses([...errorStatuses]),
       },
     };
+    // The registry keeps this object, so markInternal() can still move it to the internal document.
+    this.documented.push(config);
     this.registry.registerPath(config);
   }
 }

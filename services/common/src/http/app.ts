@@ -10,7 +10,7 @@ import { healthRoutes, type HealthState, type ReadinessCheck } from '../health.j
 import type { ApiRouter } from './api-router.js';
 import { parseBody, DEFAULT_BODY_LIMIT } from './body-parser.js';
 import { errorHandler } from './error-handler.js';
-import { buildOpenApiDocument, documentationRoutes } from './openapi.js';
+import { buildOpenApiDocuments, documentationRoutes } from './openapi.js';
 import { requestContext } from './request-context.js';
 
 /** What a service contributes to an app: its routes, its readiness checks, its background work. */
@@ -80,7 +80,7 @@ export function createApp(options: AppOptions): Koa {
     logger: options.logger,
   });
   const docs = documentationRoutes(() =>
-    buildOpenApiDocument(options.openapi, { title: options.title, version: options.version, description: options.description }),
+    buildOpenApiDocuments(options.openapi, { title: options.title, version: options.version, description: options.description }),
   );
   root.use(health.routes(), docs.routes());
   for (const module of options.modules) root.use(module.api.router.routes());

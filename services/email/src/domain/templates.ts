@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { NO_CONTROL_CHARACTERS } from '@merchant-platform/common/text';
 import type { RenderedEmail } from './email.js';
+import { NO_CONTROL_CHARACTERS, escapeHtml } from '@merchant-platform/common/text';
+
 
 const name = z.string().trim().min(1).max(100).regex(NO_CONTROL_CHARACTERS, 'must not contain control characters');
 const code = z.string().regex(/^\d{6}$/, 'must be a 6-digit code');
@@ -78,8 +79,3 @@ export class TemplateCatalog {
   }
 }
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
-}

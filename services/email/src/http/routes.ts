@@ -48,6 +48,7 @@ export function emailRoutes(openapi: OpenAPIRegistry, outbox: Outbox, authentica
       method: 'post',
       path: '/send-email/',
       aliases: ['/send-email'],
+      deprecated: true,
       summary: "The seed's send_emails endpoint: queues a verify_email message",
       description:
         'Kept for old callers. `otp` becomes the code; `subject` is ignored (the template sets it). A repeat with the same ' +

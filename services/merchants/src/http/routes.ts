@@ -66,7 +66,7 @@ export function merchantRoutes(openapi: OpenAPIRegistry, profiles: MerchantProfi
       method: 'get',
       path: '/merchants',
       summary: 'All merchants, oldest first (admin)',
-      tags,
+      tags: ['admin'],
       guards: [admin],
       query: PageQuery,
       responses: {

@@ -31,6 +31,8 @@ interface GoogleSession {
  */
 export function googleRoutes(api: ApiRouter, google: GoogleSignIn, pairSchema: ZodType): ApiRouter {
   const tags = ['google'];
+  // Switched off, the routes answer 404: only the internal document still describes them.
+  const internal = !google.enabled;
   return api
     .route({
       method: 'get',
@@ -41,6 +43,7 @@ export function googleRoutes(api: ApiRouter, google: GoogleSignIn, pairSchema: Z
         '`mp_session` cookie (signed, httpOnly, SameSite=Lax, 10 minutes) that the callback needs. ' +
         '`redirect_to` must start with an entry of AUTH_REDIRECT_ALLOWLIST. 404 when Google sign-in is not configured.',
       tags,
+      internal,
       query: LoginQuery,
       errors: [404, 503],
       responses: { 302: { description: "To Google's authorization endpoint" } },
@@ -65,6 +68,7 @@ export function googleRoutes(api: ApiRouter, google: GoogleSignIn, pairSchema: Z
         'the email and an account has it (nothing is created or linked); 403 `email_not_verified` when Google has not verified ' +
         'the email and no account has it (nothing is created); 403 `account_disabled`.',
       tags,
+      internal,
       query: CallbackQuery,
       errors: [401, 403, 404, 409, 503],
       responses: {

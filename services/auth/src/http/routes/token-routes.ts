@@ -15,7 +15,7 @@ export function sendTokenPair(ctx: Context, pair: IssuedPair): void {
 
 export function tokenRoutes(api: ApiRouter, openapi: OpenAPIRegistry, uc: AuthUseCases): ApiRouter {
   const pair = openapi.register('TokenPair', TokenPair);
-  const tags = ['tokens'];
+  const tags = ['sign-in'];
   return api
     .route({
       method: 'post',
