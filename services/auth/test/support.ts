@@ -57,6 +57,13 @@ export const DEFAULT_SETTINGS: AuthSettings = {
 
 export const STRONG_PASSWORD = 'Correct-Horse1!';
 
+/** Status counts of a batch of concurrent answers, e.g. { 401: 10, 429: 40 }. */
+export function tally(statuses: number[]): Record<number, number> {
+  const counts: Record<number, number> = {};
+  for (const status of statuses) counts[status] = (counts[status] ?? 0) + 1;
+  return counts;
+}
+
 export interface AuthHarness {
   url: string;
   db: Database;
