@@ -64,6 +64,21 @@ function ipv6Groups(address: string): string[] {
   return [...headGroups, ...zeros, ...tailGroups].map((group) => parseInt(group, 16).toString(16));
 }
 
+/**
+ * InnoDB may pick one of several concurrent upserts of a new key as a deadlock victim and roll
+ * it back (nothing was counted), so the change is simply made again.
+ */
+async function retryingDeadlocks<T>(change: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await change();
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      if ((code !== 'ER_LOCK_DEADLOCK' && code !== 'ER_LOCK_WAIT_TIMEOUT') || attempt >= 5) throw error;
+    }
+  }
+}
+
 /** The store's key column holds 255 characters; a long key (a 254-character email) is hashed to fit. */
 function storedKey(key: string): string {
   return key.length <= 200 ? key : `sha256:${createHash('sha256').update(key).digest('hex')}`;
@@ -85,17 +100,19 @@ export interface Reservation {
  * Spends one point on every limit before the work they guard (a password check, a mail), so
  * that however many requests arrive at once, no more than each limit's points get through:
  * checking first and counting after would let a burst all pass the check. If any limit
- * refuses, the points spent on the others are returned and the 429 is thrown.
+ * refuses, every point the attempt added is returned and the 429 is thrown: at rest, each
+ * count is the number of attempts let through.
  */
 export async function reserveAttempt(limits: LimitedKey[]): Promise<Reservation> {
-  const outcomes = await Promise.allSettled(limits.map(({ limiter, key }) => limiter.consume(storedKey(key))));
-  const spent = limits.filter((_, index) => outcomes[index]!.status === 'fulfilled');
-  const giveBack = async () => {
-    await Promise.all(spent.map(({ limiter, key }) => limiter.reward(storedKey(key))));
+  const outcomes = await Promise.allSettled(limits.map(({ limiter, key }) => retryingDeadlocks(() => limiter.consume(storedKey(key)))));
+  const giveBackWhere = (counted: (outcome: PromiseSettledResult<unknown>) => boolean) => async () => {
+    await Promise.all(limits.filter((_, index) => counted(outcomes[index]!)).map(({ limiter, key }) => retryingDeadlocks(() => limiter.reward(storedKey(key)))));
   };
   const refusals = outcomes.flatMap((outcome, index) => (outcome.status === 'rejected' ? [{ reason: outcome.reason as unknown, limit: limits[index]! }] : []));
-  if (refusals.length === 0) return { giveBack };
-  await giveBack();
+  if (refusals.length === 0) return { giveBack: giveBackWhere(() => true) };
+  // A refused consume is counted too; return every point this attempt added, so a request refused
+  // by one limit (a busy client) does not use up another (the platform-wide one).
+  await giveBackWhere((outcome) => outcome.status === 'fulfilled' || outcome.reason instanceof RateLimiterRes)();
   const failure = refusals.find(({ reason }) => !(reason instanceof RateLimiterRes));
   if (failure) throw failure.reason;
   await Promise.all(refusals.map(({ limit }) => limit.onRefused?.()));
@@ -108,10 +125,10 @@ export async function consumeOrThrow(limiter: RateLimiterAbstract, key: string):
   await reserveAttempt([{ limiter, key }]);
 }
 
-/** Spends one point for `key` if one is left: false (and nothing spent) when the limit is used up. */
+/** Spends one point for `key` if one is left; false when the limit is used up. */
 export async function spendIfAvailable(limiter: RateLimiterAbstract, key: string): Promise<boolean> {
   try {
-    await limiter.consume(storedKey(key));
+    await retryingDeadlocks(() => limiter.consume(storedKey(key)));
     return true;
   } catch (rejection) {
     if (rejection instanceof RateLimiterRes) return false;
