@@ -27,7 +27,11 @@ const AUDIENCE = 'merchant-platform';
 const BENCH_RATE_LIMITS = {
   RATE_LIMIT_TOKEN_FAILURES_PER_ACCOUNT: '1000000',
   RATE_LIMIT_TOKEN_FAILURES_PER_IP: '1000000',
+  RATE_LIMIT_TOKEN_FAILURES_PER_EMAIL: '1000000',
   RATE_LIMIT_EMAILS_PER_HOUR: '1000000',
+  RATE_LIMIT_FORGOT_PER_IP_PER_HOUR: '1000000',
+  RATE_LIMIT_REGISTRATIONS_PER_IP_PER_HOUR: '1000000',
+  RATE_LIMIT_REGISTRATIONS_PER_MINUTE: '1000000',
 };
 
 function entry(service: string, script: string, options: BenchOptions): { args: string[]; nodeFlags: string[] } {
@@ -67,6 +71,7 @@ export function platformEnvironment(db: BenchDatabase, options: BenchOptions, ru
       JWT_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
       SESSION_KEYS: randomBytes(32).toString('base64url'),
       SERVICE_TOKEN: randomBytes(32).toString('base64url'),
+      PASSWORD_PEPPER: randomBytes(32).toString('base64url'),
     },
     publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
   };

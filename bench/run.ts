@@ -73,7 +73,7 @@ async function main(): Promise<number> {
   const env = platformEnvironment(db, options, runDir);
   await migrate(env, options);
   step(`migrated; seeding ${options.seedUsers} verified users with merchant profiles`);
-  await seedUsers(db.url, options.seedUsers, options.bcryptCost);
+  await seedUsers(db.url, options.seedUsers, options.bcryptCost, env.secrets.PASSWORD_PEPPER!);
 
   const logDir = join(runDir, 'logs');
   const platform = await startServices(env, options, logDir, join(resultsDir, 'profiles'));

@@ -21,12 +21,12 @@ export interface SignedInUser {
  * one bcrypt hash made by the services' own hasher and shared by all: registering them
  * through the API would cost a bcrypt hash each, minutes of setup for nothing measured.
  */
-export async function seedUsers(databaseUrl: string, count: number, bcryptCost: number): Promise<void> {
+export async function seedUsers(databaseUrl: string, count: number, bcryptCost: number, passwordPepper: string): Promise<void> {
   const db = await openDatabase(databaseUrl);
   try {
     const { User } = defineAuthModels(db.sequelize);
     const Merchant = defineMerchantModel(db.sequelize);
-    const passwordHash = await new PasswordHasher(bcryptCost).hash(SEED_PASSWORD);
+    const passwordHash = await new PasswordHasher(bcryptCost, passwordPepper).hash(SEED_PASSWORD);
     const batch = 500;
     for (let start = 0; start < count; start += batch) {
       const indexes = Array.from({ length: Math.min(batch, count - start) }, (_, i) => start + i);

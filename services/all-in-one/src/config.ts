@@ -23,6 +23,7 @@ export const allInOneConfigSchema = z
       ['JWT_PRIVATE_KEY', config.JWT_PRIVATE_KEY ?? config.JWT_PRIVATE_KEY_FILE],
       ['SESSION_KEYS', config.SESSION_KEYS],
       ['SERVICE_TOKEN', config.SERVICE_TOKEN],
+      ['PASSWORD_PEPPER', config.PASSWORD_PEPPER],
     ];
     for (const [name, value] of missing) {
       if (value === undefined) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when NODE_ENV=production' });

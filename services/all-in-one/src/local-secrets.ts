@@ -7,6 +7,7 @@ export interface LocalSecrets {
   jwtPrivateKey: string;
   sessionKeys: string[];
   serviceToken: string;
+  passwordPepper: string;
 }
 
 /**
@@ -16,13 +17,14 @@ export interface LocalSecrets {
  */
 export function localSecrets(
   dataDir: string,
-  given: { jwtPrivateKey?: string; sessionKeys?: string[]; serviceToken?: string },
+  given: { jwtPrivateKey?: string; sessionKeys?: string[]; serviceToken?: string; passwordPepper?: string },
   production: boolean,
 ): LocalSecrets {
   const missing = [
     !given.jwtPrivateKey && 'JWT_PRIVATE_KEY',
     !given.sessionKeys?.length && 'SESSION_KEYS',
     !given.serviceToken && 'SERVICE_TOKEN',
+    !given.passwordPepper && 'PASSWORD_PEPPER',
   ].filter(Boolean);
   if (production && missing.length > 0) {
     throw new Error(`NODE_ENV=production: ${missing.join(', ')} must be set; no secret is generated in production`);
@@ -32,6 +34,7 @@ export function localSecrets(
     jwtPrivateKey: given.jwtPrivateKey ?? keptSecret(dataDir, 'jwt-private-key.pem', () => SigningKeys.generatePem()),
     sessionKeys: given.sessionKeys?.length ? given.sessionKeys : [keptSecret(dataDir, 'session-key', () => randomBytes(32).toString('base64url'))],
     serviceToken: given.serviceToken ?? keptSecret(dataDir, 'service-token', () => randomBytes(32).toString('base64url')),
+    passwordPepper: given.passwordPepper ?? keptSecret(dataDir, 'password-pepper', () => randomBytes(32).toString('base64url')),
   };
 }
 

@@ -13,6 +13,7 @@ const secrets = localSecrets(
     jwtPrivateKey: readValueOrFile(config.JWT_PRIVATE_KEY, config.JWT_PRIVATE_KEY_FILE),
     sessionKeys: config.SESSION_KEYS,
     serviceToken: config.SERVICE_TOKEN,
+    passwordPepper: config.PASSWORD_PEPPER,
   },
   config.NODE_ENV === 'production',
 );
@@ -30,7 +31,7 @@ await runService({
     const services = createPlatformModules(context, {
       jwtPrivateKey: secrets.jwtPrivateKey,
       retiredPublicKeys: config.JWT_RETIRED_PUBLIC_KEYS,
-      auth: config,
+      auth: { ...config, PASSWORD_PEPPER: secrets.passwordPepper },
       email: { ...config, SERVICE_TOKEN: secrets.serviceToken },
     });
     return [...services, landingPageModule(context.openapi, { name: 'Merchant Platform', version: VERSION })];

@@ -19,7 +19,7 @@ const PASSWORD = 'Correct-Horse1!';
 const NEW_PASSWORD = 'Battery-Staple2?';
 const SERVICE_TOKEN = 'wiring-test-service-token-0123456789';
 
-const authSettings = loadAuthConfig({ BCRYPT_COST: '10' });
+const authSettings = { ...loadAuthConfig({ BCRYPT_COST: '10' }), PASSWORD_PEPPER: 'a-test-pepper-of-at-least-32-characters' };
 const emailSettings = (ses: SesEmulator) =>
   loadEmailConfig({
     EMAIL_TRANSPORT: 'ses',

@@ -19,7 +19,8 @@ import { AccountMail } from './domain/account-mail.js';
 import { Accounts } from './domain/accounts.js';
 import { AdminUsers } from './domain/admin-users.js';
 import { EmailVerification } from './domain/email-verification.js';
-import { GoogleSignIn, LOGIN_TTL_MS } from './domain/google-sign-in.js';
+import { GoogleSignIn } from './domain/google-sign-in.js';
+import { SignInLockNotice } from './domain/lock-notice.js';
 import type { Mailer } from './domain/mailer.js';
 import { OneTimeCodes } from './domain/one-time-codes.js';
 import { PasswordReset } from './domain/password-reset.js';
@@ -29,6 +30,7 @@ import type { SigningKeys } from './domain/signing-keys.js';
 import { TokenIssuer } from './domain/token-issuer.js';
 import type { AuthUseCases } from './domain/use-cases.js';
 import { authRoutes } from './http/routes/index.js';
+import { authLimits, type LimitSettings } from './limits.js';
 
 export type AuthSettings = Pick<
   AuthConfig,
@@ -38,11 +40,10 @@ export type AuthSettings = Pick<
   | 'REFRESH_TOKEN_TTL_DAYS'
   | 'BCRYPT_COST'
   | 'ADMIN_EMAILS'
-  | 'RATE_LIMIT_TOKEN_FAILURES_PER_ACCOUNT'
-  | 'RATE_LIMIT_TOKEN_FAILURES_PER_IP'
-  | 'RATE_LIMIT_TOKEN_WINDOW_SECONDS'
-  | 'RATE_LIMIT_EMAILS_PER_HOUR'
 > &
+  LimitSettings &
+  /** Required here: main.ts and all-in-one mode supply one outside production too. */
+  Required<Pick<AuthConfig, 'PASSWORD_PEPPER'>> &
   /** Google sign-in is off unless client id, secret and redirect URI are all given. */
   Partial<Pick<AuthConfig, 'GOOGLE_CLIENT_ID' | 'GOOGLE_CLIENT_SECRET' | 'GOOGLE_REDIRECT_URI' | 'GOOGLE_ISSUER' | 'AUTH_REDIRECT_ALLOWLIST'>>;
 
@@ -67,7 +68,7 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
   const { db, settings } = deps;
   const models = defineAuthModels(db.sequelize);
   const users = new SequelizeUserRepository(models.User);
-  const hasher = new PasswordHasher(settings.BCRYPT_COST);
+  const hasher = new PasswordHasher(settings.BCRYPT_COST, settings.PASSWORD_PEPPER);
   const tokens = new TokenIssuer(deps.keys, new SequelizeRefreshTokenRepository(models.RefreshToken), users, {
     issuer: settings.JWT_ISSUER,
     audience: settings.JWT_AUDIENCE,
@@ -82,24 +83,19 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
     registers: [deps.metrics.registry],
   });
   const mail = new AccountMail(codes, deps.mailer, deps.logger, mailFailures);
-  const limiter = rateLimiterFactory(db, 'auth_rate_limits');
-  const tokenWindow = settings.RATE_LIMIT_TOKEN_WINDOW_SECONDS;
-  const mailsPerHour = limiter({ name: 'mails', points: settings.RATE_LIMIT_EMAILS_PER_HOUR, durationSeconds: 3600 });
+  const limits = authLimits(rateLimiterFactory(db, 'auth_rate_limits'), settings);
+  const lockNotice = new SignInLockNotice(users, mail, limits.lockNotices, deps.logger);
 
   const useCases: AuthUseCases = {
-    accounts: new Accounts(users, hasher, tokens, mail),
-    signIn: new PasswordSignIn(users, hasher, tokens, {
-      perAccount: limiter({ name: 'token-account', points: settings.RATE_LIMIT_TOKEN_FAILURES_PER_ACCOUNT, durationSeconds: tokenWindow }),
-      perIp: limiter({ name: 'token-ip', points: settings.RATE_LIMIT_TOKEN_FAILURES_PER_IP, durationSeconds: tokenWindow }),
-    }),
+    accounts: new Accounts(users, hasher, tokens, mail, limits.registrations, limits.passwordChecks),
+    signIn: new PasswordSignIn(users, hasher, tokens, limits.signIn, lockNotice.notify),
     tokens,
-    verification: new EmailVerification(users, codes, mail, mailsPerHour, settings.ADMIN_EMAILS),
-    passwordReset: new PasswordReset(users, codes, mail, hasher, tokens, mailsPerHour, deps.logger),
+    verification: new EmailVerification(users, codes, mail, limits.mailsPerHour, settings.ADMIN_EMAILS),
+    passwordReset: new PasswordReset(users, codes, mail, hasher, tokens, { perEmailAndIp: limits.mailsPerHour, perIp: limits.forgotPerIp }, deps.logger),
     admin: new AdminUsers(users, tokens),
     keys: deps.keys,
   };
-  const usedGoogleLogins = limiter({ name: 'google-login', points: 1, durationSeconds: LOGIN_TTL_MS / 1000 });
-  const google = new GoogleSignIn(users, tokens, googleClient(settings, deps.logger), usedGoogleLogins, {
+  const google = new GoogleSignIn(users, tokens, googleClient(settings, deps.logger), limits.usedGoogleLogins, {
     redirectAllowList: settings.AUTH_REDIRECT_ALLOWLIST ?? [],
     adminEmails: settings.ADMIN_EMAILS,
   });

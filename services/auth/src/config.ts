@@ -37,12 +37,21 @@ export const authEnvShape = {
   RATE_LIMIT_TOKEN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_TOKEN_FAILURES_PER_IP: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_TOKEN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
+  /** Failed sign-ins for one email from every client together; the owner is e-mailed when it trips. */
+  RATE_LIMIT_TOKEN_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(50),
+  RATE_LIMIT_TOKEN_EMAIL_WINDOW_SECONDS: z.coerce.number().int().min(1).default(3600),
   RATE_LIMIT_EMAILS_PER_HOUR: z.coerce.number().int().min(1).default(3),
+  /** Forgot-password requests from one client network, whatever the email. */
+  RATE_LIMIT_FORGOT_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_REGISTRATIONS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_REGISTRATIONS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** The HMAC key passwords are condensed with before bcrypt: a stolen table alone cannot be guessed at. */
+  PASSWORD_PEPPER: z.string().min(32).optional(),
 };
 
 export const authConfigSchema = z
   .object(authEnvShape)
-  .superRefine(requireInProduction(['DATABASE_URL', 'SESSION_KEYS', 'EMAIL_SERVICE_URL']))
+  .superRefine(requireInProduction(['DATABASE_URL', 'SESSION_KEYS', 'EMAIL_SERVICE_URL', 'PASSWORD_PEPPER']))
   .superRefine(googleSignInIsComplete)
   .superRefine((config, ctx) => {
     if (config.NODE_ENV !== 'production') return;

@@ -13,6 +13,9 @@ const privateKey = readValueOrFile(config.JWT_PRIVATE_KEY, config.JWT_PRIVATE_KE
 if (!privateKey) bootLog.warn('no JWT_PRIVATE_KEY: using a throw-away key (tokens die with this process)');
 const keys = new SigningKeys(privateKey ?? SigningKeys.generatePem(), config.JWT_RETIRED_PUBLIC_KEYS);
 const sessionKeys = config.SESSION_KEYS ?? [randomBytes(32).toString('base64url')];
+// Production requires PASSWORD_PEPPER (config.ts); elsewhere a throw-away one, like the JWT key.
+if (!config.PASSWORD_PEPPER) bootLog.warn('no PASSWORD_PEPPER: using a throw-away pepper (passwords set now stop working after a restart)');
+const passwordPepper = config.PASSWORD_PEPPER ?? randomBytes(32).toString('base64url');
 
 await runService({
   service: 'auth',
@@ -20,5 +23,5 @@ await runService({
   config,
   session: { keys: sessionKeys, secure: config.NODE_ENV === 'production' },
   createModule: ({ db, logger, metrics, openapi }) =>
-    createAuthModule({ db, logger, metrics, openapi, keys, mailer: mailerFromConfig(config, logger), settings: config }),
+    createAuthModule({ db, logger, metrics, openapi, keys, mailer: mailerFromConfig(config, logger), settings: { ...config, PASSWORD_PEPPER: passwordPepper } }),
 });

@@ -159,6 +159,21 @@ describe('Google sign-in', () => {
   });
 
   describe('GET /auth/google/callback', () => {
+    it('checks the email claim with the same rule as a typed-in email: a malformed one is 401 invalid_token and creates nothing', async () => {
+      googleAccount('sub-bad-email', { email: 'not an email <x@y>' });
+      const { callback } = await signInWithGoogle('sub-bad-email');
+      assert.equal(callback.status, 401, callback.text);
+      assert.equal(callback.body.error.code, 'invalid_token');
+      assert.equal(await count('SELECT COUNT(*) AS n FROM users WHERE google_subject = ?', 'sub-bad-email'), 0);
+    });
+
+    it('stores the email claim trimmed and lower-cased, as a typed-in email is', async () => {
+      googleAccount('sub-shouty', { email: '  Shouty.Person@Example.COM ' });
+      const { callback } = await signInWithGoogle('sub-shouty');
+      assert.equal(callback.status, 200, callback.text);
+      assert.equal((await me(callback.body.access_token)).email, 'shouty.person@example.com');
+    });
+
     it('creates a verified google-only account on first sign-in and answers a google token pair', async () => {
       googleAccount('g-ada', {
         email: 'Ada@Example.com',

@@ -46,10 +46,23 @@ export const DEFAULT_SETTINGS: AuthSettings = {
   RATE_LIMIT_TOKEN_FAILURES_PER_ACCOUNT: 10,
   RATE_LIMIT_TOKEN_FAILURES_PER_IP: 100,
   RATE_LIMIT_TOKEN_WINDOW_SECONDS: 900,
+  RATE_LIMIT_TOKEN_FAILURES_PER_EMAIL: 50,
+  RATE_LIMIT_TOKEN_EMAIL_WINDOW_SECONDS: 3600,
   RATE_LIMIT_EMAILS_PER_HOUR: 3,
+  RATE_LIMIT_FORGOT_PER_IP_PER_HOUR: 100,
+  RATE_LIMIT_REGISTRATIONS_PER_IP_PER_HOUR: 1000,
+  RATE_LIMIT_REGISTRATIONS_PER_MINUTE: 1000,
+  PASSWORD_PEPPER: 'a-test-pepper-of-at-least-32-characters',
 };
 
 export const STRONG_PASSWORD = 'Correct-Horse1!';
+
+/** Status counts of a batch of concurrent answers, e.g. { 401: 10, 429: 40 }. */
+export function tally(statuses: number[]): Record<number, number> {
+  const counts: Record<number, number> = {};
+  for (const status of statuses) counts[status] = (counts[status] ?? 0) + 1;
+  return counts;
+}
 
 export interface AuthHarness {
   url: string;
@@ -70,6 +83,8 @@ export interface AuthHarness {
 export interface AuthServeOptions {
   /** The signed session cookie (koa-session) main.ts mounts; Google sign-in keeps its login state there. */
   session?: { keys: string[]; secure: boolean };
+  /** As TRUST_PROXY=true: the client IP is the last `X-Forwarded-For` hop, so a test can speak from many addresses. */
+  trustProxy?: boolean;
 }
 
 /** A real auth service (same module and app as production) on a fresh database and loopback port. */
@@ -91,7 +106,7 @@ export async function startAuth(settings: Partial<AuthSettings> = {}, serve: Aut
     mailer: inbox,
     settings: { ...DEFAULT_SETTINGS, ...settings },
   });
-  const server = await serveModules({ modules: [module], openapi, logger: logs.logger, overrides: { metrics, session: serve.session } });
+  const server = await serveModules({ modules: [module], openapi, logger: logs.logger, overrides: { metrics, session: serve.session, trustProxy: serve.trustProxy ?? false } });
   const call = (method: string, path: string, options?: Parameters<typeof request>[3]) => request(server.url, method, path, options);
   const harness: AuthHarness = {
     url: server.url,

@@ -5,6 +5,7 @@ const SUBJECTS: Record<MailRequest['template'], string> = {
   verify_email: 'Verify your email address',
   password_reset: 'Your password reset code',
   welcome: 'Welcome to Merchant Platform',
+  account_locked: 'Sign-in to your account is paused',
 };
 
 /**
@@ -16,8 +17,9 @@ export class LogMailer implements Mailer {
   constructor(private readonly logger: Logger) {}
 
   async send(mail: MailRequest): Promise<void> {
-    const lines = [`Hello ${mail.data.name ?? ''},`];
+    const lines = [mail.data.name ? `Hello ${mail.data.name},` : 'Hello,'];
     if (mail.data.code) lines.push(`Your code is ${mail.data.code}. It is valid for 10 minutes.`);
+    if (mail.template === 'account_locked') lines.push('Too many wrong passwords were tried for your account, so sign-in is paused for a while.');
     this.logger.info({ to: mail.to, subject: SUBJECTS[mail.template], text: lines.join('\n') }, 'e-mail (log transport)');
   }
 }

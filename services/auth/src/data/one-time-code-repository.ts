@@ -1,4 +1,4 @@
-import { Op, UniqueConstraintError, type ModelStatic, type Sequelize } from 'sequelize';
+import { DatabaseError, Op, UniqueConstraintError, type ModelStatic, type Sequelize } from 'sequelize';
 import type { CodePurpose, CodeRecord, OneTimeCodeRepository } from '../domain/one-time-codes.js';
 import type { OneTimeCodeRow } from './models.js';
 
@@ -11,6 +11,8 @@ export class SequelizeOneTimeCodeRepository implements OneTimeCodeRepository {
   async replace(record: { id: string; userId: string; purpose: CodePurpose; codeHash: string; expiresAt: Date }): Promise<void> {
     // Two concurrent requests may both delete and then race to insert; the unique index on
     // (user_id, purpose) lets one win, and the loser retries so the newest code is the live one.
+    // On MySQL the delete's gap locks can also make concurrent issues for *different* users a
+    // deadlock; InnoDB rolls the victim back whole, so it is retried the same way.
     for (let attempt = 0; ; attempt++) {
       try {
         await this.sequelize.transaction(async (transaction) => {
@@ -22,7 +24,7 @@ export class SequelizeOneTimeCodeRepository implements OneTimeCodeRepository {
         });
         return;
       } catch (error) {
-        if (!(error instanceof UniqueConstraintError) || attempt >= 3) throw error;
+        if (!(error instanceof UniqueConstraintError || isDeadlock(error)) || attempt >= 3) throw error;
       }
     }
   }
@@ -45,4 +47,8 @@ export class SequelizeOneTimeCodeRepository implements OneTimeCodeRepository {
     const [changed] = await this.model.update({ consumed_at: new Date() }, { where: { id, consumed_at: null } });
     return changed === 1;
   }
+}
+
+function isDeadlock(error: unknown): boolean {
+  return error instanceof DatabaseError && (error.parent as { code?: string }).code === 'ER_LOCK_DEADLOCK';
 }

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { Counter } from 'prom-client';
 import type { Logger } from '@merchant-platform/common/logger';
-import type { Mailer } from './mailer.js';
+import type { EmailTemplate, Mailer } from './mailer.js';
 import type { CodePurpose, OneTimeCodes } from './one-time-codes.js';
 import type { User } from './user.js';
 
@@ -19,14 +20,20 @@ export class AccountMail {
 
   async sendCode(user: User, purpose: CodePurpose): Promise<void> {
     const { id, code } = await this.codes.issue(user.id, purpose);
-    await this.deliver(user, purpose, { name: user.firstName, code }, `code:${id}`);
+    // Only the code: a mail that carries a code holds no text a requester typed (a name could be a phishing line).
+    await this.deliver(user, purpose, { code }, `code:${id}`);
   }
 
   async sendWelcome(user: User): Promise<void> {
     await this.deliver(user, 'welcome', { name: user.firstName }, `welcome:${user.id}`);
   }
 
-  private async deliver(user: User, template: 'verify_email' | 'password_reset' | 'welcome', data: Record<string, string>, idempotencyKey: string) {
+  /** Sign-in to the account is locked for a while; lock-notice.ts sends one per window, each a new mail. */
+  async sendAccountLocked(user: User): Promise<void> {
+    await this.deliver(user, 'account_locked', {}, `account_locked:${randomUUID()}`);
+  }
+
+  private async deliver(user: User, template: EmailTemplate, data: Record<string, string>, idempotencyKey: string) {
     try {
       await this.mailer.send({ to: user.email, template, data, idempotencyKey });
     } catch (error) {

@@ -1,9 +1,18 @@
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { conflict, forbidden, invalidCredentials, notFound } from '@merchant-platform/common/errors';
+import { clientNetwork, reserveAttempt } from '@merchant-platform/common/rate-limit';
 import type { AccountMail } from './account-mail.js';
 import { assertPasswordsMatch, assertStrongPassword, type PasswordHasher } from './passwords.js';
 import { presentUser, type UserView } from './presenters.js';
 import type { TokenIssuer } from './token-issuer.js';
 import type { ProfileChanges, User, UserRepository } from './user.js';
+
+/** Registrations send mail, so they are limited per client network and platform-wide. */
+export interface RegistrationLimits {
+  perIp: RateLimiterAbstract;
+  /** Every registration on the platform counts against one key. */
+  platformWide: RateLimiterAbstract;
+}
 
 export interface Registration {
   email: string;
@@ -21,11 +30,18 @@ export class Accounts {
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenIssuer,
     private readonly mail: AccountMail,
+    private readonly registrationLimits: RegistrationLimits,
+    /** Wrong current passwords per user (PUT /auth/password), spent before bcrypt like sign-in's. */
+    private readonly passwordChecks: RateLimiterAbstract,
   ) {}
 
-  async register(input: Registration): Promise<UserView> {
+  async register(input: Registration, clientIp: string): Promise<UserView> {
     assertPasswordsMatch(input.password, input.confirm_password);
     assertStrongPassword(input.password);
+    await reserveAttempt([
+      { limiter: this.registrationLimits.perIp, key: clientNetwork(clientIp) },
+      { limiter: this.registrationLimits.platformWide, key: 'all' },
+    ]);
     // Cheap early answer; the unique index still decides races between concurrent sign-ups.
     if (await this.users.findByEmail(input.email)) throw emailTaken();
     const user = await this.users.create({
@@ -58,8 +74,10 @@ export class Accounts {
   /** Changes the password and signs out every session (refresh token) of the user. */
   async changePassword(userId: string, current: string, password: string, confirmation: string): Promise<void> {
     const user = await this.activeUser(userId);
+    const attempt = await reserveAttempt([{ limiter: this.passwordChecks, key: userId }]);
     const currentOk = user.passwordHash ? await this.hasher.verify(current, user.passwordHash) : await this.hasher.verifyNobody(current);
     if (!currentOk) throw invalidCredentials('The current password is incorrect.');
+    await attempt.giveBack();
     assertPasswordsMatch(password, confirmation);
     assertStrongPassword(password);
     await this.users.update(userId, { passwordHash: await this.hasher.hash(password) });

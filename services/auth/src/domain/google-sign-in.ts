@@ -1,6 +1,7 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import { AppError, conflict, forbidden, invalidToken, notFound, validationFailed } from '@merchant-platform/common/errors';
-import { consumeOrThrow } from '@merchant-platform/common/rate-limit';
+import { conflict, forbidden, invalidToken, notFound, validationFailed } from '@merchant-platform/common/errors';
+import { email as emailField } from '@merchant-platform/common/http/fields';
+import { spendIfAvailable } from '@merchant-platform/common/rate-limit';
 import type { TokenIssuer, TokenPair } from './token-issuer.js';
 import type { NewUser, Role, User, UserChanges, UserRepository } from './user.js';
 
@@ -92,7 +93,7 @@ export class GoogleSignIn {
   /** `pending` comes from the session (already removed from it: one try per login). */
   async complete(pending: unknown, callback: URLSearchParams): Promise<{ pair: TokenPair; redirectTo: string | null }> {
     const client = this.enabledClient();
-    if (!isPendingLogin(pending) || pending.expiresAt <= Date.now() || !(await this.spend(pending.state))) {
+    if (!isPendingLogin(pending) || pending.expiresAt <= Date.now() || !(await spendIfAvailable(this.usedLogins, pending.state))) {
       throw invalidToken('This Google sign-in has expired or was already used; start again.');
     }
     const identity = await client.finishLogin(callback, pending);
@@ -100,22 +101,15 @@ export class GoogleSignIn {
     return { pair: await this.tokens.issueTokenPair(user, 'google'), redirectTo: pending.redirectTo };
   }
 
-  private async spend(state: string): Promise<boolean> {
-    try {
-      await consumeOrThrow(this.usedLogins, state);
-      return true;
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'rate_limited') return false;
-      throw error;
-    }
-  }
-
   /** The account this Google identity signs in to, created or linked on first sign-in. */
   private async accountFor(identity: GoogleIdentity, retryOnRace = true): Promise<User> {
     const known = await this.users.findByGoogleSubject(identity.subject);
     if (known) return active(known);
     if (!identity.email) throw invalidToken('Google did not share an email address for this account.');
-    const email = identity.email.trim().toLowerCase();
+    // The same rule as a typed-in email: what is stored and compared is always in one form.
+    const claim = emailField.safeParse(identity.email);
+    if (!claim.success) throw invalidToken('The email address Google shared is not a valid email address.');
+    const email = claim.data;
     const local = await this.users.findByEmail(email);
     if (local) return this.link(local, identity);
     if (!identity.emailVerified) {

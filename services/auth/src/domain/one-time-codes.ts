@@ -65,6 +65,16 @@ export class OneTimeCodes {
     if (!(await this.codes.consume(record.id))) throw invalidCode();
   }
 
+  /**
+   * The id an email with no (usable) account gets codes under: stable, secret-keyed, shaped like
+   * a user id. Its codes are stored and counted like real ones but never mailed, so every reset
+   * step answers the same for an unknown email as for a known one.
+   */
+  standInUserId(email: string): string {
+    const hex = createHmac('sha256', this.hmacKey).update(`stand-in:${email}`).digest('hex');
+    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20, 32)].join('-');
+  }
+
   private hash(userId: string, purpose: CodePurpose, code: string): string {
     return createHmac('sha256', this.hmacKey).update(`${purpose}:${userId}:${code}`).digest('hex');
   }

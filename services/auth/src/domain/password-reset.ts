@@ -1,16 +1,30 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { unprocessable } from '@merchant-platform/common/errors';
 import type { Logger } from '@merchant-platform/common/logger';
-import { consumeOrThrow } from '@merchant-platform/common/rate-limit';
+import { clientNetwork, reserveAttempt } from '@merchant-platform/common/rate-limit';
 import type { AccountMail } from './account-mail.js';
 import type { OneTimeCodes } from './one-time-codes.js';
 import { assertPasswordsMatch, assertStrongPassword, type PasswordHasher } from './passwords.js';
 import type { TokenIssuer } from './token-issuer.js';
-import type { UserRepository } from './user.js';
+import type { User, UserRepository } from './user.js';
+
+export interface ForgotLimits {
+  /** Reset mails per email and client network (RATE_LIMIT_EMAILS_PER_HOUR). */
+  perEmailAndIp: RateLimiterAbstract;
+  /** Forgot requests per client network, whatever the email. */
+  perIp: RateLimiterAbstract;
+}
 
 /**
  * Forgot/reset with a mailed code. `forgot` answers the same way, in about the same time,
  * whether or not the email has an account: the code is issued and mailed after the answer.
+ *
+ * An email with no usable account (unknown or disabled) gets a stand-in code that is stored and
+ * counted but never mailed, so `reset` walks the same steps for it (5 wrong codes, then 429).
+ *
+ * Forgot is limited per email *and client network*, plus per network over all emails: a
+ * stranger's requests use up only their own network's quota for the address, never the
+ * owner's, while one network cannot spray the platform with reset mails.
  */
 export class PasswordReset {
   constructor(
@@ -19,29 +33,39 @@ export class PasswordReset {
     private readonly mail: AccountMail,
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenIssuer,
-    private readonly mailsPerHour: RateLimiterAbstract,
+    private readonly limits: ForgotLimits,
     private readonly logger: Logger,
   ) {}
 
-  async forgot(email: string): Promise<void> {
-    await consumeOrThrow(this.mailsPerHour, `reset:${email}`);
+  async forgot(email: string, clientIp: string): Promise<void> {
+    const network = clientNetwork(clientIp);
+    await reserveAttempt([
+      { limiter: this.limits.perEmailAndIp, key: `reset:${email}|${network}` },
+      { limiter: this.limits.perIp, key: network },
+    ]);
     void this.sendResetCode(email).catch((error: unknown) => this.logger.error({ err: error }, 'password reset mail failed'));
   }
 
   private async sendResetCode(email: string): Promise<void> {
-    const user = await this.users.findByEmail(email);
-    if (!user || user.disabled) return;
-    await this.mail.sendCode(user, 'password_reset');
+    const user = await this.usableAccount(email);
+    if (user) await this.mail.sendCode(user, 'password_reset');
+    else await this.codes.issue(this.codes.standInUserId(email), 'password_reset');
   }
 
   async reset(email: string, code: string, password: string, confirmation: string): Promise<void> {
     assertPasswordsMatch(password, confirmation);
     assertStrongPassword(password);
-    const user = await this.users.findByEmail(email);
-    if (!user || user.disabled) throw unprocessable('invalid_code', 'The code is not valid.');
-    await this.codes.redeem(user.id, 'password_reset', code);
+    const user = await this.usableAccount(email);
+    await this.codes.redeem(user?.id ?? this.codes.standInUserId(email), 'password_reset', code);
+    // Only a guess of a never-mailed stand-in code gets here: it is still wrong.
+    if (!user) throw unprocessable('invalid_code', 'The code is not valid.');
     // The mailed code proves the address, so a reset also verifies it.
     await this.users.update(user.id, { passwordHash: await this.hasher.hash(password), emailVerified: true });
     await this.tokens.revokeAllForUser(user.id);
+  }
+
+  private async usableAccount(email: string): Promise<User | undefined> {
+    const user = await this.users.findByEmail(email);
+    return user && !user.disabled ? user : undefined;
   }
 }

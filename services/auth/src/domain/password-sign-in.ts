@@ -1,20 +1,29 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { forbidden, invalidCredentials } from '@merchant-platform/common/errors';
-import { assertNotLimited } from '@merchant-platform/common/rate-limit';
+import { clientNetwork, forget, reserveAttempt } from '@merchant-platform/common/rate-limit';
 import type { PasswordHasher } from './passwords.js';
 import type { TokenIssuer, TokenPair } from './token-issuer.js';
 import type { UserRepository } from './user.js';
 
 export interface SignInLimits {
-  /** Failures per email + client IP (slows guessing one account). */
+  /** Failures per email + client network (slows guessing one account). */
   perAccount: RateLimiterAbstract;
-  /** Failures per client IP (slows spraying many accounts). */
+  /** Failures per client network (slows spraying many accounts). */
   perIp: RateLimiterAbstract;
+  /** Failures per email from every client together (slows a guesser with many addresses). */
+  perEmail: RateLimiterAbstract;
 }
+
+/** Tells an account's owner that sign-in to it is locked for a while (lock-notice.ts). */
+export type LockNotice = (email: string) => Promise<void>;
 
 /**
  * The OAuth2 password grant. An unknown email costs the same bcrypt comparison as a wrong
  * password and gets the same answer, so neither body nor timing tells which emails exist.
+ *
+ * Each attempt spends its failure point on every limit before bcrypt runs and gets it back only
+ * when the password is right, so a burst of guesses can never have more evaluated than the
+ * limits allow, on one replica or many.
  */
 export class PasswordSignIn {
   constructor(
@@ -22,23 +31,27 @@ export class PasswordSignIn {
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenIssuer,
     private readonly limits: SignInLimits,
+    private readonly noticeLock: LockNotice,
   ) {}
 
   async signIn(email: string, password: string, clientIp: string): Promise<TokenPair> {
-    const accountKey = `${email}|${clientIp}`;
-    await assertNotLimited(this.limits.perIp, clientIp);
-    await assertNotLimited(this.limits.perAccount, accountKey);
+    const network = clientNetwork(clientIp);
+    const accountKey = `${email}|${network}`;
+    const attempt = await reserveAttempt([
+      { limiter: this.limits.perIp, key: network },
+      { limiter: this.limits.perAccount, key: accountKey },
+      { limiter: this.limits.perEmail, key: email, onRefused: () => this.noticeLock(email) },
+    ]);
 
     const user = await this.users.findByEmail(email);
     const valid = user?.passwordHash ? await this.hasher.verify(password, user.passwordHash) : await this.hasher.verifyNobody(password);
-    if (!user || !valid) {
-      await Promise.all([this.limits.perIp.penalty(clientIp), this.limits.perAccount.penalty(accountKey)]);
-      throw invalidCredentials();
-    }
-    await this.limits.perAccount.delete(accountKey);
+    if (!user || !valid) throw invalidCredentials();
+    await attempt.giveBack();
+    // The owner proved the password from this network: earlier failures there were theirs.
+    await forget(this.limits.perAccount, accountKey);
     if (user.disabled) throw forbidden('This account is disabled.', 'account_disabled');
     if (this.hasher.needsRehash(user.passwordHash!)) {
-      // BCRYPT_COST changed since this hash was made: upgrade it while we know the password.
+      // An unpeppered hash, or BCRYPT_COST changed since it was made: upgrade it while we know the password.
       await this.users.update(user.id, { passwordHash: await this.hasher.hash(password) });
     }
     return this.tokens.issueTokenPair(user, 'password');

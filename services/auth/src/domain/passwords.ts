@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import bcrypt from 'bcrypt';
 import { unprocessable } from '@merchant-platform/common/errors';
@@ -45,39 +45,63 @@ async function onHashingThread<T>(task: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Marks a stored hash made from the peppered (HMAC) form of the password. */
+const PEPPERED = 'hmac-sha256:';
+
 /**
  * bcrypt, always asynchronous so hashing runs on libuv's thread pool, never the event loop.
- * bcrypt reads at most 72 bytes, so the password is first condensed with SHA-256 (base64, so
- * no NUL byte cuts it short): a 128-character password keeps all of its strength.
+ * bcrypt reads at most 72 bytes, so the password is first condensed to 44 base64 characters
+ * (no NUL byte to cut it short): a 128-character password keeps all of its strength. The
+ * condensing is an HMAC under PASSWORD_PEPPER, which lives outside the database, so a stolen
+ * users table alone cannot be guessed at.
+ *
+ * Stored hashes made by the earlier unkeyed SHA-256 condensing carry no marker and still
+ * verify; `needsRehash` reports them, and sign-in re-hashes them while it knows the password.
+ * New hashes carry the `hmac-sha256:` prefix (72 characters in all): the scheme travels with
+ * the hash, so no column or migration is needed and a half-upgraded table is always readable.
  */
 export class PasswordHasher {
   private readonly dummyHash: Promise<string>;
 
-  constructor(readonly cost: number) {
+  constructor(
+    readonly cost: number,
+    private readonly pepper: string,
+  ) {
     // Compared against when the email is unknown, so both paths cost one bcrypt comparison.
     this.dummyHash = onHashingThread(() => bcrypt.hash(randomBytes(16).toString('hex'), cost));
   }
 
-  hash(password: string): Promise<string> {
-    return onHashingThread(() => bcrypt.hash(condense(password), this.cost));
+  async hash(password: string): Promise<string> {
+    return PEPPERED + (await onHashingThread(() => bcrypt.hash(this.condense(password), this.cost)));
   }
 
-  verify(password: string, hash: string): Promise<boolean> {
-    return onHashingThread(() => bcrypt.compare(condense(password), hash));
+  verify(password: string, stored: string): Promise<boolean> {
+    const condensed = stored.startsWith(PEPPERED) ? this.condense(password) : unkeyedCondense(password);
+    return onHashingThread(() => bcrypt.compare(condensed, bcryptPart(stored)));
   }
 
   /** Spends the same time as `verify` and always fails: for unknown accounts. */
   async verifyNobody(password: string): Promise<false> {
     const dummy = await this.dummyHash;
-    await onHashingThread(() => bcrypt.compare(condense(password), dummy));
+    await onHashingThread(() => bcrypt.compare(this.condense(password), dummy));
     return false;
   }
 
-  needsRehash(hash: string): boolean {
-    return bcrypt.getRounds(hash) !== this.cost;
+  /** True for a hash of the unkeyed scheme or of another BCRYPT_COST. */
+  needsRehash(stored: string): boolean {
+    return !stored.startsWith(PEPPERED) || bcrypt.getRounds(bcryptPart(stored)) !== this.cost;
+  }
+
+  private condense(password: string): string {
+    return createHmac('sha256', this.pepper).update(password, 'utf8').digest('base64');
   }
 }
 
-function condense(password: string): string {
+function bcryptPart(stored: string): string {
+  return stored.startsWith(PEPPERED) ? stored.slice(PEPPERED.length) : stored;
+}
+
+/** The scheme before PASSWORD_PEPPER, kept only to verify (and then upgrade) old hashes. */
+function unkeyedCondense(password: string): string {
   return createHash('sha256').update(password, 'utf8').digest('base64');
 }

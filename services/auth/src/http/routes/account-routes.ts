@@ -15,11 +15,11 @@ export function accountRoutes(api: ApiRouter, uc: AuthUseCases, user: Guard, use
       summary: 'Create an account; a verification code is e-mailed',
       tags: ['sign-up'],
       body: RegisterBody,
-      errors: [409],
+      errors: [409, 429],
       responses: { 201: { description: 'Created', schema: userBody } },
       handler: async (ctx, { body }) => {
         ctx.status = 201;
-        ctx.body = { user: await uc.accounts.register(body) };
+        ctx.body = { user: await uc.accounts.register(body, ctx.ip) };
       },
     })
     .route({
@@ -63,7 +63,7 @@ export function accountRoutes(api: ApiRouter, uc: AuthUseCases, user: Guard, use
       tags,
       guards: [user],
       body: PasswordChangeBody,
-      errors: [403],
+      errors: [403, 429],
       responses: { 204: { description: 'Changed' } },
       handler: async (ctx, { body }) => {
         await uc.accounts.changePassword(currentUser(ctx).sub, body.current_password, body.password, body.confirm_password);
@@ -120,7 +120,7 @@ export function accountRoutes(api: ApiRouter, uc: AuthUseCases, user: Guard, use
       errors: [429],
       responses: { 202: { description: 'Accepted', schema: Accepted } },
       handler: async (ctx, { body }) => {
-        await uc.passwordReset.forgot(body.email);
+        await uc.passwordReset.forgot(body.email, ctx.ip);
         ctx.status = 202;
         ctx.body = { message: 'If this email has an account, a reset code is on its way.' };
       },

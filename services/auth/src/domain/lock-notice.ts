@@ -1,0 +1,29 @@
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Logger } from '@merchant-platform/common/logger';
+import { spendIfAvailable } from '@merchant-platform/common/rate-limit';
+import type { AccountMail } from './account-mail.js';
+import type { UserRepository } from './user.js';
+
+/**
+ * When the per-email sign-in limit trips, the account's owner is told once per lock window
+ * (`oncePerWindow` has one point per email and window), so a lock they did not cause is no
+ * mystery. Unknown and disabled emails get nothing. Never throws: the caller is answering 429.
+ */
+export class SignInLockNotice {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly mail: AccountMail,
+    private readonly oncePerWindow: RateLimiterAbstract,
+    private readonly logger: Logger,
+  ) {}
+
+  readonly notify = async (email: string): Promise<void> => {
+    try {
+      if (!(await spendIfAvailable(this.oncePerWindow, email))) return;
+      const user = await this.users.findByEmail(email);
+      if (user && !user.disabled) await this.mail.sendAccountLocked(user);
+    } catch (error) {
+      this.logger.error({ err: error }, 'could not send the sign-in lock notice');
+    }
+  };
+}
