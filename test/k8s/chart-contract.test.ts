@@ -10,7 +10,7 @@ import { merchantsConfigSchema } from '@merchant-platform/merchants/config';
 import { containerEnv, renderedSecrets, type SecretData } from './support/env.js';
 import { allowed, type Endpoint } from './support/network-policy.js';
 import { deploymentOf, isHook, named, ofKind, podSpecs, render, repoRoot, selects, SERVICES, type K8sObject, type ServiceName } from './support/render.js';
-import { VARIANTS, withKey } from './support/variants.js';
+import { VARIANTS, withSecrets } from './support/variants.js';
 
 const CONFIG_SCHEMAS: Record<ServiceName, z.ZodObject> = {
   auth: authConfigSchema as unknown as z.ZodObject,
@@ -45,7 +45,7 @@ function apiContractRoutes(): { service: string; paths: string[]; exposed: boole
 
 describe('chart and code agree', function () {
   this.timeout(60_000);
-  const defaults = render({ values: withKey({}) });
+  const defaults = render({ values: withSecrets({}) });
 
   it('every Service targets the named container port its pods listen on, which is the PORT they are given', () => {
     for (const service of SERVICES) {
@@ -77,7 +77,7 @@ describe('chart and code agree', function () {
 
   for (const [variant, values] of Object.entries(VARIANTS)) {
     it(`in the ${variant} variant every service's config loads from exactly the environment its Deployment gives it`, () => {
-      const objects = render({ values: withKey(values) });
+      const objects = render({ values: withSecrets(values) });
       const secrets = secretsOf(objects);
       for (const service of SERVICES) {
         const [container] = deploymentOf(objects, service).spec.template.spec.containers;
@@ -91,7 +91,7 @@ describe('chart and code agree', function () {
     });
 
     it(`in the ${variant} variant every migration (hook Job or init container) loads its config from its environment`, () => {
-      const objects = render({ values: withKey(values) });
+      const objects = render({ values: withSecrets(values) });
       const secrets = secretsOf(objects);
       const migrations = podSpecs(objects).flatMap(({ owner, spec }) =>
         [...(spec.initContainers ?? []), ...(owner.kind === 'Job' ? spec.containers : [])].map((c: K8sObject) => ({ owner, container: c })),
@@ -107,7 +107,7 @@ describe('chart and code agree', function () {
     });
 
     it(`in the ${variant} variant every *_FILE variable names a file a mounted volume provides`, () => {
-      const objects = render({ values: withKey(values) });
+      const objects = render({ values: withSecrets(values) });
       for (const service of SERVICES) {
         const { spec } = deploymentOf(objects, service).spec.template;
         const [container] = spec.containers;
@@ -140,7 +140,7 @@ describe('chart and code agree', function () {
 
   it('the Ingress routes exactly the public prefixes of API.md and never reaches email', () => {
     for (const variant of ['defaults', 'TLS']) {
-      const ingress = ofKind(render({ values: withKey(VARIANTS[variant]!) }), 'Ingress');
+      const ingress = ofKind(render({ values: withSecrets(VARIANTS[variant]!) }), 'Ingress');
       assert.equal(ingress.length, 1);
       const routed = new Map<string, string>();
       for (const rule of ingress[0]!.spec.rules) {
@@ -154,7 +154,7 @@ describe('chart and code agree', function () {
       assert.ok(![...routed.values()].includes('email'));
       assert.ok(ingress[0]!.spec.ingressClassName);
     }
-    const tls = ofKind(render({ values: withKey(VARIANTS.TLS!) }), 'Ingress')[0]!;
+    const tls = ofKind(render({ values: withSecrets(VARIANTS.TLS!) }), 'Ingress')[0]!;
     assert.deepEqual(tls.spec.tls, [{ secretName: 'api-tls', hosts: ['api.example.com'] }]);
   });
 
@@ -169,9 +169,9 @@ describe('chart and code agree', function () {
       assert.equal(hpa.spec.metrics[0].resource.name, 'cpu');
       assert.ok(target.spec.template.spec.containers[0].resources.requests.cpu, 'CPU utilisation needs a CPU request');
     }
-    const withMemory = ofKind(render({ values: withKey({ services: { auth: { autoscaling: { targetMemoryUtilizationPercentage: 80 } } } }) }), 'HorizontalPodAutoscaler');
+    const withMemory = ofKind(render({ values: withSecrets({ services: { auth: { autoscaling: { targetMemoryUtilizationPercentage: 80 } } } }) }), 'HorizontalPodAutoscaler');
     assert.deepEqual(named(withMemory, 'HorizontalPodAutoscaler', 'mp-merchant-platform-auth').spec.metrics.map((m: K8sObject) => m.resource.name), ['cpu', 'memory']);
-    const off = render({ values: withKey(VARIANTS['autoscaling off']!) });
+    const off = render({ values: withSecrets(VARIANTS['autoscaling off']!) });
     assert.equal(ofKind(off, 'HorizontalPodAutoscaler').length, 0);
     for (const service of SERVICES) assert.equal(deploymentOf(off, service).spec.replicas, 3);
   });
@@ -192,7 +192,7 @@ describe('chart and code agree', function () {
     for (const service of SERVICES) {
       assert.equal(deploymentOf(defaults, service).spec.template.spec.initContainers[0].name, 'migrate', 'with the bundled MySQL the first install migrates in init containers');
     }
-    const external = render({ values: withKey(VARIANTS['external database']!) });
+    const external = render({ values: withSecrets(VARIANTS['external database']!) });
     for (const job of ofKind(external, 'Job')) assert.equal(job.metadata.annotations?.['helm.sh/hook'], 'pre-install,pre-upgrade');
     for (const service of SERVICES) assert.equal(deploymentOf(external, service).spec.template.spec.initContainers, undefined);
     const secret = named(external, 'Secret', 'mp-merchant-platform');
@@ -201,18 +201,18 @@ describe('chart and code agree', function () {
 
   it('pods restart when a secret value changes, and not when nothing changed', () => {
     const annotation = (objects: K8sObject[]) => deploymentOf(objects, 'auth').spec.template.metadata.annotations['checksum/secret'];
-    assert.equal(annotation(render({ values: withKey({}) })), annotation(render({ values: withKey({}) })));
-    assert.notEqual(annotation(render({ values: withKey({}) })), annotation(render({ values: withKey({ secrets: { serviceToken: 'another-token-of-enough-length' } }) })));
+    assert.equal(annotation(render({ values: withSecrets({}) })), annotation(render({ values: withSecrets({}) })));
+    assert.notEqual(annotation(render({ values: withSecrets({}) })), annotation(render({ values: withSecrets({ secrets: { serviceToken: 'another-token-of-enough-length' } }) })));
   });
 
   it('only the pods that need a ServiceAccount token get one', () => {
     for (const [variant, expectation] of [['defaults', []], ['Google sign-in and kubernetes service auth', ['email']]] as const) {
-      const objects = render({ values: withKey(VARIANTS[variant]!) });
+      const objects = render({ values: withSecrets(VARIANTS[variant]!) });
       const mounted = podSpecs(objects).filter((p) => p.spec.automountServiceAccountToken !== false).map((p) => p.labels['app.kubernetes.io/component']);
       assert.deepEqual(mounted, [...expectation], variant);
       for (const sa of ofKind(objects, 'ServiceAccount')) assert.equal(sa.automountServiceAccountToken, false);
     }
-    const k8s = render({ values: withKey(VARIANTS['Google sign-in and kubernetes service auth']!) });
+    const k8s = render({ values: withSecrets(VARIANTS['Google sign-in and kubernetes service auth']!) });
     const binding = ofKind(k8s, 'ClusterRoleBinding')[0]!;
     assert.equal(binding.roleRef.name, 'system:auth-delegator');
     assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: 'mp-merchant-platform-email', namespace: 'shop' }]);
@@ -272,7 +272,7 @@ describe('network policies', function () {
   const helmTest = pod('helm-test');
 
   function flows(values: Record<string, unknown>) {
-    const policies = ofKind(render({ values: withKey(values) }), 'NetworkPolicy');
+    const policies = ofKind(render({ values: withSecrets(values) }), 'NetworkPolicy');
     return (source: Endpoint, target: Endpoint, port: number, protocol = 'TCP') => allowed(policies, source, target, port, protocol, { mysql: 3306 });
   }
 
@@ -325,7 +325,7 @@ describe('network policies', function () {
   });
 
   it('are all gone when switched off', () => {
-    const objects = render({ values: withKey(VARIANTS['network policies off']!) });
+    const objects = render({ values: withSecrets(VARIANTS['network policies off']!) });
     assert.deepEqual(ofKind(objects, 'NetworkPolicy').map((p) => p.metadata.name), ['mp-mysql']);
   });
 });

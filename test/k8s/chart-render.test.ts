@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import { runTool } from '../../tools/k8s-tools.js';
 import { mysqlChart, ofKind, platformChart, render, renderFailure, buildDependencies } from './support/render.js';
-import { KUBE_VERSIONS, VARIANTS, withKey } from './support/variants.js';
+import { KUBE_VERSIONS, VARIANTS, withSecrets } from './support/variants.js';
 
 describe('charts render', function () {
   this.timeout(120_000);
@@ -19,14 +19,14 @@ describe('charts render', function () {
   for (const [variant, values] of Object.entries(VARIANTS)) {
     it(`the ${variant} variant renders on Kubernetes ${KUBE_VERSIONS[0]} to ${KUBE_VERSIONS.at(-1)}`, () => {
       for (const kubeVersion of KUBE_VERSIONS) {
-        const objects = render({ values: withKey(values), kubeVersion });
+        const objects = render({ values: withSecrets(values), kubeVersion });
         assert.equal(ofKind(objects, 'Deployment').length, 3, `${variant} on ${kubeVersion}`);
       }
     });
   }
 
   it('the chart refuses Kubernetes releases older than 1.29', () => {
-    const { status, message } = renderFailure({ kubeVersion: '1.28.9', values: withKey({}) });
+    const { status, message } = renderFailure({ kubeVersion: '1.28.9', values: withSecrets({}) });
     assert.notEqual(status, 0);
     assert.match(message, /kubeVersion/i);
   });
@@ -55,14 +55,14 @@ describe('values.schema.json', function () {
   ];
   for (const [what, values, pattern] of refusals) {
     it(`helm refuses ${what}`, () => {
-      const { status, message } = renderFailure({ values: withKey(values) });
+      const { status, message } = renderFailure({ values: withSecrets(values) });
       assert.notEqual(status, 0, `helm accepted ${JSON.stringify(values)}`);
       assert.match(message, pattern);
     });
   }
 
   it('helm refuses an external database without a password or a Secret', () => {
-    const { status, message } = renderFailure({ values: withKey({ mysql: { enabled: false }, externalDatabase: { host: 'db' } }) });
+    const { status, message } = renderFailure({ values: withSecrets({ mysql: { enabled: false }, externalDatabase: { host: 'db' } }) });
     assert.notEqual(status, 0);
     assert.match(message, /externalDatabase\.password/);
   });

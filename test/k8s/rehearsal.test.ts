@@ -22,7 +22,7 @@ import { buildProductionTrees } from './support/build.js';
 import { containerEnv, renderedSecrets } from './support/env.js';
 import { Container, freePort, http, materialiseVolumes, Nginx, nginxConfig, ServiceProxy, SesEmulator, sleep, type HttpResponse } from './support/rehearsal.js';
 import { deploymentOf, ofKind, render, SERVICES, type K8sObject, type ServiceName } from './support/render.js';
-import { withKey } from './support/variants.js';
+import { withSecrets } from './support/variants.js';
 
 const HOST = 'api.merchant-platform.local';
 const suffix = randomBytes(3).toString('hex');
@@ -83,7 +83,7 @@ describe('cluster rehearsal', function () {
     const prod = buildProductionTrees();
     ses = await SesEmulator.start();
     objects = render({
-      values: withKey({
+      values: withSecrets({
         mysql: { auth: { database, username: dbUser } },
         email: { ses: { endpoint: ses.endpoint } },
         ingress: { hosts: [HOST] },
