@@ -22,7 +22,7 @@ const CHART_ONLY_VARIABLES = ['DATABASE_PASSWORD'];
 
 /** What a cluster would hold for the Secrets a variant names but does not create. */
 const EXISTING_SECRETS: SecretData = {
-  'platform-secrets': { 'jwt-private-key.pem': 'pem', 'session-keys': 'k1,k2', 'service-token': 'a-service-token-of-32-characters' },
+  'platform-secrets': { 'jwt-private-key.pem': 'pem', 'session-keys': 'k1,k2', 'service-token': 'a-service-token-of-32-characters', 'password-pepper': 'a-password-pepper-of-32-characters' },
   'db-credentials': { password: 'external-pass' },
 };
 
@@ -205,23 +205,62 @@ describe('chart and code agree', function () {
     assert.notEqual(annotation(render({ values: withSecrets({}) })), annotation(render({ values: withSecrets({ secrets: { serviceToken: 'another-token-of-enough-length' } }) })));
   });
 
-  it('only the pods that need a ServiceAccount token get one', () => {
-    for (const [variant, expectation] of [['defaults', []], ['Google sign-in and kubernetes service auth', ['email']]] as const) {
+  it('only the pods that check service tokens (auth and email, in kubernetes mode) get a ServiceAccount token', () => {
+    for (const [variant, expectation] of [['defaults', []], ['Google sign-in and kubernetes service auth', ['auth', 'email']]] as const) {
       const objects = render({ values: withSecrets(VARIANTS[variant]!) });
       const mounted = podSpecs(objects).filter((p) => p.spec.automountServiceAccountToken !== false).map((p) => p.labels['app.kubernetes.io/component']);
       assert.deepEqual(mounted, [...expectation], variant);
       for (const sa of ofKind(objects, 'ServiceAccount')) assert.equal(sa.automountServiceAccountToken, false);
     }
+  });
+
+  it('in kubernetes mode auth and email may create TokenReviews and nothing else', () => {
     const k8s = render({ values: withSecrets(VARIANTS['Google sign-in and kubernetes service auth']!) });
-    const binding = ofKind(k8s, 'ClusterRoleBinding')[0]!;
-    assert.equal(binding.roleRef.name, 'system:auth-delegator');
-    assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: 'mp-merchant-platform-email', namespace: 'shop' }]);
-    const authVolumes = deploymentOf(k8s, 'auth').spec.template.spec.volumes;
-    const token = authVolumes.find((v: K8sObject) => v.name === 'email-token').projected.sources[0].serviceAccountToken;
-    assert.deepEqual(token, { audience: 'email', expirationSeconds: 600, path: 'token' });
-    const emailEnv = containerEnv(deploymentOf(k8s, 'email').spec.template.spec.containers[0], secretsOf(k8s));
-    assert.equal(emailEnv.SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS, 'system:serviceaccount:shop:mp-merchant-platform-auth');
-    assert.equal(emailEnv.SERVICE_TOKEN, undefined, 'kubernetes mode must not also hand out the shared token');
+    const [role] = ofKind(k8s, 'ClusterRole');
+    assert.deepEqual(role!.rules, [{ apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] }]);
+    const [binding] = ofKind(k8s, 'ClusterRoleBinding');
+    assert.deepEqual(binding!.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role!.metadata.name });
+    assert.deepEqual(binding!.subjects, ['auth', 'email'].map((s) => ({ kind: 'ServiceAccount', name: `mp-merchant-platform-${s}`, namespace: 'shop' })));
+    assert.equal(ofKind(render({ values: withSecrets({}) }), 'ClusterRole').length, 0, 'token mode needs no cluster-wide rights');
+  });
+
+  it('in kubernetes mode each caller presents a projected token for the service it calls, which accepts only that caller', () => {
+    const k8s = render({ values: withSecrets(VARIANTS['Google sign-in and kubernetes service auth']!) });
+    const envOf = (service: ServiceName) => containerEnv(deploymentOf(k8s, service).spec.template.spec.containers[0], secretsOf(k8s));
+    const projected = (service: ServiceName) =>
+      deploymentOf(k8s, service).spec.template.spec.volumes.find((v: K8sObject) => v.projected)?.projected.sources[0].serviceAccountToken;
+    // auth -> email, merchants -> auth
+    assert.deepEqual(projected('auth'), { audience: 'email', expirationSeconds: 600, path: 'token' });
+    assert.deepEqual(projected('merchants'), { audience: 'auth', expirationSeconds: 600, path: 'token' });
+    assert.equal(projected('email'), undefined, 'email calls no service');
+    const [auth, merchants, email] = [envOf('auth'), envOf('merchants'), envOf('email')];
+    assert.ok(auth.SERVICE_TOKEN_FILE && merchants.SERVICE_TOKEN_FILE);
+    assert.deepEqual([auth.SERVICE_AUTH, auth.SERVICE_AUTH_AUDIENCE, auth.SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS], ['kubernetes', 'auth', 'system:serviceaccount:shop:mp-merchant-platform-merchants']);
+    assert.deepEqual([email.SERVICE_AUTH, email.SERVICE_AUTH_AUDIENCE, email.SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS], ['kubernetes', 'email', 'system:serviceaccount:shop:mp-merchant-platform-auth']);
+    for (const env of [auth, merchants, email]) assert.equal(env.SERVICE_TOKEN, undefined, 'kubernetes mode must not also hand out the shared token');
+  });
+
+  it('in token mode auth, merchants and email share the service token, and auth gets the password pepper', () => {
+    const secrets = secretsOf(defaults);
+    const envOf = (service: ServiceName) => containerEnv(deploymentOf(defaults, service).spec.template.spec.containers[0], secrets);
+    const token = secrets['mp-merchant-platform']!['service-token'];
+    for (const service of SERVICES) assert.equal(envOf(service).SERVICE_TOKEN, token, service);
+    assert.equal(envOf('auth').SERVICE_AUTH, 'token');
+    assert.equal(envOf('email').SERVICE_AUTH, 'token');
+    assert.equal(envOf('merchants').SERVICE_AUTH, undefined, 'nobody calls merchants with a service credential');
+    assert.equal(envOf('auth').PASSWORD_PEPPER, secrets['mp-merchant-platform']!['password-pepper']);
+    assert.equal(envOf('merchants').PASSWORD_PEPPER, undefined, 'only auth hashes passwords');
+    assert.equal(envOf('merchants').AUTH_INTERNAL_URL, 'http://mp-merchant-platform-auth:80');
+  });
+
+  it("the Ingress routes no prefix of auth's internal routes (/internal/...)", () => {
+    const [ingress] = ofKind(render({ values: withSecrets(VARIANTS.TLS!) }), 'Ingress');
+    const paths: string[] = ingress!.spec.rules.flatMap((r: K8sObject) => r.http.paths.map((p: { path: string }) => p.path));
+    assert.ok(paths.length > 0);
+    for (const internal of ['/internal', '/internal/revocations']) {
+      const routed = paths.filter((p) => internal === p || internal.startsWith(`${p.replace(/\/$/, '')}/`) || p === '/');
+      assert.deepEqual(routed, [], `${internal} would be routed`);
+    }
   });
 
   it('every pod passes the restricted Pod Security Standard and writes only to /tmp', () => {
@@ -283,7 +322,7 @@ describe('network policies', function () {
       ['ingress controller -> merchants', controller, merchants, 8080, true],
       ['ingress controller -> email', controller, email, 8080, false],
       ['auth -> email', auth, email, 8080, true],
-      ['merchants -> auth (JWKS)', merchants, auth, 8080, true],
+      ['merchants -> auth (JWKS, internal routes)', merchants, auth, 8080, true],
       ['merchants -> email', merchants, email, 8080, false],
       ['email -> auth', email, auth, 8080, false],
       ['auth -> merchants', auth, merchants, 8080, false],
@@ -316,6 +355,17 @@ describe('network policies', function () {
     const can = flows(VARIANTS['Google sign-in and kubernetes service auth']!);
     assert.ok(can(auth, internet, 443));
     assert.ok(!can(merchants, internet, 443));
+  });
+
+  it('let auth and email, and nothing else, reach only the Kubernetes API range in kubernetes mode', () => {
+    const can = flows(VARIANTS['Google sign-in and kubernetes service auth']!);
+    const apiServer: Endpoint = { ip: '172.18.0.2' };
+    for (const service of [auth, email]) {
+      assert.ok(can(service, apiServer, 6443) && can(service, apiServer, 443));
+      assert.ok(!can(service, { ip: '10.1.2.3' }, 6443), 'the TokenReview rule names its destination');
+    }
+    assert.ok(!can(merchants, apiServer, 6443));
+    assert.ok(!flows({})(email, apiServer, 6443), 'token mode needs no API access');
   });
 
   it('admit the database only from the configured range when it is external', () => {
