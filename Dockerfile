@@ -1,5 +1,6 @@
 # syntax=docker/dockerfile:1.7
-# One image per service from one build: `docker build --target auth .` (or merchants, email).
+# One image per service from one build: `docker build --target auth .` (or merchants, email), and
+# every service in one process on embedded SQLite: `docker build --target all-in-one .`.
 # The build steps are npm scripts (`npm run build`, `npm run build:prod-tree`), so the tests run
 # exactly these steps without Docker and start the services from build/prod/<service>.
 
@@ -32,6 +33,8 @@ FROM build AS tree-merchants
 RUN npm run build:prod-tree -- merchants
 FROM build AS tree-email
 RUN npm run build:prod-tree -- email
+FROM build AS tree-all-in-one
+RUN npm run build:prod-tree -- all-in-one
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
@@ -57,6 +60,18 @@ FROM runtime AS email
 COPY --from=tree-email --chown=root:root /app/build/prod/email/ /app/
 USER 10001:10001
 CMD ["node", "services/email/dist/main.js"]
+
+# Every service behind one port on embedded SQLite, for one container without Kubernetes or MySQL.
+# The database and anything it generates live in DATA_DIR, a volume owned by the service user, so
+# the root filesystem can be read-only:
+#   docker run --read-only --tmpfs /tmp -v mp-data:/data -p 8080:8080 --env-file .env merchant-platform/all-in-one
+FROM runtime AS all-in-one
+COPY --from=tree-all-in-one --chown=root:root /app/build/prod/all-in-one/ /app/
+ENV DATA_DIR=/data
+RUN mkdir /data && chown 10001:10001 /data
+VOLUME ["/data"]
+USER 10001:10001
+CMD ["node", "services/all-in-one/dist/main.js"]
 
 # skaffold's dev profile: TypeScript sources run by tsx and restarted on change, so a synced file
 # takes effect without an image rebuild. Never deployed outside a dev cluster.

@@ -12,7 +12,7 @@
  *   node --import tsx tools/k8s-tools.ts path helm     # prints the binary's path
  *   node --import tsx tools/k8s-tools.ts helm lint ... # runs it
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { accessSync, chmodSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -128,17 +128,26 @@ export interface RunResult {
   status: number;
 }
 
+/** Helm's state stays in the cache, never in the user's home. */
+function toolEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, HELM_CACHE_HOME: join(cacheDir(), 'helm-home', 'cache'), HELM_CONFIG_HOME: join(cacheDir(), 'helm-home', 'config'), HELM_DATA_HOME: join(cacheDir(), 'helm-home', 'data') };
+}
+
 /** Runs a tool and returns its output whatever the exit status (callers assert on it). */
 export function runTool(tool: Tool, args: string[], options: { cwd?: string; input?: string } = {}): RunResult {
-  const result = spawnSync(toolPath(tool), args, {
-    cwd: options.cwd ?? repoRoot,
-    input: options.input,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, HELM_CACHE_HOME: join(cacheDir(), 'helm-home', 'cache'), HELM_CONFIG_HOME: join(cacheDir(), 'helm-home', 'config'), HELM_DATA_HOME: join(cacheDir(), 'helm-home', 'data') },
-  });
+  const result = spawnSync(toolPath(tool), args, { cwd: options.cwd ?? repoRoot, input: options.input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: toolEnv() });
   if (result.error) throw result.error;
   return { stdout: result.stdout, stderr: result.stderr, status: result.status ?? 1 };
+}
+
+/** runTool without blocking the event loop, for a tool that talks to a server in this process. */
+export function runToolAsync(tool: Tool, args: string[]): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    execFile(toolPath(tool), args, { cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: toolEnv() }, (error, stdout, stderr) => {
+      if (error && typeof error.code !== 'number') return reject(error);
+      resolve({ stdout, stderr, status: typeof error?.code === 'number' ? error.code : 0 });
+    });
+  });
 }
 
 /** Runs a tool and returns stdout, throwing with stderr when it fails. */

@@ -26,6 +26,9 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export const DEPLOYABLE_SERVICES = ['auth', 'merchants', 'email'] as const;
 export type DeployableService = (typeof DEPLOYABLE_SERVICES)[number];
+/** Every tree an image is built from: each service, and all of them in one process (the `all-in-one` target). */
+export const PRODUCTION_TREES = [...DEPLOYABLE_SERVICES, 'all-in-one'] as const;
+export type ProductionTree = (typeof PRODUCTION_TREES)[number];
 
 interface LockEntry {
   version?: string;
@@ -162,7 +165,7 @@ function copyWorkspace(root: string, out: string, workspace: string): void {
 }
 
 /** Builds build/prod/<service> (or `out`) from the installed and built repository at `root`. */
-export function assembleProductionTree(service: DeployableService, options: { root?: string; out?: string } = {}): string {
+export function assembleProductionTree(service: ProductionTree, options: { root?: string; out?: string } = {}): string {
   const root = options.root ?? repoRoot;
   const out = options.out ?? join(root, 'build', 'prod', service);
   const workspace = `services/${service}`;
@@ -184,12 +187,12 @@ export function assembleProductionTree(service: DeployableService, options: { ro
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const requested = process.argv.slice(2);
-  const unknown = requested.filter((s) => !(DEPLOYABLE_SERVICES as readonly string[]).includes(s));
+  const unknown = requested.filter((s) => !(PRODUCTION_TREES as readonly string[]).includes(s));
   if (requested.length === 0 || unknown.length > 0) {
-    process.stderr.write(`usage: prod-tree.ts ${DEPLOYABLE_SERVICES.join('|')}... (unknown: ${unknown.join(', ') || 'none'})\n`);
+    process.stderr.write(`usage: prod-tree.ts ${PRODUCTION_TREES.join('|')}... (unknown: ${unknown.join(', ') || 'none'})\n`);
     process.exit(64);
   }
-  for (const service of requested as DeployableService[]) {
+  for (const service of requested as ProductionTree[]) {
     process.stdout.write(`${relative(process.cwd(), assembleProductionTree(service))}\n`);
   }
 }

@@ -2,27 +2,18 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'mocha';
-import type { z } from 'zod';
-import { authConfigSchema } from '@merchant-platform/auth/config';
-import { loadConfig, migrationEnvSchema } from '@merchant-platform/common/config';
-import { emailConfigSchema } from '@merchant-platform/email/config';
-import { merchantsConfigSchema } from '@merchant-platform/merchants/config';
 import { containerEnv, renderedSecrets, type SecretData } from './support/env.js';
 import { allowed, type Endpoint } from './support/network-policy.js';
+import { assertConfigLoadsFrom } from './support/service-config.js';
 import { deploymentOf, isHook, named, ofKind, podSpecs, render, repoRoot, selects, SERVICES, type K8sObject, type ServiceName } from './support/render.js';
-import { VARIANTS, withKey } from './support/variants.js';
+import { VARIANTS, withSecrets } from './support/variants.js';
 
-const CONFIG_SCHEMAS: Record<ServiceName, z.ZodObject> = {
-  auth: authConfigSchema as unknown as z.ZodObject,
-  merchants: merchantsConfigSchema as unknown as z.ZodObject,
-  email: emailConfigSchema as unknown as z.ZodObject,
-};
 /** Set by the chart only to build DATABASE_URL through `$(DATABASE_PASSWORD)`. */
 const CHART_ONLY_VARIABLES = ['DATABASE_PASSWORD'];
 
 /** What a cluster would hold for the Secrets a variant names but does not create. */
 const EXISTING_SECRETS: SecretData = {
-  'platform-secrets': { 'jwt-private-key.pem': 'pem', 'session-keys': 'k1,k2', 'service-token': 'a-service-token-of-32-characters' },
+  'platform-secrets': { 'jwt-private-key.pem': 'pem', 'session-keys': 'k1,k2', 'service-token': 'a-service-token-of-32-characters', 'password-pepper': 'a-password-pepper-of-32-characters' },
   'db-credentials': { password: 'external-pass' },
 };
 
@@ -46,7 +37,7 @@ function apiContractRoutes(): { service: string; paths: string[]; exposed: boole
 
 describe('chart and code agree', function () {
   this.timeout(60_000);
-  const defaults = render({ values: withKey({}) });
+  const defaults = render({ values: withSecrets({}) });
 
   it('every Service targets the named container port its pods listen on, which is the PORT they are given', () => {
     for (const service of SERVICES) {
@@ -78,21 +69,18 @@ describe('chart and code agree', function () {
 
   for (const [variant, values] of Object.entries(VARIANTS)) {
     it(`in the ${variant} variant every service's config loads from exactly the environment its Deployment gives it`, () => {
-      const objects = render({ values: withKey(values) });
+      const objects = render({ values: withSecrets(values) });
       const secrets = secretsOf(objects);
       for (const service of SERVICES) {
         const [container] = deploymentOf(objects, service).spec.template.spec.containers;
         const env = containerEnv(container, secrets);
-        const schema = CONFIG_SCHEMAS[service];
-        assert.doesNotThrow(() => loadConfig(schema, env), `${service}`);
-        const unknown = Object.keys(env).filter((name) => !(name in schema.shape) && !CHART_ONLY_VARIABLES.includes(name));
-        assert.deepEqual(unknown, [], `${service} is given variables its config does not read`);
+        assertConfigLoadsFrom(service, env, service, CHART_ONLY_VARIABLES);
         assert.equal(env.NODE_ENV, 'production');
       }
     });
 
     it(`in the ${variant} variant every migration (hook Job or init container) loads its config from its environment`, () => {
-      const objects = render({ values: withKey(values) });
+      const objects = render({ values: withSecrets(values) });
       const secrets = secretsOf(objects);
       const migrations = podSpecs(objects).flatMap(({ owner, spec }) =>
         [...(spec.initContainers ?? []), ...(owner.kind === 'Job' ? spec.containers : [])].map((c: K8sObject) => ({ owner, container: c })),
@@ -100,15 +88,12 @@ describe('chart and code agree', function () {
       assert.ok(migrations.length >= 3, 'each service needs a migration Job or init container');
       for (const { owner, container } of migrations) {
         assert.match(container.command.join(' '), /^node services\/(auth|merchants|email)\/dist\/migrate\.js$/);
-        const env = containerEnv(container, secrets);
-        assert.doesNotThrow(() => loadConfig(migrationEnvSchema, env), `${owner.metadata.name}`);
-        const unknown = Object.keys(env).filter((name) => !(name in migrationEnvSchema.shape) && !CHART_ONLY_VARIABLES.includes(name));
-        assert.deepEqual(unknown, [], `${owner.metadata.name} gets variables a migration does not read`);
+        assertConfigLoadsFrom('migration', containerEnv(container, secrets), owner.metadata.name, CHART_ONLY_VARIABLES);
       }
     });
 
     it(`in the ${variant} variant every *_FILE variable names a file a mounted volume provides`, () => {
-      const objects = render({ values: withKey(values) });
+      const objects = render({ values: withSecrets(values) });
       for (const service of SERVICES) {
         const { spec } = deploymentOf(objects, service).spec.template;
         const [container] = spec.containers;
@@ -141,7 +126,7 @@ describe('chart and code agree', function () {
 
   it('the Ingress routes exactly the public prefixes of docs/api.md and never reaches email', () => {
     for (const variant of ['defaults', 'TLS']) {
-      const ingress = ofKind(render({ values: withKey(VARIANTS[variant]!) }), 'Ingress');
+      const ingress = ofKind(render({ values: withSecrets(VARIANTS[variant]!) }), 'Ingress');
       assert.equal(ingress.length, 1);
       const routed = new Map<string, string>();
       for (const rule of ingress[0]!.spec.rules) {
@@ -155,7 +140,7 @@ describe('chart and code agree', function () {
       assert.ok(![...routed.values()].includes('email'));
       assert.ok(ingress[0]!.spec.ingressClassName);
     }
-    const tls = ofKind(render({ values: withKey(VARIANTS.TLS!) }), 'Ingress')[0]!;
+    const tls = ofKind(render({ values: withSecrets(VARIANTS.TLS!) }), 'Ingress')[0]!;
     assert.deepEqual(tls.spec.tls, [{ secretName: 'api-tls', hosts: ['api.example.com'] }]);
   });
 
@@ -170,9 +155,9 @@ describe('chart and code agree', function () {
       assert.equal(hpa.spec.metrics[0].resource.name, 'cpu');
       assert.ok(target.spec.template.spec.containers[0].resources.requests.cpu, 'CPU utilisation needs a CPU request');
     }
-    const withMemory = ofKind(render({ values: withKey({ services: { auth: { autoscaling: { targetMemoryUtilizationPercentage: 80 } } } }) }), 'HorizontalPodAutoscaler');
+    const withMemory = ofKind(render({ values: withSecrets({ services: { auth: { autoscaling: { targetMemoryUtilizationPercentage: 80 } } } }) }), 'HorizontalPodAutoscaler');
     assert.deepEqual(named(withMemory, 'HorizontalPodAutoscaler', 'mp-merchant-platform-auth').spec.metrics.map((m: K8sObject) => m.resource.name), ['cpu', 'memory']);
-    const off = render({ values: withKey(VARIANTS['autoscaling off']!) });
+    const off = render({ values: withSecrets(VARIANTS['autoscaling off']!) });
     assert.equal(ofKind(off, 'HorizontalPodAutoscaler').length, 0);
     for (const service of SERVICES) assert.equal(deploymentOf(off, service).spec.replicas, 3);
   });
@@ -193,7 +178,7 @@ describe('chart and code agree', function () {
     for (const service of SERVICES) {
       assert.equal(deploymentOf(defaults, service).spec.template.spec.initContainers[0].name, 'migrate', 'with the bundled MySQL the first install migrates in init containers');
     }
-    const external = render({ values: withKey(VARIANTS['external database']!) });
+    const external = render({ values: withSecrets(VARIANTS['external database']!) });
     for (const job of ofKind(external, 'Job')) assert.equal(job.metadata.annotations?.['helm.sh/hook'], 'pre-install,pre-upgrade');
     for (const service of SERVICES) assert.equal(deploymentOf(external, service).spec.template.spec.initContainers, undefined);
     const secret = named(external, 'Secret', 'mp-merchant-platform');
@@ -202,27 +187,66 @@ describe('chart and code agree', function () {
 
   it('pods restart when a secret value changes, and not when nothing changed', () => {
     const annotation = (objects: K8sObject[]) => deploymentOf(objects, 'auth').spec.template.metadata.annotations['checksum/secret'];
-    assert.equal(annotation(render({ values: withKey({}) })), annotation(render({ values: withKey({}) })));
-    assert.notEqual(annotation(render({ values: withKey({}) })), annotation(render({ values: withKey({ secrets: { serviceToken: 'another-token-of-enough-length' } }) })));
+    assert.equal(annotation(render({ values: withSecrets({}) })), annotation(render({ values: withSecrets({}) })));
+    assert.notEqual(annotation(render({ values: withSecrets({}) })), annotation(render({ values: withSecrets({ secrets: { serviceToken: 'another-token-of-enough-length' } }) })));
   });
 
-  it('only the pods that need a ServiceAccount token get one', () => {
-    for (const [variant, expectation] of [['defaults', []], ['Google sign-in and kubernetes service auth', ['email']]] as const) {
-      const objects = render({ values: withKey(VARIANTS[variant]!) });
+  it('only the pods that check service tokens (auth and email, in kubernetes mode) get a ServiceAccount token', () => {
+    for (const [variant, expectation] of [['defaults', []], ['Google sign-in and kubernetes service auth', ['auth', 'email']]] as const) {
+      const objects = render({ values: withSecrets(VARIANTS[variant]!) });
       const mounted = podSpecs(objects).filter((p) => p.spec.automountServiceAccountToken !== false).map((p) => p.labels['app.kubernetes.io/component']);
       assert.deepEqual(mounted, [...expectation], variant);
       for (const sa of ofKind(objects, 'ServiceAccount')) assert.equal(sa.automountServiceAccountToken, false);
     }
-    const k8s = render({ values: withKey(VARIANTS['Google sign-in and kubernetes service auth']!) });
-    const binding = ofKind(k8s, 'ClusterRoleBinding')[0]!;
-    assert.equal(binding.roleRef.name, 'system:auth-delegator');
-    assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: 'mp-merchant-platform-email', namespace: 'shop' }]);
-    const authVolumes = deploymentOf(k8s, 'auth').spec.template.spec.volumes;
-    const token = authVolumes.find((v: K8sObject) => v.name === 'email-token').projected.sources[0].serviceAccountToken;
-    assert.deepEqual(token, { audience: 'email', expirationSeconds: 600, path: 'token' });
-    const emailEnv = containerEnv(deploymentOf(k8s, 'email').spec.template.spec.containers[0], secretsOf(k8s));
-    assert.equal(emailEnv.SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS, 'system:serviceaccount:shop:mp-merchant-platform-auth');
-    assert.equal(emailEnv.SERVICE_TOKEN, undefined, 'kubernetes mode must not also hand out the shared token');
+  });
+
+  it('in kubernetes mode auth and email may create TokenReviews and nothing else', () => {
+    const k8s = render({ values: withSecrets(VARIANTS['Google sign-in and kubernetes service auth']!) });
+    const [role] = ofKind(k8s, 'ClusterRole');
+    assert.deepEqual(role!.rules, [{ apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] }]);
+    const [binding] = ofKind(k8s, 'ClusterRoleBinding');
+    assert.deepEqual(binding!.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role!.metadata.name });
+    assert.deepEqual(binding!.subjects, ['auth', 'email'].map((s) => ({ kind: 'ServiceAccount', name: `mp-merchant-platform-${s}`, namespace: 'shop' })));
+    assert.equal(ofKind(render({ values: withSecrets({}) }), 'ClusterRole').length, 0, 'token mode needs no cluster-wide rights');
+  });
+
+  it('in kubernetes mode each caller presents a projected token for the service it calls, which accepts only that caller', () => {
+    const k8s = render({ values: withSecrets(VARIANTS['Google sign-in and kubernetes service auth']!) });
+    const envOf = (service: ServiceName) => containerEnv(deploymentOf(k8s, service).spec.template.spec.containers[0], secretsOf(k8s));
+    const projected = (service: ServiceName) =>
+      deploymentOf(k8s, service).spec.template.spec.volumes.find((v: K8sObject) => v.projected)?.projected.sources[0].serviceAccountToken;
+    // auth -> email, merchants -> auth
+    assert.deepEqual(projected('auth'), { audience: 'email', expirationSeconds: 600, path: 'token' });
+    assert.deepEqual(projected('merchants'), { audience: 'auth', expirationSeconds: 600, path: 'token' });
+    assert.equal(projected('email'), undefined, 'email calls no service');
+    const [auth, merchants, email] = [envOf('auth'), envOf('merchants'), envOf('email')];
+    assert.ok(auth.SERVICE_TOKEN_FILE && merchants.SERVICE_TOKEN_FILE);
+    assert.deepEqual([auth.SERVICE_AUTH, auth.SERVICE_AUTH_AUDIENCE, auth.SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS], ['kubernetes', 'auth', 'system:serviceaccount:shop:mp-merchant-platform-merchants']);
+    assert.deepEqual([email.SERVICE_AUTH, email.SERVICE_AUTH_AUDIENCE, email.SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS], ['kubernetes', 'email', 'system:serviceaccount:shop:mp-merchant-platform-auth']);
+    for (const env of [auth, merchants, email]) assert.equal(env.SERVICE_TOKEN, undefined, 'kubernetes mode must not also hand out the shared token');
+  });
+
+  it('in token mode auth, merchants and email share the service token, and auth gets the password pepper', () => {
+    const secrets = secretsOf(defaults);
+    const envOf = (service: ServiceName) => containerEnv(deploymentOf(defaults, service).spec.template.spec.containers[0], secrets);
+    const token = secrets['mp-merchant-platform']!['service-token'];
+    for (const service of SERVICES) assert.equal(envOf(service).SERVICE_TOKEN, token, service);
+    assert.equal(envOf('auth').SERVICE_AUTH, 'token');
+    assert.equal(envOf('email').SERVICE_AUTH, 'token');
+    assert.equal(envOf('merchants').SERVICE_AUTH, undefined, 'nobody calls merchants with a service credential');
+    assert.equal(envOf('auth').PASSWORD_PEPPER, secrets['mp-merchant-platform']!['password-pepper']);
+    assert.equal(envOf('merchants').PASSWORD_PEPPER, undefined, 'only auth hashes passwords');
+    assert.equal(envOf('merchants').AUTH_INTERNAL_URL, 'http://mp-merchant-platform-auth:80');
+  });
+
+  it("the Ingress routes no prefix of auth's internal routes (/internal/...)", () => {
+    const [ingress] = ofKind(render({ values: withSecrets(VARIANTS.TLS!) }), 'Ingress');
+    const paths: string[] = ingress!.spec.rules.flatMap((r: K8sObject) => r.http.paths.map((p: { path: string }) => p.path));
+    assert.ok(paths.length > 0);
+    for (const internal of ['/internal', '/internal/revocations']) {
+      const routed = paths.filter((p) => internal === p || internal.startsWith(`${p.replace(/\/$/, '')}/`) || p === '/');
+      assert.deepEqual(routed, [], `${internal} would be routed`);
+    }
   });
 
   it('every pod passes the restricted Pod Security Standard and writes only to /tmp', () => {
@@ -273,7 +297,7 @@ describe('network policies', function () {
   const helmTest = pod('helm-test');
 
   function flows(values: Record<string, unknown>) {
-    const policies = ofKind(render({ values: withKey(values) }), 'NetworkPolicy');
+    const policies = ofKind(render({ values: withSecrets(values) }), 'NetworkPolicy');
     return (source: Endpoint, target: Endpoint, port: number, protocol = 'TCP') => allowed(policies, source, target, port, protocol, { mysql: 3306 });
   }
 
@@ -284,7 +308,7 @@ describe('network policies', function () {
       ['ingress controller -> merchants', controller, merchants, 8080, true],
       ['ingress controller -> email', controller, email, 8080, false],
       ['auth -> email', auth, email, 8080, true],
-      ['merchants -> auth (JWKS)', merchants, auth, 8080, true],
+      ['merchants -> auth (JWKS, internal routes)', merchants, auth, 8080, true],
       ['merchants -> email', merchants, email, 8080, false],
       ['email -> auth', email, auth, 8080, false],
       ['auth -> merchants', auth, merchants, 8080, false],
@@ -319,6 +343,17 @@ describe('network policies', function () {
     assert.ok(!can(merchants, internet, 443));
   });
 
+  it('let auth and email, and nothing else, reach only the Kubernetes API range in kubernetes mode', () => {
+    const can = flows(VARIANTS['Google sign-in and kubernetes service auth']!);
+    const apiServer: Endpoint = { ip: '172.18.0.2' };
+    for (const service of [auth, email]) {
+      assert.ok(can(service, apiServer, 6443) && can(service, apiServer, 443));
+      assert.ok(!can(service, { ip: '10.1.2.3' }, 6443), 'the TokenReview rule names its destination');
+    }
+    assert.ok(!can(merchants, apiServer, 6443));
+    assert.ok(!flows({})(email, apiServer, 6443), 'token mode needs no API access');
+  });
+
   it('admit the database only from the configured range when it is external', () => {
     const can = flows(VARIANTS['external database']!);
     assert.ok(can(auth, { ip: '10.20.3.4' }, 3306));
@@ -326,7 +361,7 @@ describe('network policies', function () {
   });
 
   it('are all gone when switched off', () => {
-    const objects = render({ values: withKey(VARIANTS['network policies off']!) });
+    const objects = render({ values: withSecrets(VARIANTS['network policies off']!) });
     assert.deepEqual(ofKind(objects, 'NetworkPolicy').map((p) => p.metadata.name), ['mp-mysql']);
   });
 });

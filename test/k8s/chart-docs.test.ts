@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { CHARTS, readmeWithTable, readParams, undocumented } from '../../tools/chart-readme.js';
 import { runToolOrThrow } from '../../tools/k8s-tools.js';
 import { buildDependencies, platformChart, repoRoot } from './support/render.js';
-import { testSigningKey } from './support/variants.js';
+import { TEST_MYSQL_PASSWORDS, TEST_SECRETS } from './support/variants.js';
 
 describe('chart documentation', function () {
   this.timeout(30_000);
@@ -24,13 +24,16 @@ describe('chart documentation', function () {
     });
   }
 
-  it('NOTES.txt tells how to reach the API through the Ingress, or by port-forward without one', () => {
+  it('NOTES.txt tells how to reach the API through the Ingress, or by port-forward without one, and warns when the Ingress has no TLS', () => {
     buildDependencies();
-    const notes = (extra: string[]) =>
-      runToolOrThrow('helm', ['install', 'mp', platformChart, '--dry-run=client', '--namespace', 'shop', '--set-string', `secrets.jwtPrivateKey=${testSigningKey}`, ...extra]);
+    const secrets = ['--set-json', `secrets=${JSON.stringify(TEST_SECRETS)}`, '--set-json', `mysql.auth=${JSON.stringify(TEST_MYSQL_PASSWORDS)}`];
+    const notes = (extra: string[]) => runToolOrThrow('helm', ['install', 'mp', platformChart, '--dry-run=client', '--namespace', 'shop', ...secrets, ...extra]);
     const withIngress = notes(['--set', 'ingress.tls[0].secretName=tls', '--set', 'ingress.tls[0].hosts[0]=api.merchant-platform.local']);
     assert.match(withIngress, /NOTES:[\s\S]*https:\/\/api\.merchant-platform\.local\/auth/);
+    assert.doesNotMatch(withIngress, /no TLS/);
     assert.match(withIngress, /helm test mp -n shop/);
+    const plain = notes([]);
+    assert.match(plain, /WARNING: the Ingress has no TLS[\s\S]*passwords[\s\S]*plain HTTP/);
     const without = notes(['--set', 'ingress.enabled=false']);
     assert.match(without, /port-forward svc\/mp-merchant-platform-auth/);
   });

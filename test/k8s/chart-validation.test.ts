@@ -6,11 +6,11 @@ import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Job } from 'kubernetes-models/batch/v1';
 import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
+import { ClusterRole, ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { Namespace, Pod, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { createDefaultMonokleValidator } from '@monokle/validation';
 import { podSpecs, render, type K8sObject } from './support/render.js';
-import { VARIANTS, withKey } from './support/variants.js';
+import { VARIANTS, withSecrets } from './support/variants.js';
 
 // Each model validates its object against the Kubernetes OpenAPI schema on construction + validate().
 const MODELS: Record<string, new (data: never) => { validate(): void }> = {
@@ -26,6 +26,7 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
   'networking.k8s.io/v1/Ingress': Ingress,
   'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
+  'rbac.authorization.k8s.io/v1/ClusterRole': ClusterRole,
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': ClusterRoleBinding,
 };
 
@@ -69,7 +70,7 @@ describe('rendered objects', function () {
 
   for (const [variant, values] of Object.entries(VARIANTS)) {
     it(`every object of the ${variant} variant is valid against the Kubernetes schema`, () => {
-      for (const obj of render({ values: withKey(values) })) {
+      for (const obj of render({ values: withSecrets(values) })) {
         const Model = MODELS[`${obj.apiVersion}/${obj.kind}`];
         assert.ok(Model, `no model for ${obj.apiVersion} ${obj.kind}: add it to MODELS`);
         assert.doesNotThrow(() => new Model(obj as never).validate(), `${obj.kind}/${obj.metadata.name}`);
@@ -77,7 +78,7 @@ describe('rendered objects', function () {
     });
 
     it(`the ${variant} variant uses only known keys in pod specs, containers, probes and security contexts`, () => {
-      const objects = render({ values: withKey(values) });
+      const objects = render({ values: withSecrets(values) });
       for (const { owner, spec } of podSpecs(objects)) {
         const where = `${owner.kind}/${owner.metadata.name}`;
         assertKnownKeys(`${where} pod spec`, spec, ALLOWED_KEYS.podSpec!);
@@ -100,7 +101,7 @@ describe('rendered objects', function () {
   }
 
   it('a misspelt key is caught by the known-key check although the schema check lets it through', () => {
-    const [deployment] = render({ values: withKey({}) }).filter((o) => o.kind === 'Deployment');
+    const [deployment] = render({ values: withSecrets({}) }).filter((o) => o.kind === 'Deployment');
     const broken = structuredClone(deployment!);
     broken.spec.template.spec.containers[0].readinesProbe = broken.spec.template.spec.containers[0].readinessProbe;
     assert.doesNotThrow(() => new Deployment(broken as never).validate());
@@ -108,7 +109,7 @@ describe('rendered objects', function () {
   });
 
   it('the schema check catches a wrong type and a bad quantity', () => {
-    const [deployment] = render({ values: withKey({}) }).filter((o) => o.kind === 'Deployment');
+    const [deployment] = render({ values: withSecrets({}) }).filter((o) => o.kind === 'Deployment');
     const wrongType = structuredClone(deployment!);
     wrongType.spec.template.spec.containers[0].ports[0].containerPort = 'eighty';
     assert.throws(() => new Deployment(wrongType as never).validate());
@@ -157,7 +158,7 @@ describe('rendered objects', function () {
 
   for (const variant of ['defaults', 'external database', 'Google sign-in and kubernetes service auth']) {
     it(`monokle's practices and pod-security-standards plugins find nothing in the ${variant} variant`, async () => {
-      const findings = await monokleFindings(render({ values: withKey(VARIANTS[variant]!) }));
+      const findings = await monokleFindings(render({ values: withSecrets(VARIANTS[variant]!) }));
       // monokle reports these rules as warnings: none may appear, errors or not. The one accepted
       // finding: the official MySQL image runs as its own uid/gid 999 (KBP104/KBP105, "low" ids).
       const unexpected = findings.filter((f) => !(['KBP104', 'KBP105'].includes(f.rule) && f.resource.includes('mysql')));

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, before } from 'mocha';
+import { freePort } from '@merchant-platform/common/testing/ports';
+import { spawnReadyService } from '@merchant-platform/common/testing/processes';
 import { repoRoot } from '../../tools/k8s-tools.js';
 import { DEPLOYABLE_SERVICES } from '../../tools/prod-tree.js';
 import { buildProductionTrees } from './support/build.js';
@@ -79,10 +82,24 @@ describe('the Dockerfile', function () {
     });
   }
 
+  it('the all-in-one target runs every service from its production tree as a non-root user, writing only to a DATA_DIR volume', () => {
+    const instructions = lineage('all-in-one');
+    assert.equal(last(instructions, 'USER')?.args, '10001:10001');
+    assert.deepEqual(JSON.parse(last(instructions, 'CMD')?.args ?? 'null'), ['node', 'services/all-in-one/dist/main.js']);
+    assert.equal(last(instructions, 'ENTRYPOINT'), undefined, 'a shell entrypoint would swallow SIGTERM');
+    const copies = stage('all-in-one').instructions.filter((i) => i.keyword === 'COPY');
+    assert.deepEqual(copies.map((c) => c.args), ['--from=tree-all-in-one --chown=root:root /app/build/prod/all-in-one/ /app/']);
+    assert.match(lineage('tree-all-in-one').map((i) => i.args).join('\n'), /npm run build:prod-tree -- all-in-one$/m);
+    // With a read-only root filesystem the data directory must be a volume the service user owns.
+    assert.ok(instructions.some((i) => i.keyword === 'ENV' && /\bDATA_DIR=\/data\b/.test(i.args)));
+    assert.deepEqual(JSON.parse(last(instructions, 'VOLUME')?.args ?? 'null'), ['/data']);
+    assert.ok(instructions.some((i) => i.keyword === 'RUN' && /chown 10001:10001 \/data/.test(i.args)));
+  });
+
   it('every final stage runs as a non-root numeric user', () => {
     const bases = new Set(dockerfile.stages.map((s) => s.base));
     const finals = dockerfile.stages.filter((s) => !bases.has(s.name));
-    assert.deepEqual(finals.map((s) => s.name).sort(), ['auth', 'dev', 'email', 'merchants', 'tree-auth', 'tree-email', 'tree-merchants'].sort());
+    assert.deepEqual(finals.map((s) => s.name).sort(), ['all-in-one', 'auth', 'dev', 'email', 'merchants', 'tree-all-in-one', 'tree-auth', 'tree-email', 'tree-merchants'].sort());
     for (const s of finals.filter((f) => !f.name.startsWith('tree-'))) {
       assert.match(last(lineage(s.name), 'USER')?.args ?? 'root', /^[1-9]\d*:[1-9]\d*$/, s.name);
     }
@@ -141,6 +158,23 @@ describe('the production tree', function () {
       assert.equal(result.status, 0, result.stderr);
     });
   }
+
+  it('the all-in-one tree starts every service on SQLite and keeps its database in DATA_DIR', async () => {
+    const tree = join(prod, 'all-in-one');
+    for (const s of DEPLOYABLE_SERVICES) assert.ok(existsSync(join(tree, 'services', s, 'dist')), `services/${s} is missing from the all-in-one tree`);
+    for (const devOnly of ['typescript', 'mocha', 'tsx']) assert.ok(!existsSync(join(tree, 'node_modules', devOnly)), `${devOnly} is in the all-in-one tree`);
+    const data = mkdtempSync(join(tmpdir(), 'mp-all-in-one-data-'));
+    const service = await spawnReadyService([join(tree, 'services', 'all-in-one', 'dist', 'main.js')], { DATA_DIR: data }, await freePort(), { fromSource: false, timeoutMs: 60_000 });
+    try {
+      const jwks = await fetch(`${service.base}/auth/.well-known/jwks.json`);
+      assert.equal(jwks.status, 200);
+      assert.ok(readdirSync(data).some((f) => f.endsWith('.sqlite')), 'the database lives in DATA_DIR');
+    } finally {
+      service.child.kill('SIGTERM');
+      await service.exited;
+      rmSync(data, { recursive: true, force: true });
+    }
+  });
 
   it('the email tree carries the templates the service renders', () => {
     assert.ok(existsSync(join(prod, 'email', 'services', 'email', 'templates')));

@@ -22,7 +22,7 @@ import { buildProductionTrees } from './support/build.js';
 import { containerEnv, renderedSecrets } from './support/env.js';
 import { Container, freePort, http, materialiseVolumes, Nginx, nginxConfig, ServiceProxy, SesEmulator, sleep, type HttpResponse } from './support/rehearsal.js';
 import { deploymentOf, ofKind, render, SERVICES, type K8sObject, type ServiceName } from './support/render.js';
-import { withKey } from './support/variants.js';
+import { withSecrets } from './support/variants.js';
 
 const HOST = 'api.merchant-platform.local';
 const suffix = randomBytes(3).toString('hex');
@@ -83,7 +83,7 @@ describe('cluster rehearsal', function () {
     const prod = buildProductionTrees();
     ses = await SesEmulator.start();
     objects = render({
-      values: withKey({
+      values: withSecrets({
         mysql: { auth: { database, username: dbUser } },
         email: { ses: { endpoint: ses.endpoint } },
         ingress: { hosts: [HOST] },
@@ -188,6 +188,7 @@ describe('cluster rehearsal', function () {
     assert.equal((await viaIngress('/emails', { method: 'POST', body: {} })).status, 404);
     assert.equal((await viaIngress('/send-email/', { method: 'POST', body: {} })).status, 404);
     assert.equal((await viaIngress('/authx')).status, 404, 'a Prefix path matches whole segments only');
+    assert.equal((await viaIngress('/internal/revocations')).status, 404, "auth's internal routes stay inside the cluster");
     assert.equal((await http(ingressPort, '/auth/.well-known/jwks.json', { headers: { host: 'other.example.com' } })).status, 404);
   });
 
@@ -223,6 +224,17 @@ describe('cluster rehearsal', function () {
     assert.equal(saved.status, 201, saved.text);
     assert.equal(saved.json.merchant.business_name, 'Rehearsal Supplies');
     assert.equal((await viaIngress(`/merchants/${saved.json.merchant.id}`)).status, 200);
+  });
+
+  it('passes the helm test pod against the running release, and the test creates no account', async () => {
+    const testPod = ofKind(objects, 'Pod').find((p) => p.metadata.annotations?.['helm.sh/hook'] === 'test')!;
+    const container = testPod.spec.containers[0];
+    const countUsers = async () => ((await admin!.query(`SELECT COUNT(*) AS n FROM \`${database}\`.users`)) as unknown as [{ n: number }[]])[0][0]!.n;
+    const before = await countUsers();
+    const run = new Container('helm-test', container.command, work, podEnv(testPod.spec, container));
+    assert.equal(await run.exited, 0, run.tail());
+    assert.match(run.logs.join('\n'), /ok auth refuses a wrong password with 401/);
+    assert.equal(await countUsers(), before);
   });
 
   it('loses no request while one replica is terminated under load, as Kubernetes terminates it', async () => {

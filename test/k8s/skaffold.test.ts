@@ -5,7 +5,7 @@ import { describe, it } from 'mocha';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { deploymentOf, render, repoRoot, SERVICES } from './support/render.js';
-import { withKey } from './support/variants.js';
+import { withSecrets } from './support/variants.js';
 
 // skaffold's published config schema for skaffold/v4beta14, copied here so the test needs no network.
 const schema = JSON.parse(readFileSync(join(repoRoot, 'test', 'k8s', 'schemas', 'skaffold-v4beta14.json'), 'utf8')) as object;
@@ -38,7 +38,7 @@ describe('skaffold.yaml', function () {
   });
 
   it('builds one image per service from the Dockerfile target of the same name, named as the chart names it', () => {
-    const objects = render({ values: withKey({}) });
+    const objects = render({ values: withSecrets({}) });
     for (const service of SERVICES) {
       const artifact = config.build.artifacts.find((a) => a.docker.target === service);
       assert.ok(artifact, `no artifact for the ${service} target`);
@@ -56,7 +56,7 @@ describe('skaffold.yaml', function () {
     const [release] = config.deploy.helm.releases;
     assert.equal(release!.chartPath, 'charts/merchant-platform');
     const values = parse(readFileSync(join(repoRoot, release!.valuesFiles[0]!), 'utf8')) as Record<string, unknown>;
-    assert.equal(render({ values: withKey(values) }).filter((o) => o.kind === 'Deployment').length, 3);
+    assert.equal(render({ values: withSecrets(values) }).filter((o) => o.kind === 'Deployment').length, 3);
   });
 
   it('has kind and minikube profiles that push nothing, and a sync profile that runs the sources', () => {

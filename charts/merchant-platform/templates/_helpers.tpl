@@ -105,6 +105,54 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- if or (eq $mode "always") (and (eq $mode "auto") .Values.mysql.enabled) }}true{{ end }}
 {{- end }}
 
+{{/*
+merchant-platform.topology: each service as data. `public`: the Ingress routes its `paths`;
+`calls`: the one service it calls with a service credential; `signsTokens`: it holds the JWT
+signing key; `outbound`: which HTTPS destination it may need (see merchant-platform.needsHttps).
+Environment, projected tokens, RBAC and network policies all follow from this table.
+*/}}
+{{- define "merchant-platform.topology" -}}
+auth:
+  public: true
+  paths: [/auth, /register, /token]
+  calls: email
+  signsTokens: true
+  outbound: google
+merchants:
+  public: true
+  paths: [/merchants, /users]
+  calls: auth
+email:
+  public: false
+  outbound: ses
+{{- end }}
+
+{{/* merchant-platform.service: one service's entry of the topology (a dict). Takes (dict "root" $ "name" "auth"); use with fromYaml. */}}
+{{- define "merchant-platform.service" -}}
+{{- index (include "merchant-platform.topology" .root | fromYaml) .name | toYaml }}
+{{- end }}
+
+{{/* merchant-platform.callers: the services that call one service, as a JSON list. Takes (dict "root" $ "name" "email"); use with fromJsonArray. */}}
+{{- define "merchant-platform.callers" -}}
+{{- $callers := list }}
+{{- range $name, $svc := include "merchant-platform.topology" .root | fromYaml }}
+{{- if eq (toString $svc.calls) $.name }}{{ $callers = append $callers $name }}{{ end }}
+{{- end }}
+{{- $callers | toJson }}
+{{- end }}
+
+{{/* merchant-platform.checksTokenReviews: "true" when one service verifies its callers through the TokenReview API (it has callers, kubernetes mode). Takes (dict "root" $ "name" "email"). */}}
+{{- define "merchant-platform.checksTokenReviews" -}}
+{{- if and (eq .root.Values.serviceAuth.mode "kubernetes") (include "merchant-platform.callers" . | fromJsonArray) }}true{{ end }}
+{{- end }}
+
+{{/* merchant-platform.needsHttps: "true" when one service must open HTTPS connections out (auth: Google sign-in configured; email: the SES transport). Takes (dict "root" $ "name" "auth"). */}}
+{{- define "merchant-platform.needsHttps" -}}
+{{- $outbound := (include "merchant-platform.service" . | fromYaml).outbound }}
+{{- if and (eq (toString $outbound) "google") (include "merchant-platform.googleEnabled" .root) }}true{{ end }}
+{{- if and (eq (toString $outbound) "ses") (eq .root.Values.email.transport "ses") }}true{{ end }}
+{{- end }}
+
 {{/* merchant-platform.secretEnv: one variable read from a Secret key. Takes (dict "env" NAME "secret" NAME "key" KEY). */}}
 {{- define "merchant-platform.secretEnv" -}}
 - name: {{ .env }}
@@ -127,31 +175,65 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   value: {{ printf "mysql://%s:$(DATABASE_PASSWORD)@%s:%v/%s" $db.user $db.host $db.port $db.name | quote }}
 {{- end }}
 
-{{/*
-merchant-platform.env: the complete environment of one service's container. Takes (dict "root" $ "name" "auth").
-*/}}
-{{- define "merchant-platform.env" -}}
-{{- $root := .root }}
-{{- $v := $root.Values }}
-{{- $secret := include "merchant-platform.secretName" $root }}
-{{ include "merchant-platform.migrationEnv" $root }}
-- name: HOST
-  value: 0.0.0.0
-- name: PORT
-  value: "8080"
-- name: SHUTDOWN_GRACE_SECONDS
-  value: {{ $v.config.shutdownGraceSeconds | quote }}
-{{- if ne .name "email" }}
-- name: TRUST_PROXY
-  value: {{ $v.config.trustProxy | quote }}
-- name: CORS_ORIGINS
-  value: {{ join "," $v.config.corsOrigins | quote }}
-- name: JWT_ISSUER
-  value: {{ $v.jwt.issuer | quote }}
-- name: JWT_AUDIENCE
-  value: {{ $v.jwt.audience | quote }}
+{{/* merchant-platform.migrateContainer: the container that runs one service's migrations, for the hook Job and the init container alike. Takes (dict "root" $ "name" "auth"). */}}
+{{- define "merchant-platform.migrateContainer" -}}
+- name: migrate
+  image: {{ include "merchant-platform.image" (dict "root" .root "svc" (index .root.Values.services .name)) | quote }}
+  imagePullPolicy: {{ .root.Values.image.pullPolicy }}
+  command: ["node", "services/{{ .name }}/dist/migrate.js"]
+  env:
+    {{- include "merchant-platform.migrationEnv" .root | trim | nindent 4 }}
+  resources:
+    {{- toYaml (index .root.Values.services .name).resources | nindent 4 }}
+  securityContext:
+    {{- toYaml .root.Values.containerSecurityContext | nindent 4 }}
+  volumeMounts:
+    - name: tmp
+      mountPath: /tmp
 {{- end }}
-{{- if eq .name "auth" }}
+
+{{/* merchant-platform.serviceAccountUser: how the TokenReview API names one service's pods, `system:serviceaccount:<ns>:<name>`. Takes (dict "root" $ "name" "auth"). */}}
+{{- define "merchant-platform.serviceAccountUser" -}}
+{{- printf "system:serviceaccount:%s:%s" .root.Release.Namespace (include "merchant-platform.componentName" .) }}
+{{- end }}
+
+{{/*
+merchant-platform.serviceAuthEnv: how one service proves who it is to the service it calls
+(SERVICE_TOKEN, or SERVICE_TOKEN_FILE in kubernetes mode) and how it checks its own callers
+(SERVICE_AUTH...). Takes (dict "root" $ "name" "auth").
+*/}}
+{{- define "merchant-platform.serviceAuthEnv" -}}
+{{- $root := .root }}
+{{- $mode := $root.Values.serviceAuth.mode }}
+{{- $calls := (include "merchant-platform.service" . | fromYaml).calls }}
+{{- $callers := include "merchant-platform.callers" . | fromJsonArray }}
+{{- if and (eq $mode "token") (or $calls $callers) }}
+{{ include "merchant-platform.secretEnv" (dict "env" "SERVICE_TOKEN" "secret" (include "merchant-platform.secretName" $root) "key" "service-token") }}
+{{- end }}
+{{- if and (eq $mode "kubernetes") $calls }}
+# A projected ServiceAccount token for the called service's audience, re-read as the kubelet rotates it.
+- name: SERVICE_TOKEN_FILE
+  value: /var/run/secrets/merchant-platform/service-token/token
+{{- end }}
+{{- if $callers }}
+- name: SERVICE_AUTH
+  value: {{ $mode | quote }}
+{{- if eq $mode "kubernetes" }}
+- name: SERVICE_AUTH_AUDIENCE
+  value: {{ .name | quote }}
+# Only the ServiceAccounts of the services that call this one.
+{{- $accounts := list }}
+{{- range $callers }}{{ $accounts = append $accounts (include "merchant-platform.serviceAccountUser" (dict "root" $root "name" .)) }}{{ end }}
+- name: SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS
+  value: {{ join "," $accounts | quote }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* merchant-platform.env.auth: the variables only auth reads. Takes (dict "root" $ "name" "auth"). */}}
+{{- define "merchant-platform.env.auth" -}}
+{{- $v := .root.Values }}
+{{- $secret := include "merchant-platform.secretName" .root }}
 - name: JWT_PRIVATE_KEY_FILE
   value: /var/run/secrets/merchant-platform/jwt/private-key.pem
 {{- with $v.jwt.retiredPublicKeys }}
@@ -159,22 +241,16 @@ merchant-platform.env: the complete environment of one service's container. Take
   value: {{ join "\n" . | quote }}
 {{- end }}
 {{ include "merchant-platform.secretEnv" (dict "env" "SESSION_KEYS" "secret" $secret "key" "session-keys") }}
-{{- if eq $v.serviceAuth.mode "token" }}
-{{ include "merchant-platform.secretEnv" (dict "env" "SERVICE_TOKEN" "secret" $secret "key" "service-token") }}
-{{- else }}
-# A projected ServiceAccount token for the email audience, re-read as the kubelet rotates it.
-- name: SERVICE_TOKEN_FILE
-  value: /var/run/secrets/merchant-platform/email-token/token
-{{- end }}
+{{ include "merchant-platform.secretEnv" (dict "env" "PASSWORD_PEPPER" "secret" $secret "key" "password-pepper") }}
 - name: EMAIL_SERVICE_URL
-  value: {{ include "merchant-platform.serviceUrl" (dict "root" $root "name" "email") | quote }}
+  value: {{ include "merchant-platform.serviceUrl" (dict "root" .root "name" "email") | quote }}
 - name: ADMIN_EMAILS
   value: {{ join "," $v.auth.adminEmails | quote }}
 - name: BCRYPT_COST
   value: {{ $v.auth.bcryptCost | quote }}
 - name: AUTH_REDIRECT_ALLOWLIST
   value: {{ join "," $v.auth.redirectAllowlist | quote }}
-{{- if include "merchant-platform.googleEnabled" $root }}
+{{- if include "merchant-platform.googleEnabled" .root }}
 - name: GOOGLE_CLIENT_ID
   value: {{ $v.auth.google.clientId | quote }}
 {{ include "merchant-platform.secretEnv" (dict "env" "GOOGLE_CLIENT_SECRET" "secret" $secret "key" "google-client-secret") }}
@@ -184,22 +260,20 @@ merchant-platform.env: the complete environment of one service's container. Take
   value: {{ $v.auth.google.issuer | quote }}
 {{- end }}
 {{- end }}
-{{- if eq .name "merchants" }}
+
+{{/* merchant-platform.env.merchants: the variables only merchants reads. Takes (dict "root" $ "name" "merchants"). */}}
+{{- define "merchant-platform.env.merchants" -}}
+{{- $auth := include "merchant-platform.serviceUrl" (dict "root" .root "name" "auth") }}
 - name: JWKS_URL
-  value: {{ printf "%s/auth/.well-known/jwks.json" (include "merchant-platform.serviceUrl" (dict "root" $root "name" "auth")) | quote }}
+  value: {{ printf "%s/auth/.well-known/jwks.json" $auth | quote }}
+# The internal routes (/internal/...), which the Ingress never routes.
+- name: AUTH_INTERNAL_URL
+  value: {{ $auth | quote }}
 {{- end }}
-{{- if eq .name "email" }}
-- name: SERVICE_AUTH
-  value: {{ $v.serviceAuth.mode | quote }}
-{{- if eq $v.serviceAuth.mode "token" }}
-{{ include "merchant-platform.secretEnv" (dict "env" "SERVICE_TOKEN" "secret" $secret "key" "service-token") }}
-{{- else }}
-- name: SERVICE_AUTH_AUDIENCE
-  value: {{ $v.serviceAuth.tokenAudience | quote }}
-# Only the auth pods' ServiceAccount may send mail.
-- name: SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS
-  value: {{ printf "system:serviceaccount:%s:%s" $root.Release.Namespace (include "merchant-platform.componentName" (dict "root" $root "name" "auth")) | quote }}
-{{- end }}
+
+{{/* merchant-platform.env.email: the variables only email reads. Takes (dict "root" $ "name" "email"). */}}
+{{- define "merchant-platform.env.email" -}}
+{{- $v := .root.Values }}
 - name: EMAIL_TRANSPORT
   value: {{ $v.email.transport | quote }}
 - name: EMAIL_FROM
@@ -215,6 +289,32 @@ merchant-platform.env: the complete environment of one service's container. Take
   value: {{ . | quote }}
 {{- end }}
 {{- end }}
+
+{{/*
+merchant-platform.env: the complete environment of one service's container. Takes (dict "root" $ "name" "auth").
+*/}}
+{{- define "merchant-platform.env" -}}
+{{- $v := .root.Values }}
+{{ include "merchant-platform.migrationEnv" .root }}
+- name: HOST
+  value: 0.0.0.0
+- name: PORT
+  value: "8080"
+- name: SHUTDOWN_GRACE_SECONDS
+  value: {{ $v.config.shutdownGraceSeconds | quote }}
+{{- if (include "merchant-platform.service" . | fromYaml).public }}
+# Behind exactly one proxy (the ingress controller) that appends the client address to X-Forwarded-For.
+- name: TRUST_PROXY
+  value: {{ $v.config.trustProxy | quote }}
+- name: CORS_ORIGINS
+  value: {{ join "," $v.config.corsOrigins | quote }}
+- name: JWT_ISSUER
+  value: {{ $v.jwt.issuer | quote }}
+- name: JWT_AUDIENCE
+  value: {{ $v.jwt.audience | quote }}
+{{- end }}
+{{- include "merchant-platform.serviceAuthEnv" . }}
+{{- include (printf "merchant-platform.env.%s" .name) . | trim | nindent 0 }}
 {{- range $name, $value := (index $v.services .name).extraEnv }}
 - name: {{ $name }}
   value: {{ $value | quote }}
@@ -223,27 +323,29 @@ merchant-platform.env: the complete environment of one service's container. Take
 
 {{/* merchant-platform.volumeMounts: what one service's container mounts. Takes (dict "root" $ "name" "auth"). */}}
 {{- define "merchant-platform.volumeMounts" -}}
+{{- $svc := include "merchant-platform.service" . | fromYaml }}
 - name: tmp
   mountPath: /tmp
-{{- if eq .name "auth" }}
+{{- if $svc.signsTokens }}
 - name: jwt
   mountPath: /var/run/secrets/merchant-platform/jwt
   readOnly: true
-{{- if eq .root.Values.serviceAuth.mode "kubernetes" }}
-- name: email-token
-  mountPath: /var/run/secrets/merchant-platform/email-token
-  readOnly: true
 {{- end }}
+{{- if and $svc.calls (eq .root.Values.serviceAuth.mode "kubernetes") }}
+- name: service-token
+  mountPath: /var/run/secrets/merchant-platform/service-token
+  readOnly: true
 {{- end }}
 {{- end }}
 
 {{/* merchant-platform.volumes: the volumes of one service's pod. Takes (dict "root" $ "name" "auth"). */}}
 {{- define "merchant-platform.volumes" -}}
+{{- $svc := include "merchant-platform.service" . | fromYaml }}
 # The root filesystem is read-only; Node and the AWS SDK may write only here.
 - name: tmp
   emptyDir:
     sizeLimit: 64Mi
-{{- if eq .name "auth" }}
+{{- if $svc.signsTokens }}
 - name: jwt
   secret:
     secretName: {{ include "merchant-platform.secretName" .root }}
@@ -251,17 +353,17 @@ merchant-platform.env: the complete environment of one service's container. Take
     items:
       - key: jwt-private-key.pem
         path: private-key.pem
-{{- if eq .root.Values.serviceAuth.mode "kubernetes" }}
-# Short-lived, bound to the pod, valid only for the email audience: useless to anyone who steals it elsewhere.
-- name: email-token
+{{- end }}
+{{- if and $svc.calls (eq .root.Values.serviceAuth.mode "kubernetes") }}
+# Short-lived, bound to the pod, valid only for the called service's audience: useless to anyone who steals it elsewhere.
+- name: service-token
   projected:
     defaultMode: 0440
     sources:
       - serviceAccountToken:
-          audience: {{ .root.Values.serviceAuth.tokenAudience }}
+          audience: {{ $svc.calls }}
           expirationSeconds: {{ .root.Values.serviceAuth.tokenExpirationSeconds }}
           path: token
-{{- end }}
 {{- end }}
 {{- end }}
 
@@ -272,4 +374,29 @@ an upgrade that changes nothing rolls nothing.
 */}}
 {{- define "merchant-platform.checksums" -}}
 checksum/secret: {{ list .Values.secrets .Values.externalDatabase.password .Values.externalDatabase.existingSecret .Values.mysql.auth | toJson | sha256sum }}
+{{- end }}
+
+{{/*
+merchant-platform.clusterReachable: "true" when `lookup` talks to a cluster (helm install, upgrade,
+--dry-run=server). Under helm template, helm lint, --dry-run=client and Argo CD every lookup answers
+{}; a list of ServiceAccounts is never {} on a cluster, even in a namespace that does not exist yet.
+*/}}
+{{- define "merchant-platform.clusterReachable" -}}
+{{- if lookup "v1" "ServiceAccount" .Release.Namespace "" }}true{{ end }}
+{{- end }}
+
+{{/*
+merchant-platform.keptSecret: one key of the generated Secret, base64: the explicit value, else the
+live Secret's (so upgrades never change it), else a new one, generated only when Helm can read the
+cluster; without one a fresh value would replace the real one at every render, so rendering fails.
+Takes (dict "root" $ "key" KEY "value" VALUE "previous" LIVE-DATA "online" BOOL).
+*/}}
+{{- define "merchant-platform.keptSecret" -}}
+{{- if .value }}{{ .value | b64enc }}
+{{- else if index .previous .key }}{{ index .previous .key }}
+{{- else if not .online }}
+{{- fail (printf "\n\nThe Secret key %q has no value and Helm cannot read the cluster to keep the one it generated (helm template, helm lint, --dry-run=client, Argo CD).\nSupply the secrets: name a Secret with the keys jwt-private-key.pem, session-keys, service-token and password-pepper in secrets.existingSecret,\nor set secrets.jwtPrivateKey, secrets.sessionKeys, secrets.serviceToken and secrets.passwordPepper (and mysql.auth.rootPassword, mysql.auth.password or mysql.auth.existingSecret).\n" .key) }}
+{{- else if eq .key "jwt-private-key.pem" }}{{ genPrivateKey "rsa" | b64enc }}
+{{- else }}{{ randAlphaNum 48 | b64enc }}
+{{- end }}
 {{- end }}

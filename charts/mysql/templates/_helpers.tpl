@@ -52,3 +52,19 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- printf "%s:%s" $repo .Values.image.tag }}
 {{- end }}
 {{- end }}
+
+{{/*
+mysql.keptPassword: one password of the Secret, base64: the explicit value, else the live Secret's
+(the data directory only opens with it), else a new one, generated only when Helm can read the
+cluster; `helm template`, `helm lint` and Argo CD answer {} to every lookup (a ServiceAccount list
+is never {} on a cluster), and a fresh password there would lock the database out, so rendering fails.
+Takes (dict "root" $ "key" KEY "value" VALUE "previous" LIVE-DATA).
+*/}}
+{{- define "mysql.keptPassword" -}}
+{{- if .value }}{{ .value | b64enc }}
+{{- else if index .previous .key }}{{ index .previous .key }}
+{{- else if not (lookup "v1" "ServiceAccount" .root.Release.Namespace "") }}
+{{- fail (printf "\n\nThe MySQL Secret key %q has no value and Helm cannot read the cluster to keep the one it generated (helm template, helm lint, --dry-run=client, Argo CD).\nSupply the passwords: auth.existingSecret (keys mysql-root-password, mysql-password), or auth.rootPassword and auth.password\n(mysql.auth.* from the merchant-platform chart).\n" .key) }}
+{{- else }}{{ randAlphaNum 32 | b64enc }}
+{{- end }}
+{{- end }}

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from '../../../tools/k8s-tools.js';
-import { DEPLOYABLE_SERVICES } from '../../../tools/prod-tree.js';
+import { PRODUCTION_TREES } from '../../../tools/prod-tree.js';
 
 let built = false;
 
@@ -20,7 +20,7 @@ export function buildProductionTrees(): string {
       }
     };
     run(['run', 'build']);
-    run(['run', 'build:prod-tree', '--', ...DEPLOYABLE_SERVICES]);
+    run(['run', 'build:prod-tree', '--', ...PRODUCTION_TREES]);
     built = true;
   }
   return join(repoRoot, 'build', 'prod');

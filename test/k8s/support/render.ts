@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { repoRoot, runTool, runToolOrThrow } from '../../../tools/k8s-tools.js';
+import { repoRoot, runTool, runToolAsync, runToolOrThrow } from '../../../tools/k8s-tools.js';
 
 export { repoRoot };
 export const platformChart = join(repoRoot, 'charts', 'merchant-platform');
@@ -35,6 +35,8 @@ export interface RenderOptions {
   namespace?: string;
   chart?: string;
   hooks?: boolean;
+  /** Render against this cluster (`--dry-run=server`), so that `lookup` reads it. */
+  kubeconfig?: string;
 }
 
 function valuesArgs(values: Record<string, unknown> | undefined, dir: string): string[] {
@@ -54,6 +56,7 @@ function templateArgs(options: RenderOptions, dir: string): string[] {
     options.namespace ?? 'shop',
     ...(options.kubeVersion ? ['--kube-version', options.kubeVersion] : []),
     ...(options.hooks === false ? ['--no-hooks'] : []),
+    ...(options.kubeconfig ? ['--dry-run=server', '--disable-openapi-validation', '--kubeconfig', options.kubeconfig] : []),
     ...valuesArgs(options.values, dir),
   ];
 }
@@ -73,6 +76,19 @@ export function render(options: RenderOptions = {}): K8sObject[] {
   const dir = mkdtempSync(join(tmpdir(), 'mp-render-'));
   try {
     return parseManifests(runToolOrThrow('helm', templateArgs(options, dir)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Renders without blocking the event loop (the cluster it reads may be a server in this process); throws with helm's message when it fails. */
+export async function renderAsync(options: RenderOptions): Promise<K8sObject[]> {
+  if ((options.chart ?? platformChart) === platformChart) buildDependencies();
+  const dir = mkdtempSync(join(tmpdir(), 'mp-render-'));
+  try {
+    const result = await runToolAsync('helm', templateArgs(options, dir));
+    if (result.status !== 0) throw new Error(`helm template exited ${result.status}:\n${result.stderr}`);
+    return parseManifests(result.stdout);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -26,12 +26,29 @@ export const VARIANTS: Record<string, Record<string, unknown>> = {
     auth: { google: { clientId: 'client.apps.googleusercontent.com', redirectUri: 'https://api.example.com/auth/google/callback' } },
     secrets: { googleClientSecret: 'google-secret' },
     serviceAuth: { mode: 'kubernetes' },
+    networkPolicy: { kubernetesApi: { cidr: '172.18.0.2/32' } },
   },
 };
 
-/** A variant with the fixed signing key added (unless it brings its own Secret). */
-export function withKey(values: Record<string, unknown>): Record<string, unknown> {
+/**
+ * Explicit secrets for a render: `helm template` cannot read a cluster, so the chart refuses to
+ * generate secrets there. Test-only values, made per run (never committed).
+ */
+export const TEST_SECRETS = {
+  jwtPrivateKey: testSigningKey,
+  sessionKeys: 'test-session-key-one-of-enough-length,test-session-key-two-of-enough-length',
+  serviceToken: 'test-service-token-of-at-least-32-characters',
+  passwordPepper: 'test-password-pepper-of-at-least-32-characters',
+};
+export const TEST_MYSQL_PASSWORDS = { rootPassword: 'test-mysql-root-password', password: 'test-mysql-password' };
+
+/** A variant with the test secrets added where it brings no Secret of its own (the platform's, and the bundled MySQL's). */
+export function withSecrets(values: Record<string, unknown>): Record<string, unknown> {
   const secrets = (values.secrets ?? {}) as Record<string, unknown>;
-  if (secrets.existingSecret) return values;
-  return { ...values, secrets: { ...secrets, jwtPrivateKey: testSigningKey } };
+  const mysql = (values.mysql ?? {}) as { enabled?: boolean; auth?: Record<string, unknown> };
+  return {
+    ...values,
+    secrets: secrets.existingSecret ? secrets : { ...TEST_SECRETS, ...secrets },
+    mysql: mysql.enabled === false || mysql.auth?.existingSecret ? mysql : { ...mysql, auth: { ...TEST_MYSQL_PASSWORDS, ...mysql.auth } },
+  };
 }

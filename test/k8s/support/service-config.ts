@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import type { z } from 'zod';
+import { authConfigSchema } from '@merchant-platform/auth/config';
+import { loadConfig, migrationEnvSchema } from '@merchant-platform/common/config';
+import { emailConfigSchema } from '@merchant-platform/email/config';
+import { merchantsConfigSchema } from '@merchant-platform/merchants/config';
+import type { ServiceName } from './render.js';
+
+const CONFIG_SCHEMAS: Record<ServiceName | 'migration', z.ZodObject> = {
+  auth: authConfigSchema as unknown as z.ZodObject,
+  merchants: merchantsConfigSchema as unknown as z.ZodObject,
+  email: emailConfigSchema as unknown as z.ZodObject,
+  migration: migrationEnvSchema as unknown as z.ZodObject,
+};
+
+/**
+ * A deployment (chart or compose) and the code agree: the service's (or a migration's) zod config
+ * loads from exactly the environment it is given, and no variable is given that the config does
+ * not read (a misspelt or stale name would otherwise be silently ignored). `helperVariables` are
+ * set only to build others (e.g. `$(DATABASE_PASSWORD)` in the chart).
+ */
+export function assertConfigLoadsFrom(service: ServiceName | 'migration', env: Record<string, string>, where: string, helperVariables: string[] = []): void {
+  const schema = CONFIG_SCHEMAS[service];
+  assert.doesNotThrow(() => loadConfig(schema, env), where);
+  const unknown = Object.keys(env).filter((name) => !(name in schema.shape) && !helperVariables.includes(name));
+  assert.deepEqual(unknown, [], `${where} is given variables its config does not read`);
+}
