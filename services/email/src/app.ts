@@ -4,6 +4,8 @@ import { SchemaMigrator } from '@merchant-platform/common/db/migrations';
 import type { ServiceModule } from '@merchant-platform/common/http/app';
 import type { Logger } from '@merchant-platform/common/logger';
 import type { Metrics } from '@merchant-platform/common/metrics';
+import { createServiceAuthenticator } from '@merchant-platform/common/service-auth/from-config';
+import type { ServiceAuthenticator } from '@merchant-platform/common/service-auth/service-authenticator';
 import type { EmailConfig } from './config.js';
 import { SequelizeOutboxRepository } from './data/email-repository.js';
 import { emailMigrations } from './data/migrations/index.js';
@@ -18,8 +20,6 @@ import { SendRateLimiter } from './domain/send-rate.js';
 import { TemplateCatalog, type TemplateName } from './domain/templates.js';
 import { emailRoutes } from './http/routes.js';
 import { createEmailMetrics } from './metrics.js';
-import { createServiceAuthenticator } from './service-auth/from-config.js';
-import type { ServiceAuthenticator } from './service-auth/service-authenticator.js';
 
 /** The settings the module reads (all of `EmailConfig` but the HTTP listener's). */
 export type EmailModuleConfig = Pick<
@@ -97,7 +97,7 @@ export function createEmailModule(deps: EmailDependencies): EmailModule {
   const outbox = new Outbox(emails, metrics, () => dispatcher.wake());
   return {
     name: 'email',
-    api: emailRoutes(deps.openapi, outbox, deps.authenticator ?? createServiceAuthenticator(config, logger)),
+    api: emailRoutes(deps.openapi, outbox, deps.authenticator ?? createServiceAuthenticator(config, logger, 'e-mail')),
     readiness: [{ name: 'email-database', check: () => migrator.assertCurrent() }],
     start: () => dispatcher.start(),
     stop: () => dispatcher.stop(),
@@ -141,4 +141,4 @@ export type { EnqueueRequest } from './domain/outbox.js';
 export type { EmailAccepted, EmailView } from './domain/presenters.js';
 export { TEMPLATE_NAMES } from './domain/templates.js';
 export type { TemplateName };
-export type { ServiceAuthenticator, ServiceCaller } from './service-auth/service-authenticator.js';
+export type { ServiceAuthenticator, ServiceCaller } from '@merchant-platform/common/service-auth/service-authenticator';

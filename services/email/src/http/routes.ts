@@ -1,8 +1,8 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { ApiRouter } from '@merchant-platform/common/http/api-router';
+import type { ServiceAuthenticator } from '@merchant-platform/common/service-auth/service-authenticator';
+import { currentService, requireService } from '@merchant-platform/common/service-auth/service-guard';
 import type { Outbox } from '../domain/outbox.js';
-import type { ServiceAuthenticator } from '../service-auth/service-authenticator.js';
-import { currentService, requireService } from './service-guard.js';
 import { Email, EmailAccepted, EmailIdParams, LegacySendEmailBody, SendEmailBody } from './schemas.js';
 
 /** What the seed's alias cannot say: it has no name, so the greeting reads "Hi there,". */
