@@ -27,6 +27,8 @@ export interface RouteSpec<B extends ZodType, Q extends ZodObject, P extends Zod
   summary: string;
   description?: string;
   tags: string[];
+  /** Served, but left out of the OpenAPI document: service-to-service routes the Ingress never routes. */
+  internal?: boolean;
   guards?: Guard[];
   body?: B;
   /** Accept `application/x-www-form-urlencoded` as well as JSON. */
@@ -67,7 +69,7 @@ export class ApiRouter {
     };
     for (const path of [spec.path, ...(spec.aliases ?? [])]) {
       this.router[spec.method](toKoaPath(path), ...guards.map((g) => g.middleware), run);
-      this.document(spec, path);
+      if (!spec.internal) this.document(spec, path);
     }
     return this;
   }
