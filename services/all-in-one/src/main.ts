@@ -25,7 +25,7 @@ await runService({
     return createPlatformModules(context, {
       jwtPrivateKey: secrets.jwtPrivateKey,
       retiredPublicKeys: config.JWT_RETIRED_PUBLIC_KEYS,
-      auth: config,
+      auth: { ...config, SERVICE_TOKEN: secrets.serviceToken },
       email: { ...config, SERVICE_TOKEN: secrets.serviceToken },
     });
   },
