@@ -53,6 +53,8 @@ export const STRONG_PASSWORD = 'Correct-Horse1!';
 
 export interface AuthHarness {
   url: string;
+  /** The suite's database, for commands run beside the service (the admin CLI). */
+  databaseUrl: string;
   db: Database;
   module: AuthModule;
   keys: SigningKeys;
@@ -95,6 +97,7 @@ export async function startAuth(settings: Partial<AuthSettings> = {}, serve: Aut
   const call = (method: string, path: string, options?: Parameters<typeof request>[3]) => request(server.url, method, path, options);
   const harness: AuthHarness = {
     url: server.url,
+    databaseUrl: testDb.url,
     db,
     module,
     keys,
