@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from '@merchant-platform/common
 import { request } from '@merchant-platform/common/testing/http-server';
 import { freePort } from '@merchant-platform/common/testing/ports';
 import { eventually } from '@merchant-platform/common/testing/eventually';
-import { verifiedAccount } from '@merchant-platform/common/testing/platform-accounts';
+import { refusedWithin, verifiedAccount } from '@merchant-platform/common/testing/platform-accounts';
 import { spawnNode, spawnReadyService } from '@merchant-platform/common/testing/processes';
 
 const PASSWORD = 'Correct-Horse1!';
@@ -98,14 +98,7 @@ describe('all-in-one mode', function () {
       assert.equal((await request(platform.base, 'PUT', '/merchants/me', { token: user.access, json: profile })).status, 201);
       const disabled = await request(platform.base, 'PATCH', `/auth/users/${user.id}`, { token: chief.access, json: { disabled: true } });
       assert.equal(disabled.status, 200, disabled.text);
-      const refused = await eventually(
-        async () => {
-          const res = await request(platform.base, 'PUT', '/merchants/me', { token: user.access, json: profile });
-          return res.status === 200 ? undefined : res;
-        },
-        'merchants to refuse the disabled user',
-        { timeoutMs: 5_000 },
-      );
+      const refused = await refusedWithin(() => request(platform.base, 'PUT', '/merchants/me', { token: user.access, json: profile }), 5_000);
       assert.equal(refused.status, 401);
       assert.equal(refused.body.error.code, 'invalid_token');
     } finally {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { request } from '@merchant-platform/common/testing/http-server';
 import { eventually } from '@merchant-platform/common/testing/eventually';
-import { verifiedAccount } from '@merchant-platform/common/testing/platform-accounts';
+import { refusedWithin, verifiedAccount } from '@merchant-platform/common/testing/platform-accounts';
 import { freePort } from '@merchant-platform/common/testing/ports';
 import { spawnNode, spawnReadyService, type SpawnedService } from '@merchant-platform/common/testing/processes';
 import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
@@ -58,14 +58,7 @@ describe('revocation reaches merchants over HTTP (auth and merchants as separate
 
     const disabled = await request(auth.base, 'PATCH', `/auth/users/${user.id}`, { token: chief.access, json: { disabled: true } });
     assert.equal(disabled.status, 200, disabled.text);
-    const refused = await eventually(
-      async () => {
-        const res = await request(merchants.base, 'PUT', '/merchants/me', { token: user.access, json: PROFILE });
-        return res.status === 200 ? undefined : res;
-      },
-      'merchants to refuse the disabled user',
-      { timeoutMs: 5_000 },
-    );
+    const refused = await refusedWithin(() => request(merchants.base, 'PUT', '/merchants/me', { token: user.access, json: PROFILE }), 5_000);
     assert.equal(refused.status, 401);
     assert.equal(refused.body.error.code, 'invalid_token');
     // Only the revoked user is refused.

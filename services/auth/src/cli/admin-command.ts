@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError, databaseUrl, loadConfig, type Env } from '@merchant-platform/common/config';
+import { cliArguments, EX_CONFIG, EX_UNAVAILABLE, EX_USAGE, loadCliConfig, type CliIo } from '@merchant-platform/common/cli';
+import { databaseUrl } from '@merchant-platform/common/config';
 import { openDatabase, type Database } from '@merchant-platform/common/db/database';
 import { SchemaMigrator } from '@merchant-platform/common/db/migrations';
 import { AppError } from '@merchant-platform/common/errors';
@@ -19,13 +20,6 @@ const cliConfigSchema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: authEnvShape.ACCESS_TOKEN_TTL_SECONDS,
 });
 
-export interface CliIo {
-  argv: string[];
-  env: Env;
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
-
 const USAGE = 'usage: npm run admin -- promote <email>   (or: node services/auth/dist/cli/admin.js promote <email>)';
 
 /**
@@ -34,22 +28,16 @@ const USAGE = 'usage: npm run admin -- promote <email>   (or: node services/auth
  * account's sessions: it signs in again and its new token says `admin`). Resolves with the exit code.
  */
 export async function runAdminCommand(io: CliIo): Promise<number> {
-  const args = io.argv.filter((a) => a !== '--');
+  const args = cliArguments(io);
   const address = args.length === 2 && args[0] === 'promote' ? email.safeParse(args[1]) : undefined;
   if (!address?.success) {
     io.err(USAGE);
-    return 64; // EX_USAGE
+    return EX_USAGE;
   }
-  let config;
-  try {
-    config = loadConfig(cliConfigSchema, io.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    io.err(`${error.message}\nSet DATABASE_URL to the auth database, e.g. sqlite:./data/platform.sqlite in all-in-one mode.`);
-    return 78; // EX_CONFIG
-  }
+  const config = loadCliConfig(cliConfigSchema, io, 'Set DATABASE_URL to the auth database, e.g. sqlite:./data/platform.sqlite in all-in-one mode.');
+  if (!config) return EX_CONFIG;
   const db = await openExisting(config.DATABASE_URL, io);
-  if (!db) return 69; // EX_UNAVAILABLE
+  if (!db) return EX_UNAVAILABLE;
   try {
     const models = defineAuthModels(db.sequelize);
     const revocations = new Revocations(new SequelizeRevocationRepository(models.Revocation), new SequelizeRefreshTokenRepository(models.RefreshToken), {

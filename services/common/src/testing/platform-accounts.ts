@@ -1,5 +1,5 @@
 import { eventually } from './eventually.js';
-import { request } from './http-server.js';
+import { request, type JsonResponse } from './http-server.js';
 
 const PASSWORD = 'Correct-Horse1!';
 
@@ -32,4 +32,16 @@ export async function verifiedAccount(
   if (confirmed.status !== 200) throw new Error(`verify ${email}: ${confirmed.status} ${confirmed.text}`);
   const signedIn = await request(authBase, 'POST', '/auth/token', { json: { email, password: PASSWORD } });
   return { id: registered.body.user.id, access: signedIn.body.access_token, refresh: signedIn.body.refresh_token };
+}
+
+/** Polls a write until it is refused (no longer 2xx) and answers the refusal; fails after `timeoutMs`. */
+export function refusedWithin(write: () => Promise<JsonResponse>, timeoutMs: number): Promise<JsonResponse> {
+  return eventually(
+    async () => {
+      const res = await write();
+      return res.status < 300 ? undefined : res;
+    },
+    `the write to be refused within ${timeoutMs} ms`,
+    { timeoutMs },
+  );
 }
