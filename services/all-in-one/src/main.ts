@@ -31,7 +31,7 @@ await runService({
     const services = createPlatformModules(context, {
       jwtPrivateKey: secrets.jwtPrivateKey,
       retiredPublicKeys: config.JWT_RETIRED_PUBLIC_KEYS,
-      auth: { ...config, PASSWORD_PEPPER: secrets.passwordPepper },
+      auth: { ...config, PASSWORD_PEPPER: secrets.passwordPepper, SERVICE_TOKEN: secrets.serviceToken },
       email: { ...config, SERVICE_TOKEN: secrets.serviceToken },
     });
     return [...services, landingPageModule(context.openapi, { name: 'Merchant Platform', version: VERSION })];

@@ -26,7 +26,7 @@ export async function migrateAll(context: Pick<ModuleContext, 'db' | 'logger'>):
 
 /**
  * The three services as modules of one app on one database. Merchants verifies tokens with
- * auth's keys in-process (no JWKS fetch), and auth's mail goes straight into the email
+ * auth's keys and revocation list in-process (no JWKS fetch, no feed over HTTP), and auth's mail goes straight into the email
  * service's outbox (no HTTP hop), through the same validation and dispatcher as `POST /emails`.
  */
 export function createPlatformModules(context: ModuleContext, options: PlatformOptions): ServiceModule[] {

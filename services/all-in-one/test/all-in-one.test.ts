@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from '@merchant-platform/common
 import { request } from '@merchant-platform/common/testing/http-server';
 import { freePort } from '@merchant-platform/common/testing/ports';
 import { eventually } from '@merchant-platform/common/testing/eventually';
+import { refusedWithin, verifiedAccount } from '@merchant-platform/common/testing/platform-accounts';
 import { spawnNode, spawnReadyService } from '@merchant-platform/common/testing/processes';
 
 const PASSWORD = 'Correct-Horse1!';
@@ -17,9 +18,9 @@ function startPlatform(env: Record<string, string>) {
 }
 
 /** Starts the platform on a fresh port (on MySQL when the suite runs there) and waits until it is ready. */
-async function startReady(dataDir: string, testDb: TestDatabase) {
+async function startReady(dataDir: string, testDb: TestDatabase, extraEnv: Record<string, string> = {}) {
   const port = await freePort();
-  const env: Record<string, string> = { BCRYPT_COST: '10', LOG_LEVEL: 'info', DATA_DIR: dataDir };
+  const env: Record<string, string> = { BCRYPT_COST: '10', LOG_LEVEL: 'info', DATA_DIR: dataDir, ...extraEnv };
   if (testDb.dialect === 'mysql') env.DATABASE_URL = testDb.url;
   return { ...(await spawnReadyService([MAIN], env, port)), port };
 }
@@ -85,6 +86,24 @@ describe('all-in-one mode', function () {
       assert.equal(await platform.exited, 0, 'a clean shutdown on SIGTERM');
     } finally {
       platform.child.kill('SIGKILL');
+    }
+  });
+
+  it("refuses a disabled user's PUT /merchants/me within 5 seconds", async () => {
+    const platform = await startReady(dataDir, testDb, { ADMIN_EMAILS: 'aio-chief@example.com' });
+    try {
+      const chief = await verifiedAccount(platform.base, platform.output, 'aio-chief@example.com');
+      const user = await verifiedAccount(platform.base, platform.output, 'aio-leaving@example.com');
+      const profile = { business_name: 'Soon Gone Ltd', address: { line1: '1 Main St', city: 'Leeds', country: 'GB' } };
+      assert.equal((await request(platform.base, 'PUT', '/merchants/me', { token: user.access, json: profile })).status, 201);
+      const disabled = await request(platform.base, 'PATCH', `/auth/users/${user.id}`, { token: chief.access, json: { disabled: true } });
+      assert.equal(disabled.status, 200, disabled.text);
+      const refused = await refusedWithin(() => request(platform.base, 'PUT', '/merchants/me', { token: user.access, json: profile }), 5_000);
+      assert.equal(refused.status, 401);
+      assert.equal(refused.body.error.code, 'invalid_token');
+    } finally {
+      platform.child.kill('SIGKILL');
+      await platform.exited;
     }
   });
 

@@ -49,7 +49,7 @@ describe('all-in-one documentation: /docs, the OpenAPI documents and the landing
   });
 
   it("keeps the email service's routes and switched-off Google sign-in out of the public document, and in the internal one", () => {
-    const internalOnly = ['/emails', '/emails/{id}', '/send-email/', '/send-email', '/auth/google/login', '/auth/google/callback'];
+    const internalOnly = ['/emails', '/emails/{id}', '/send-email/', '/send-email', '/auth/google/login', '/auth/google/callback', '/internal/revocations'];
     for (const path of internalOnly) {
       assert.equal(publicDoc.paths[path], undefined, `${path} is public`);
       assert.ok(internalDoc.paths[path], `${path} is missing from the internal document`);

@@ -7,13 +7,19 @@ import type { ServiceModule } from '@merchant-platform/common/http/app';
 import type { Logger } from '@merchant-platform/common/logger';
 import type { Metrics } from '@merchant-platform/common/metrics';
 import { rateLimiterFactory } from '@merchant-platform/common/rate-limit';
+import { createServiceAuthenticator } from '@merchant-platform/common/service-auth/from-config';
+import type { ServiceAuthSettings } from '@merchant-platform/common/service-auth/config';
+import type { ServiceAuthenticator } from '@merchant-platform/common/service-auth/service-authenticator';
 import { AccessTokenVerifier } from '@merchant-platform/common/tokens/access-token';
+import { RevocationList } from '@merchant-platform/common/tokens/revocation-list';
+import { RevocationPoller } from '@merchant-platform/common/tokens/revocation-poller';
 import type { AuthConfig } from './config.js';
 import { authMigrations } from './data/migrations/index.js';
 import { defineAuthModels } from './data/models.js';
 import { SequelizeOneTimeCodeRepository } from './data/one-time-code-repository.js';
 import { OpenIdGoogleClient } from './data/openid-google-client.js';
 import { SequelizeRefreshTokenRepository } from './data/refresh-token-repository.js';
+import { SequelizeRevocationRepository } from './data/revocation-repository.js';
 import { SequelizeUserRepository } from './data/user-repository.js';
 import { AccountMail } from './domain/account-mail.js';
 import { Accounts } from './domain/accounts.js';
@@ -26,6 +32,8 @@ import { OneTimeCodes } from './domain/one-time-codes.js';
 import { PasswordReset } from './domain/password-reset.js';
 import { PasswordSignIn } from './domain/password-sign-in.js';
 import { PasswordHasher } from './domain/passwords.js';
+import { Revocations } from './domain/revocations.js';
+import { RoleGrants } from './domain/roles.js';
 import type { SigningKeys } from './domain/signing-keys.js';
 import { TokenIssuer } from './domain/token-issuer.js';
 import type { AuthUseCases } from './domain/use-cases.js';
@@ -45,7 +53,10 @@ export type AuthSettings = Pick<
   /** Required here: main.ts and all-in-one mode supply one outside production too. */
   Required<Pick<AuthConfig, 'PASSWORD_PEPPER'>> &
   /** Google sign-in is off unless client id, secret and redirect URI are all given. */
-  Partial<Pick<AuthConfig, 'GOOGLE_CLIENT_ID' | 'GOOGLE_CLIENT_SECRET' | 'GOOGLE_REDIRECT_URI' | 'GOOGLE_ISSUER' | 'AUTH_REDIRECT_ALLOWLIST'>>;
+  Partial<Pick<AuthConfig, 'GOOGLE_CLIENT_ID' | 'GOOGLE_CLIENT_SECRET' | 'GOOGLE_REDIRECT_URI' | 'GOOGLE_ISSUER' | 'AUTH_REDIRECT_ALLOWLIST'>> &
+  /** Without them the internal routes refuse every caller (token mode, no SERVICE_TOKEN). */
+  Partial<ServiceAuthSettings> &
+  Partial<Pick<AuthConfig, 'REVOCATION_POLL_INTERVAL_MS'>>;
 
 export interface AuthDependencies {
   db: Database;
@@ -55,11 +66,16 @@ export interface AuthDependencies {
   keys: SigningKeys;
   mailer: Mailer;
   settings: AuthSettings;
+  /** Who may call the internal routes; defaults to the one `SERVICE_AUTH` selects. */
+  serviceAuthenticator?: ServiceAuthenticator;
 }
 
 export interface AuthModule extends ServiceModule {
   useCases: AuthUseCases;
-  /** Verifies this service's own tokens in-process (all-in-one mode hands it to merchants). */
+  /**
+   * Verifies this service's own tokens in-process, revocations included (all-in-one mode hands
+   * it to merchants: the same list, fed in-process instead of over HTTP).
+   */
   verifier: AccessTokenVerifier;
 }
 
@@ -69,7 +85,15 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
   const models = defineAuthModels(db.sequelize);
   const users = new SequelizeUserRepository(models.User);
   const hasher = new PasswordHasher(settings.BCRYPT_COST, settings.PASSWORD_PEPPER);
-  const tokens = new TokenIssuer(deps.keys, new SequelizeRefreshTokenRepository(models.RefreshToken), users, {
+  const refreshTokens = new SequelizeRefreshTokenRepository(models.RefreshToken);
+  const revocations = new Revocations(new SequelizeRevocationRepository(models.Revocation), refreshTokens, {
+    accessTtlSeconds: settings.ACCESS_TOKEN_TTL_SECONDS,
+  });
+  // Auth's own list: fed at once by what this process records, and by polling what other replicas did.
+  const revoked = new RevocationList();
+  revocations.onRecorded((entry) => revoked.add(entry));
+  const poller = new RevocationPoller(revocations, revoked, { intervalMs: settings.REVOCATION_POLL_INTERVAL_MS ?? 1_000, logger: deps.logger });
+  const tokens = new TokenIssuer(deps.keys, refreshTokens, users, {
     issuer: settings.JWT_ISSUER,
     audience: settings.JWT_AUDIENCE,
     accessTtlSeconds: settings.ACCESS_TOKEN_TTL_SECONDS,
@@ -85,28 +109,40 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
   const mail = new AccountMail(codes, deps.mailer, deps.logger, mailFailures);
   const limits = authLimits(rateLimiterFactory(db, 'auth_rate_limits'), settings);
   const lockNotice = new SignInLockNotice(users, mail, limits.lockNotices, deps.logger);
+  const roles = new RoleGrants(users, settings.ADMIN_EMAILS);
 
   const useCases: AuthUseCases = {
     accounts: new Accounts(users, hasher, tokens, mail, limits.registrations, limits.passwordChecks),
-    signIn: new PasswordSignIn(users, hasher, tokens, limits.signIn, lockNotice.notify),
+    signIn: new PasswordSignIn(users, hasher, tokens, limits.signIn, lockNotice.notify, roles),
     tokens,
-    verification: new EmailVerification(users, codes, mail, limits.mailsPerHour, settings.ADMIN_EMAILS),
+    verification: new EmailVerification(users, codes, mail, limits.mailsPerHour, roles),
     passwordReset: new PasswordReset(users, codes, mail, hasher, tokens, { perEmailAndIp: limits.mailsPerHour, perIp: limits.forgotPerIp }, deps.logger),
-    admin: new AdminUsers(users, tokens),
+    admin: new AdminUsers(users, revocations),
     keys: deps.keys,
   };
-  const google = new GoogleSignIn(users, tokens, googleClient(settings, deps.logger), limits.usedGoogleLogins, {
+  const google = new GoogleSignIn(users, tokens, googleClient(settings, deps.logger), limits.usedGoogleLogins, roles, {
     redirectAllowList: settings.AUTH_REDIRECT_ALLOWLIST ?? [],
-    adminEmails: settings.ADMIN_EMAILS,
   });
-  const verifier = new AccessTokenVerifier(deps.keys.resolver(), { issuer: settings.JWT_ISSUER, audience: settings.JWT_AUDIENCE });
+  const verifier = new AccessTokenVerifier(deps.keys.resolver(), { issuer: settings.JWT_ISSUER, audience: settings.JWT_AUDIENCE }, revoked);
   const migrator = new SchemaMigrator(db, 'auth', authMigrations, deps.logger);
+  const services = deps.serviceAuthenticator ?? createServiceAuthenticator(serviceAuthSettings(settings), deps.logger, 'auth');
   return {
     name: 'auth',
-    api: authRoutes(deps.openapi, useCases, verifier, google),
+    api: authRoutes(deps.openapi, useCases, verifier, google, { revocations, services }),
     readiness: [{ name: 'auth-database', check: () => migrator.assertCurrent() }],
+    start: () => poller.start(),
+    stop: () => poller.stop(),
     useCases,
     verifier,
+  };
+}
+
+function serviceAuthSettings(settings: AuthSettings): ServiceAuthSettings {
+  return {
+    SERVICE_AUTH: settings.SERVICE_AUTH ?? 'token',
+    SERVICE_TOKEN: settings.SERVICE_TOKEN,
+    SERVICE_AUTH_AUDIENCE: settings.SERVICE_AUTH_AUDIENCE ?? 'auth',
+    SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS: settings.SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS ?? [],
   };
 }
 

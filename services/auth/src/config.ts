@@ -8,6 +8,7 @@ import {
   requireInProduction,
   type Env,
 } from '@merchant-platform/common/config';
+import { checkServiceAuthConfig, serviceAuthEnvShape } from '@merchant-platform/common/service-auth/config';
 
 /** Every variable auth reads; all-in-one mode builds its schema from this too. */
 export const authEnvShape = {
@@ -23,9 +24,12 @@ export const authEnvShape = {
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   SESSION_KEYS: listFromEnv.optional(),
-  SERVICE_TOKEN: z.string().min(16).optional(),
-  /** Where a projected ServiceAccount token is mounted (Kubernetes); used instead of SERVICE_TOKEN. */
+  /** Who may call auth's internal routes (the revocation feed); in token mode, SERVICE_TOKEN is also what auth presents to email. */
+  ...serviceAuthEnvShape('auth'),
+  /** Where a projected ServiceAccount token is mounted (Kubernetes); what auth presents to email instead of SERVICE_TOKEN. */
   SERVICE_TOKEN_FILE: z.string().optional(),
+  /** How often auth's own revocation list reads the revocations other replicas recorded. */
+  REVOCATION_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
   EMAIL_SERVICE_URL: z.url().optional(),
   ADMIN_EMAILS: listFromEnv.default([]).transform((list) => list.map((e) => e.toLowerCase())),
   BCRYPT_COST: z.coerce.number().int().min(10).max(15).default(12),
@@ -53,6 +57,7 @@ export const authConfigSchema = z
   .object(authEnvShape)
   .superRefine(requireInProduction(['DATABASE_URL', 'SESSION_KEYS', 'EMAIL_SERVICE_URL', 'PASSWORD_PEPPER']))
   .superRefine(googleSignInIsComplete)
+  .superRefine(checkServiceAuthConfig)
   .superRefine((config, ctx) => {
     if (config.NODE_ENV !== 'production') return;
     if (!config.JWT_PRIVATE_KEY && !config.JWT_PRIVATE_KEY_FILE) {

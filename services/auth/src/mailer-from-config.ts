@@ -1,4 +1,5 @@
 import type { Logger } from '@merchant-platform/common/logger';
+import { serviceCredentialFromEnv } from '@merchant-platform/common/service-auth/service-credential';
 import type { AuthConfig } from './config.js';
 import { HttpMailer } from './data/http-mailer.js';
 import { LogMailer } from './data/log-mailer.js';
@@ -7,6 +8,5 @@ import type { Mailer } from './domain/mailer.js';
 /** The email service when EMAIL_SERVICE_URL is set (always, in production); else the console. */
 export function mailerFromConfig(config: AuthConfig, logger: Logger): Mailer {
   if (!config.EMAIL_SERVICE_URL) return new LogMailer(logger);
-  const credential = config.SERVICE_TOKEN_FILE ? { tokenFile: config.SERVICE_TOKEN_FILE } : { token: config.SERVICE_TOKEN ?? '' };
-  return new HttpMailer({ baseUrl: config.EMAIL_SERVICE_URL, credential });
+  return new HttpMailer({ baseUrl: config.EMAIL_SERVICE_URL, credential: serviceCredentialFromEnv(config) });
 }

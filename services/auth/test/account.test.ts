@@ -239,7 +239,7 @@ describe('the signed-in account', () => {
       assert.equal(res.body.error.code, 'forbidden');
     });
 
-    it('disabling a user revokes their sessions and blocks sign-in with 403 account_disabled', async () => {
+    it('disabling a user revokes their sessions and access tokens at once, and blocks sign-in with 403 account_disabled', async () => {
       const victim = await auth.verifiedUser('banned@example.com');
       const res = await auth.call('PATCH', `/auth/users/${victim.id}`, { token: admin, json: { disabled: true } });
       assert.equal(res.status, 200);
@@ -248,7 +248,9 @@ describe('the signed-in account', () => {
       const signIn = await auth.signIn('banned@example.com');
       assert.equal(signIn.status, 403);
       assert.equal(signIn.body.error.code, 'account_disabled');
-      assert.equal((await auth.call('GET', '/auth/me', { token: victim.access })).body.error.code, 'account_disabled');
+      const me = await auth.call('GET', '/auth/me', { token: victim.access });
+      assert.equal(me.status, 401);
+      assert.equal(me.body.error.code, 'invalid_token');
     });
 
     it('sets roles, and answers an unknown user with 404 and an unknown role with 422', async () => {

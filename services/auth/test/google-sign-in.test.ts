@@ -245,6 +245,17 @@ describe('Google sign-in', () => {
       assert.deepEqual((await me(callback.body.access_token)).roles, ['merchant', 'admin']);
     });
 
+    it('promotes a returning Google account whose address is in ADMIN_EMAILS at its next sign-in', async () => {
+      googleAccount('g-boss', { email: 'boss@example.com', given_name: 'Big', family_name: 'Boss', name: 'Big Boss' });
+      const first = await signInWithGoogle('g-boss');
+      assert.equal(first.callback.status, 200, first.callback.text);
+      // As if the account was verified before its address was added to ADMIN_EMAILS.
+      await auth.db.sequelize.query("UPDATE users SET roles = 'merchant' WHERE email = 'boss@example.com'");
+      const again = await signInWithGoogle('g-boss');
+      assert.equal(again.callback.status, 200, again.callback.text);
+      assert.deepEqual(claimsOf(again.callback.body.access_token).roles, ['merchant', 'admin']);
+    });
+
     it('links to the verified local account with the same email and keeps its password, profile and sessions', async () => {
       const local = await auth.verifiedUser('linda@example.com');
       googleAccount('g-linda', { email: 'linda@example.com' });

@@ -66,6 +66,8 @@ export function tally(statuses: number[]): Record<number, number> {
 
 export interface AuthHarness {
   url: string;
+  /** The suite's database, for commands run beside the service (the admin CLI). */
+  databaseUrl: string;
   db: Database;
   module: AuthModule;
   keys: SigningKeys;
@@ -110,6 +112,7 @@ export async function startAuth(settings: Partial<AuthSettings> = {}, serve: Aut
   const call = (method: string, path: string, options?: Parameters<typeof request>[3]) => request(server.url, method, path, options);
   const harness: AuthHarness = {
     url: server.url,
+    databaseUrl: testDb.url,
     db,
     module,
     keys,

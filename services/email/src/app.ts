@@ -5,6 +5,8 @@ import type { ServiceModule } from '@merchant-platform/common/http/app';
 import type { Logger } from '@merchant-platform/common/logger';
 import type { Metrics } from '@merchant-platform/common/metrics';
 import { parseOr422 } from '@merchant-platform/common/http/validate';
+import { createServiceAuthenticator } from '@merchant-platform/common/service-auth/from-config';
+import type { ServiceAuthenticator } from '@merchant-platform/common/service-auth/service-authenticator';
 import type { EmailConfig } from './config.js';
 import { SequelizeOutboxRepository } from './data/email-repository.js';
 import { emailMigrations } from './data/migrations/index.js';
@@ -20,8 +22,6 @@ import { SendRateLimiter } from './domain/send-rate.js';
 import { TemplateCatalog, type TemplateName } from './domain/templates.js';
 import { emailRoutes } from './http/routes.js';
 import { createEmailMetrics } from './metrics.js';
-import { createServiceAuthenticator } from './service-auth/from-config.js';
-import type { ServiceAuthenticator } from './service-auth/service-authenticator.js';
 
 /** The settings the module reads (all of `EmailConfig` but the HTTP listener's). */
 export type EmailModuleConfig = Pick<
@@ -100,7 +100,7 @@ export function createEmailModule(deps: EmailDependencies): EmailModule {
   const outbox = new Outbox(emails, metrics, () => dispatcher.wake());
   return {
     name: 'email',
-    api: emailRoutes(deps.openapi, outbox, deps.authenticator ?? createServiceAuthenticator(config, logger)),
+    api: emailRoutes(deps.openapi, outbox, deps.authenticator ?? createServiceAuthenticator(config, logger, 'e-mail')),
     readiness: [{ name: 'email-database', check: () => migrator.assertCurrent() }],
     start: () => dispatcher.start(),
     stop: () => dispatcher.stop(),
@@ -146,4 +146,4 @@ export function createMailTransport(config: EmailModuleConfig, logger: Logger): 
 
 export { emailMigrations };
 export { loadEmailConfig } from './config.js';
-export type { ServiceAuthenticator, ServiceCaller } from './service-auth/service-authenticator.js';
+export type { ServiceAuthenticator, ServiceCaller } from '@merchant-platform/common/service-auth/service-authenticator';

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { databaseUrl, httpEnvShape, listFromEnv, loadConfig, requireInProduction, type Env } from '@merchant-platform/common/config';
+import { databaseUrl, httpEnvShape, loadConfig, requireInProduction, type Env } from '@merchant-platform/common/config';
+import { checkServiceAuthConfig, serviceAuthEnvShape } from '@merchant-platform/common/service-auth/config';
 import { NO_CONTROL_CHARACTERS } from '@merchant-platform/common/text';
-
-const SERVICE_ACCOUNT = /^system:serviceaccount:[a-z0-9]([-a-z0-9]*[a-z0-9])?:[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/;
 
 /** Every variable the email service reads; all-in-one mode builds its schema from this too. */
 export const emailEnvShape = {
@@ -10,14 +9,7 @@ export const emailEnvShape = {
   DATABASE_URL: databaseUrl.optional(),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
 
-  /** How callers prove they are one of our services: the shared secret, or Kubernetes TokenReview. */
-  SERVICE_AUTH: z.enum(['token', 'kubernetes']).default('token'),
-  SERVICE_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-  /** The audience callers' projected ServiceAccount tokens are minted for. */
-  SERVICE_AUTH_AUDIENCE: z.string().min(1).default('email'),
-  SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS: listFromEnv
-    .pipe(z.array(z.string().regex(SERVICE_ACCOUNT, 'must be system:serviceaccount:<namespace>:<name>')))
-    .default([]),
+  ...serviceAuthEnvShape('email'),
 
   EMAIL_TRANSPORT: z.enum(['log', 'ses']).default('log'),
   EMAIL_FROM: z
@@ -51,16 +43,7 @@ type EmailEnv = z.output<z.ZodObject<typeof emailEnvShape>>;
 
 /** Rules across variables; all-in-one mode applies them too. */
 export function checkEmailConfig(config: EmailEnv, ctx: z.RefinementCtx): void {
-  if (config.SERVICE_AUTH === 'token' && config.NODE_ENV === 'production' && config.SERVICE_TOKEN === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['SERVICE_TOKEN'], message: 'is required when NODE_ENV=production and SERVICE_AUTH=token' });
-  }
-  if (config.SERVICE_AUTH === 'kubernetes' && config.SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS.length === 0) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS'],
-      message: 'must list at least one ServiceAccount when SERVICE_AUTH=kubernetes',
-    });
-  }
+  checkServiceAuthConfig(config, ctx);
   if (config.EMAIL_TRANSPORT === 'ses' && config.AWS_REGION === undefined) {
     ctx.addIssue({ code: 'custom', path: ['AWS_REGION'], message: 'is required when EMAIL_TRANSPORT=ses' });
   }

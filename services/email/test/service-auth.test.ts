@@ -3,8 +3,8 @@ import { request } from '@merchant-platform/common/testing/http-server';
 import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
 import { createTestTokens } from '@merchant-platform/common/testing/test-tokens';
 import { captureLogs } from '@merchant-platform/common/testing/log-capture';
-import { TokenReviewAuthenticator } from '../src/service-auth/kubernetes-token-review.js';
-import { FakeKubernetesApi } from './support/fake-kubernetes-api.js';
+import { TokenReviewAuthenticator } from '@merchant-platform/common/service-auth/kubernetes-token-review';
+import { FakeKubernetesApi } from '@merchant-platform/common/testing/fake-kubernetes-api';
 import { startEmailService, type RunningEmailService } from './support/email-service.js';
 
 const AUTH_SA = 'system:serviceaccount:platform:auth';
@@ -65,7 +65,7 @@ describe('service authentication with Kubernetes TokenReview (against a fake API
     const token = kube.issue('projected-merchants-token', OTHER_SA, ['email']);
     const res = await request(service.url, 'POST', '/emails', { token, json: welcome });
     assert.equal(res.status, 403);
-    assert.deepEqual(res.body, { error: { code: 'forbidden', message: 'This service account may not send e-mail.' } });
+    assert.deepEqual(res.body, { error: { code: 'forbidden', message: 'This service account may not call this service.' } });
   });
 
   it('refuses a user’s RS256 access token and an unknown token with 401 invalid_token', async () => {

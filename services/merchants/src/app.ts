@@ -4,6 +4,7 @@ import { SchemaMigrator } from '@merchant-platform/common/db/migrations';
 import type { ServiceModule } from '@merchant-platform/common/http/app';
 import type { Logger } from '@merchant-platform/common/logger';
 import type { AccessTokenVerifier } from '@merchant-platform/common/tokens/access-token';
+import type { RevocationPoller } from '@merchant-platform/common/tokens/revocation-poller';
 import { SequelizeMerchantRepository } from './data/merchant-repository.js';
 import { merchantsMigrations } from './data/migrations/index.js';
 import { MerchantProfiles } from './domain/merchant-profiles.js';
@@ -14,6 +15,8 @@ export interface MerchantsDependencies {
   logger: Logger;
   openapi: OpenAPIRegistry;
   verifier: AccessTokenVerifier;
+  /** Keeps the verifier's revocation list current (standalone: polling auth over HTTP). */
+  revocations?: RevocationPoller | undefined;
 }
 
 /** The merchants service as a module: served alone (main.ts) or beside the others (all-in-one). */
@@ -24,6 +27,8 @@ export function createMerchantsModule(deps: MerchantsDependencies): ServiceModul
     name: 'merchants',
     api: merchantRoutes(deps.openapi, profiles, deps.verifier),
     readiness: [{ name: 'merchants-database', check: () => migrator.assertCurrent() }],
+    start: () => deps.revocations?.start(),
+    stop: async () => deps.revocations?.stop(),
   };
 }
 

@@ -9,8 +9,19 @@ export const merchantsConfigSchema = z
     // Standalone, merchants must be told where the auth service publishes its keys.
     JWKS_URL: z.url(),
     DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+    /** auth's cluster-internal address, where its revocation feed is (`/internal/revocations`). */
+    AUTH_INTERNAL_URL: z.url().optional(),
+    /** The credential merchants presents to auth: the shared secret, or a projected token file (audience `auth`). */
+    SERVICE_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    SERVICE_TOKEN_FILE: z.string().optional(),
+    REVOCATION_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
   })
-  .superRefine(requireInProduction(['DATABASE_URL']));
+  .superRefine(requireInProduction(['DATABASE_URL', 'AUTH_INTERNAL_URL']))
+  .superRefine((config, ctx) => {
+    if (config.AUTH_INTERNAL_URL && !config.SERVICE_TOKEN && !config.SERVICE_TOKEN_FILE) {
+      ctx.addIssue({ code: 'custom', path: ['SERVICE_TOKEN'], message: 'SERVICE_TOKEN or SERVICE_TOKEN_FILE is required with AUTH_INTERNAL_URL' });
+    }
+  });
 
 export type MerchantsConfig = z.output<typeof merchantsConfigSchema>;
 

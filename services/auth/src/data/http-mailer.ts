@@ -1,11 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { presentCredential, type ServiceCredential } from '@merchant-platform/common/service-auth/service-credential';
 import type { Mailer, MailRequest } from '../domain/mailer.js';
 
 export interface HttpMailerOptions {
   /** Base URL of the email service, e.g. http://email:8080 */
   baseUrl: string;
-  /** The shared SERVICE_TOKEN, or a file holding a projected ServiceAccount token (re-read: the kubelet rotates it). */
-  credential: { token: string } | { tokenFile: string };
+  credential: ServiceCredential;
   timeoutMs?: number;
   attempts?: number;
 }
@@ -24,7 +23,7 @@ export class HttpMailer implements Mailer {
       try {
         const response = await fetch(new URL('/emails', this.options.baseUrl), {
           method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${await this.token()}` },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${await presentCredential(this.options.credential)}` },
           body: JSON.stringify({ to: mail.to, template: mail.template, data: mail.data, idempotency_key: mail.idempotencyKey }),
           signal: AbortSignal.timeout(this.options.timeoutMs ?? 2_000),
         });
@@ -37,10 +36,5 @@ export class HttpMailer implements Mailer {
       if (attempt < attempts) await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
     }
     throw lastError;
-  }
-
-  private async token(): Promise<string> {
-    const credential = this.options.credential;
-    return 'token' in credential ? credential.token : (await readFile(credential.tokenFile, 'utf8')).trim();
   }
 }

@@ -43,10 +43,19 @@ export interface OneTimeCodeRow extends Model<InferAttributes<OneTimeCodeRow>, I
   created_at: CreationOptional<Date>;
 }
 
+export interface RevocationRow extends Model<InferAttributes<RevocationRow>, InferCreationAttributes<RevocationRow>> {
+  id: CreationOptional<number>;
+  kind: string;
+  subject_id: string;
+  revoked_before: Date;
+  created_at: CreationOptional<Date>;
+}
+
 export interface AuthModels {
   User: ModelStatic<UserRow>;
   RefreshToken: ModelStatic<RefreshTokenRow>;
   OneTimeCode: ModelStatic<OneTimeCodeRow>;
+  Revocation: ModelStatic<RevocationRow>;
 }
 
 export function defineAuthModels(sequelize: Sequelize): AuthModels {
@@ -98,5 +107,16 @@ export function defineAuthModels(sequelize: Sequelize): AuthModels {
     },
     { tableName: 'one_time_codes', timestamps: true, createdAt: 'created_at', updatedAt: false },
   );
-  return { User, RefreshToken, OneTimeCode };
+  const Revocation = sequelize.define<RevocationRow>(
+    'Revocation',
+    {
+      id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+      kind: { type: DataTypes.STRING(16), allowNull: false },
+      subject_id: { type: DataTypes.STRING(36), allowNull: false },
+      revoked_before: { type: DataTypes.DATE(3), allowNull: false },
+      created_at: DataTypes.DATE(3),
+    },
+    { tableName: 'auth_revocations', timestamps: true, createdAt: 'created_at', updatedAt: false },
+  );
+  return { User, RefreshToken, OneTimeCode, Revocation };
 }

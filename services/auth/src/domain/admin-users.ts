@@ -1,15 +1,25 @@
-import { conflict, notFound } from '@merchant-platform/common/errors';
+import { forbidden, notFound } from '@merchant-platform/common/errors';
 import { toPage, type Page, type PageQuery } from '@merchant-platform/common/pagination';
 import { presentUser, type UserView } from './presenters.js';
-import type { TokenIssuer } from './token-issuer.js';
+import type { Revocations } from './revocations.js';
 import type { Role, UserRepository } from './user.js';
 
-/** What an admin may do to other accounts. */
+/** What an admin may do to other accounts, and who counts as an admin: the database says, not the token. */
 export class AdminUsers {
   constructor(
     private readonly users: UserRepository,
-    private readonly tokens: TokenIssuer,
+    private readonly revocations: Revocations,
   ) {}
+
+  /**
+   * The acting user, as stored now: a token minted before its owner was disabled or demoted
+   * still says `admin`, so the claim alone never authorizes an admin route.
+   */
+  async authorize(actorId: string): Promise<void> {
+    const actor = await this.users.findById(actorId);
+    if (!actor || actor.disabled) throw forbidden('This account is disabled.', 'account_disabled');
+    if (!actor.roles.includes('admin')) throw forbidden('This requires the admin role.');
+  }
 
   async list(query: PageQuery): Promise<Page<UserView>> {
     const rows = await this.users.listPage(query.limit + 1, query.cursor);
@@ -17,16 +27,35 @@ export class AdminUsers {
   }
 
   async update(adminId: string, userId: string, changes: { disabled?: boolean; roles?: Role[] }): Promise<UserView> {
-    if (adminId === userId && (changes.disabled === true || (changes.roles && !changes.roles.includes('admin')))) {
-      throw conflict('You cannot disable yourself or remove your own admin role.');
+    // 403, not 422: the request is well formed; this caller may not make it (another admin may).
+    if (adminId === userId && (changes.disabled !== undefined || changes.roles !== undefined)) {
+      throw forbidden('Nobody can change their own disabled flag or roles; ask another admin.');
     }
+    const before = await this.users.findById(userId);
+    if (!before) throw notFound('No user has this id.');
+    const roles = changes.roles ? [...new Set(changes.roles)] : undefined;
     const user = await this.users.update(userId, {
       ...(changes.disabled !== undefined ? { disabled: changes.disabled } : {}),
-      ...(changes.roles ? { roles: [...new Set(changes.roles)] } : {}),
+      ...(roles ? { roles } : {}),
     });
     if (!user) throw notFound('No user has this id.');
-    // A disabled user's sessions end now; their access tokens expire within minutes.
-    if (changes.disabled) await this.tokens.revokeAllForUser(userId);
+    // Disabled, or given other roles: every token of theirs dies, so none carries the old roles.
+    if (changes.disabled === true || (roles && !sameRoles(roles, before.roles))) await this.revocations.endAllSessions(userId);
     return presentUser(user);
   }
+
+  /** The first admin (`npm run admin -- promote`): adds `admin` to the account with this email. */
+  async promote(email: string): Promise<{ user: UserView; changed: boolean }> {
+    const user = await this.users.findByEmail(email.trim().toLowerCase());
+    if (!user) throw notFound(`No account has the email ${email}.`);
+    if (user.roles.includes('admin')) return { user: presentUser(user), changed: false };
+    const promoted = await this.users.update(user.id, { roles: [...user.roles, 'admin'] });
+    if (!promoted) throw notFound(`No account has the email ${email}.`);
+    await this.revocations.endAllSessions(user.id);
+    return { user: presentUser(promoted), changed: true };
+  }
+}
+
+function sameRoles(a: Role[], b: Role[]): boolean {
+  return a.length === b.length && a.every((role) => b.includes(role));
 }

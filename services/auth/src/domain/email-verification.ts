@@ -4,16 +4,17 @@ import { consumeOrThrow } from '@merchant-platform/common/rate-limit';
 import type { AccountMail } from './account-mail.js';
 import type { OneTimeCodes } from './one-time-codes.js';
 import { presentUser, type UserView } from './presenters.js';
-import type { Role, UserRepository } from './user.js';
+import type { RoleGrants } from './roles.js';
+import type { UserRepository } from './user.js';
 
-/** Proving the account's email address with a mailed code; ADMIN_EMAILS become admins here. */
+/** Proving the account's email address with a mailed code; the role rule (roles.ts) applies once it is proven. */
 export class EmailVerification {
   constructor(
     private readonly users: UserRepository,
     private readonly codes: OneTimeCodes,
     private readonly mail: AccountMail,
     private readonly mailsPerHour: RateLimiterAbstract,
-    private readonly adminEmails: string[],
+    private readonly roles: RoleGrants,
   ) {}
 
   async resend(userId: string): Promise<void> {
@@ -29,7 +30,7 @@ export class EmailVerification {
     if (!user || user.disabled) throw notFound('This account no longer exists.');
     if (user.emailVerified) throw conflict('This email address is already verified.');
     await this.codes.redeem(user.id, 'verify_email', code);
-    const roles: Role[] = this.adminEmails.includes(user.email) && !user.roles.includes('admin') ? [...user.roles, 'admin'] : user.roles;
+    const roles = this.roles.rolesFor({ ...user, emailVerified: true });
     const verified = await this.users.update(user.id, { emailVerified: true, roles });
     if (!verified) throw notFound('This account no longer exists.');
     await this.mail.sendWelcome(verified);

@@ -3,7 +3,8 @@ import { conflict, forbidden, invalidToken, notFound, validationFailed } from '@
 import { email as emailField } from '@merchant-platform/common/http/fields';
 import { spendIfAvailable } from '@merchant-platform/common/rate-limit';
 import type { TokenIssuer, TokenPair } from './token-issuer.js';
-import type { NewUser, Role, User, UserChanges, UserRepository } from './user.js';
+import type { RoleGrants } from './roles.js';
+import type { NewUser, User, UserChanges, UserRepository } from './user.js';
 
 /** What the provider vouches for, read from an ID token openid-client has validated. */
 export interface GoogleIdentity {
@@ -43,7 +44,6 @@ export interface GoogleOpenIdClient {
 export interface GoogleSignInSettings {
   /** `redirect_to` must start with one of these (AUTH_REDIRECT_ALLOWLIST). */
   redirectAllowList: string[];
-  adminEmails: string[];
 }
 
 export const LOGIN_TTL_MS = 10 * 60_000;
@@ -68,6 +68,7 @@ export class GoogleSignIn {
      * cookie replayed later finds its state spent, whatever happened to the first try.
      */
     private readonly usedLogins: RateLimiterAbstract,
+    private readonly roles: RoleGrants,
     private readonly settings: GoogleSignInSettings,
   ) {}
 
@@ -104,7 +105,7 @@ export class GoogleSignIn {
   /** The account this Google identity signs in to, created or linked on first sign-in. */
   private async accountFor(identity: GoogleIdentity, retryOnRace = true): Promise<User> {
     const known = await this.users.findByGoogleSubject(identity.subject);
-    if (known) return active(known);
+    if (known) return this.roles.apply(active(known));
     if (!identity.email) throw invalidToken('Google did not share an email address for this account.');
     // The same rule as a typed-in email: what is stored and compared is always in one form.
     const claim = emailField.safeParse(identity.email);
@@ -129,7 +130,7 @@ export class GoogleSignIn {
     }
     if (local.googleSubject) throw conflict('The account with this email is linked to another Google account.');
     active(local);
-    const changes: UserChanges = { googleSubject: identity.subject, emailVerified: true, roles: this.rolesFor(local.email, true, local.roles) };
+    const changes: UserChanges = { googleSubject: identity.subject, emailVerified: true, roles: this.roles.rolesFor({ ...local, emailVerified: true }) };
     if (!local.emailVerified) {
       // Nobody proved this address before, so the password and profile may be a squatter's.
       Object.assign(changes, { passwordHash: null, ...profileFrom(identity, local.email) });
@@ -147,13 +148,8 @@ export class GoogleSignIn {
       googleSubject: identity.subject,
       ...profileFrom(identity, email),
       emailVerified: true,
-      roles: this.rolesFor(email, true, ['merchant']),
+      roles: this.roles.rolesFor({ email, emailVerified: true, roles: ['merchant'] }),
     };
-  }
-
-  /** ADMIN_EMAILS become admins once their address is verified, as with the mailed code. */
-  private rolesFor(email: string, verified: boolean, roles: Role[]): Role[] {
-    return verified && this.settings.adminEmails.includes(email) && !roles.includes('admin') ? [...roles, 'admin'] : roles;
   }
 
   private enabledClient(): GoogleOpenIdClient {

@@ -2,6 +2,7 @@ import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { forbidden, invalidCredentials } from '@merchant-platform/common/errors';
 import { clientNetwork, forget, reserveAttempt } from '@merchant-platform/common/rate-limit';
 import type { PasswordHasher } from './passwords.js';
+import type { RoleGrants } from './roles.js';
 import type { TokenIssuer, TokenPair } from './token-issuer.js';
 import type { UserRepository } from './user.js';
 
@@ -32,6 +33,7 @@ export class PasswordSignIn {
     private readonly tokens: TokenIssuer,
     private readonly limits: SignInLimits,
     private readonly noticeLock: LockNotice,
+    private readonly roles: RoleGrants,
   ) {}
 
   async signIn(email: string, password: string, clientIp: string): Promise<TokenPair> {
@@ -54,6 +56,6 @@ export class PasswordSignIn {
       // An unpeppered hash, or BCRYPT_COST changed since it was made: upgrade it while we know the password.
       await this.users.update(user.id, { passwordHash: await this.hasher.hash(password) });
     }
-    return this.tokens.issueTokenPair(user, 'password');
+    return this.tokens.issueTokenPair(await this.roles.apply(user), 'password');
   }
 }

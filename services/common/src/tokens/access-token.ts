@@ -2,6 +2,7 @@ import jwt from 'jsonwebtoken';
 import { z } from 'zod';
 import { invalidToken } from '../errors.js';
 import type { KeyResolver } from './keys.js';
+import type { RevocationCheck } from './revocation-list.js';
 
 export const AUTH_METHODS = ['password', 'google'] as const;
 export type AuthMethod = (typeof AUTH_METHODS)[number];
@@ -18,6 +19,8 @@ export const AccessTokenClaims = z.object({
   name: z.string(),
   roles: z.array(z.string()),
   auth_method: z.enum(AUTH_METHODS),
+  /** The session (refresh-token family); tokens of a revoked session are refused. */
+  sid: z.string().optional(),
 });
 export type AccessTokenClaims = z.infer<typeof AccessTokenClaims>;
 
@@ -26,12 +29,14 @@ const CLOCK_TOLERANCE_SECONDS = 30;
 
 /**
  * Verifies access tokens: RS256 only (so `none` and HS256-with-the-public-key are refused
- * before any key is consulted), a known `kid`, and the configured issuer and audience.
+ * before any key is consulted), a known `kid`, the configured issuer and audience, and, when
+ * given a revocation list, a user and session that were not revoked after the token was issued.
  */
 export class AccessTokenVerifier {
   constructor(
     private readonly keys: KeyResolver,
     private readonly expected: { issuer: string; audience: string },
+    private readonly revocations?: RevocationCheck,
   ) {}
 
   async verify(token: string): Promise<AccessTokenClaims> {
@@ -54,6 +59,7 @@ export class AccessTokenVerifier {
     }
     const claims = AccessTokenClaims.safeParse(payload);
     if (!claims.success) throw invalidToken();
+    if (this.revocations?.isRevoked(claims.data)) throw invalidToken();
     return claims.data;
   }
 }

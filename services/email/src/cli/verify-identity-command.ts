@@ -1,6 +1,6 @@
 import { VerifyEmailIdentityCommand, type SESClient } from '@aws-sdk/client-ses';
 import { z } from 'zod';
-import { loadConfig, ConfigError, type Env } from '@merchant-platform/common/config';
+import { cliArguments, EX_CONFIG, EX_UNAVAILABLE, EX_USAGE, loadCliConfig, type CliIo } from '@merchant-platform/common/cli';
 import { email } from '@merchant-platform/common/http/fields';
 import { createSesClient } from '../delivery/ses-client.js';
 
@@ -10,13 +10,6 @@ const cliConfigSchema = z.object({
   SES_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
 });
 
-export interface CliIo {
-  argv: string[];
-  env: Env;
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
-
 const USAGE = 'usage: npm run email:verify-identity -- <address>';
 
 /**
@@ -24,27 +17,21 @@ const USAGE = 'usage: npm run email:verify-identity -- <address>';
  * `VerifyEmailIdentity`; AWS mails a confirmation link to it). Resolves with the exit code.
  */
 export async function runVerifyIdentity(io: CliIo): Promise<number> {
-  const args = io.argv.filter((a) => a !== '--');
+  const args = cliArguments(io);
   const address = args.length === 1 ? email.safeParse(args[0]) : undefined;
   if (!address?.success) {
     io.err(USAGE);
-    return 64; // EX_USAGE
+    return EX_USAGE;
   }
-  let config;
-  try {
-    config = loadConfig(cliConfigSchema, io.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    io.err(error.message);
-    return 78; // EX_CONFIG
-  }
+  const config = loadCliConfig(cliConfigSchema, io);
+  if (!config) return EX_CONFIG;
   const client: SESClient = createSesClient({ region: config.AWS_REGION, endpoint: config.SES_ENDPOINT, timeoutMs: config.SES_TIMEOUT_MS });
   try {
     await client.send(new VerifyEmailIdentityCommand({ EmailAddress: address.data }));
   } catch (error) {
     const e = error as { name?: string; message?: string };
     io.err(`SES refused to start verifying ${address.data}: ${e.name ?? 'Error'}: ${e.message ?? ''}`);
-    return 69; // EX_UNAVAILABLE
+    return EX_UNAVAILABLE;
   } finally {
     client.destroy();
   }

@@ -2,8 +2,8 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { ApiRouter } from '@merchant-platform/common/http/api-router';
 import { EmailRequest } from '../domain/email-request.js';
 import type { Outbox } from '../domain/outbox.js';
-import type { ServiceAuthenticator } from '../service-auth/service-authenticator.js';
-import { currentService, requireService } from './service-guard.js';
+import type { ServiceAuthenticator } from '@merchant-platform/common/service-auth/service-authenticator';
+import { currentService, requireService } from '@merchant-platform/common/service-auth/service-guard';
 import { Email, EmailAccepted, EmailIdParams, LegacySendEmailBody } from './schemas.js';
 
 export function emailRoutes(openapi: OpenAPIRegistry, outbox: Outbox, authenticator: ServiceAuthenticator): ApiRouter {

@@ -1,12 +1,25 @@
 import { z } from 'zod';
+import type { Middleware } from 'koa';
 import type { ApiRouter, Guard } from '@merchant-platform/common/http/api-router';
 import { currentUser } from '@merchant-platform/common/http/guards';
 import { PageQuery } from '@merchant-platform/common/pagination';
+import type { AdminUsers } from '../../domain/admin-users.js';
 import type { AuthUseCases } from '../../domain/use-cases.js';
 import { AdminPatchBody, UserIdParams, type User } from '../schemas.js';
 
-export function adminRoutes(api: ApiRouter, uc: AuthUseCases, admin: Guard, userSchema: typeof User): ApiRouter {
+/** A valid access token whose user is, in the database right now, an enabled admin. */
+function actingAdmin(user: Guard, admins: AdminUsers): Guard {
+  const middleware: Middleware = (ctx, next) =>
+    user.middleware(ctx, async () => {
+      await admins.authorize(currentUser(ctx).sub);
+      await next();
+    });
+  return { middleware, scheme: user.scheme, errors: [401, 403] };
+}
+
+export function adminRoutes(api: ApiRouter, uc: AuthUseCases, user: Guard, userSchema: typeof User): ApiRouter {
   const tags = ['admin'];
+  const admin = actingAdmin(user, uc.admin);
   return api
     .route({
       method: 'get',
@@ -26,12 +39,14 @@ export function adminRoutes(api: ApiRouter, uc: AuthUseCases, admin: Guard, user
       method: 'patch',
       path: '/auth/users/{id}',
       summary: "Disable a user or set their roles (admin)",
-      description: 'Disabling revokes the user’s refresh tokens. Admins cannot disable themselves or drop their own admin role (409).',
+      description:
+        'Disabling a user or changing their roles revokes their refresh tokens and, within seconds in every service, their access tokens. ' +
+        'Nobody can change their own `disabled` or `roles` (403 `forbidden`).',
       tags,
       guards: [admin],
       params: UserIdParams,
       body: AdminPatchBody,
-      errors: [404, 409],
+      errors: [404],
       responses: { 200: { description: 'The updated user', schema: z.object({ user: userSchema }) } },
       handler: async (ctx, { params, body }) => {
         ctx.body = { user: await uc.admin.update(currentUser(ctx).sub, params.id, body) };

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { invalidToken } from '@merchant-platform/common/errors';
+import { invalidToken } from '../errors.js';
 import type { ServiceAuthenticator, ServiceCaller } from './service-authenticator.js';
 
 export const SHARED_SECRET_CALLER = 'shared-secret';

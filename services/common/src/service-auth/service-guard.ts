@@ -1,8 +1,8 @@
 import type { Context, Middleware } from 'koa';
-import type { Guard } from '@merchant-platform/common/http/api-router';
-import { bearerToken } from '@merchant-platform/common/http/guards';
-import { unauthenticated } from '@merchant-platform/common/errors';
-import type { ServiceAuthenticator, ServiceCaller } from '../service-auth/service-authenticator.js';
+import type { Guard } from '../http/api-router.js';
+import { bearerToken } from '../http/guards.js';
+import { unauthenticated } from '../errors.js';
+import type { ServiceAuthenticator, ServiceCaller } from './service-authenticator.js';
 
 /** A service credential in `Authorization: Bearer`; a user's access token is not one (401). */
 export function requireService(authenticator: ServiceAuthenticator): Guard {

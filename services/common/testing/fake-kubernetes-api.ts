@@ -2,7 +2,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AuthenticationV1Api, KubeConfig } from '@kubernetes/client-node';
 
-/** The token the email service itself presents to the API server (its own ServiceAccount's). */
+/** The token the called service itself presents to the API server (its own ServiceAccount's). */
 export const REVIEWER_TOKEN = 'fake-email-service-account-token';
 
 /**

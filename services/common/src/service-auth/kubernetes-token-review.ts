@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { AuthenticationV1Api, KubeConfig } from '@kubernetes/client-node';
-import { forbidden, invalidToken, unavailable } from '@merchant-platform/common/errors';
-import type { Logger } from '@merchant-platform/common/logger';
+import { forbidden, invalidToken, unavailable } from '../errors.js';
+import type { Logger } from '../logger.js';
 import type { ServiceAuthenticator, ServiceCaller } from './service-authenticator.js';
 
 export interface TokenReviewOptions {
-  /** The audience the callers' projected tokens are minted for (`email`). */
+  /** The audience the callers' projected tokens are minted for (this service's name: `email`, `auth`). */
   audience: string;
-  /** `system:serviceaccount:<namespace>:<name>` identities allowed to send mail. */
+  /** `system:serviceaccount:<namespace>:<name>` identities allowed to call this service. */
   allowedServiceAccounts: string[];
   /** How long a positive review is reused; bounds how long a revoked token keeps working. */
   cacheTtlMs?: number;
@@ -18,7 +18,7 @@ const MAX_CACHED = 1_000;
 
 /**
  * A caller's projected ServiceAccount token, checked with the Kubernetes TokenReview API
- * (the email service's own ServiceAccount needs `create` on `tokenreviews`, i.e. the
+ * (the called service's own ServiceAccount needs `create` on `tokenreviews`, i.e. the
  * `system:auth-delegator` ClusterRole). Only tokens for our audience, belonging to an
  * allow-listed ServiceAccount, are accepted.
  */
@@ -63,7 +63,7 @@ export class TokenReviewAuthenticator implements ServiceAuthenticator {
     if (!status?.authenticated || !username || !(status.audiences ?? []).includes(this.options.audience)) {
       throw invalidToken('The service credential is not valid.');
     }
-    if (!this.allowed.has(username)) throw forbidden('This service account may not send e-mail.');
+    if (!this.allowed.has(username)) throw forbidden('This service account may not call this service.');
 
     if (this.cache.size >= MAX_CACHED) this.cache.clear();
     this.cache.set(key, { caller: username, expiresAt: Date.now() + (this.options.cacheTtlMs ?? 60_000) });

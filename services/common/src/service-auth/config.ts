@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { listFromEnv } from '../config.js';
+
+const SERVICE_ACCOUNT = /^system:serviceaccount:[a-z0-9]([-a-z0-9]*[a-z0-9])?:[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * The variables of a service that other services call (email, auth's internal routes): how
+ * callers prove they are one of ours. `audience` is this service's name, which callers'
+ * projected ServiceAccount tokens are minted for.
+ */
+export function serviceAuthEnvShape(audience: string) {
+  return {
+    /** The shared secret, or Kubernetes TokenReview of the callers' projected tokens. */
+    SERVICE_AUTH: z.enum(['token', 'kubernetes']).default('token'),
+    SERVICE_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    SERVICE_AUTH_AUDIENCE: z.string().min(1).default(audience),
+    SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS: listFromEnv
+      .pipe(z.array(z.string().regex(SERVICE_ACCOUNT, 'must be system:serviceaccount:<namespace>:<name>')))
+      .default([]),
+  };
+}
+
+export interface ServiceAuthSettings {
+  SERVICE_AUTH: 'token' | 'kubernetes';
+  SERVICE_TOKEN?: string | undefined;
+  SERVICE_AUTH_AUDIENCE: string;
+  SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS: string[];
+}
+
+/** Rules across the variables above; every service (and all-in-one mode) that reads them applies this. */
+export function checkServiceAuthConfig(config: ServiceAuthSettings & { NODE_ENV: string }, ctx: z.RefinementCtx): void {
+  if (config.SERVICE_AUTH === 'token' && config.NODE_ENV === 'production' && config.SERVICE_TOKEN === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['SERVICE_TOKEN'], message: 'is required when NODE_ENV=production and SERVICE_AUTH=token' });
+  }
+  if (config.SERVICE_AUTH === 'kubernetes' && config.SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS'],
+      message: 'must list at least one ServiceAccount when SERVICE_AUTH=kubernetes',
+    });
+  }
+}
