@@ -5,9 +5,6 @@ import startEmulator from 'aws-ses-v2-local';
 // The SES client takes its credentials from the SDK's default chain; the emulator only wants some.
 process.env.AWS_ACCESS_KEY_ID ??= 'test-access-key';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'test-secret-key';
-// On Node 20 the SDK warns once per process that its releases after January 2027 need Node 22.
-// services/email pins a release that supports Node 20, so for the tests it is noise.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 export interface StoredEmail {
   messageId: string;
@@ -19,6 +16,10 @@ export interface StoredEmail {
 
 type Start = (config: { host: string; port: number }) => Promise<Server>;
 const start: Start = ((startEmulator as unknown as { default?: Start }).default ?? startEmulator) as Start;
+
+// On Node 20 the SDK warns once per process that its releases after January 2027 need Node 22.
+// services/email pins a release that supports Node 20, so for the tests it is noise.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /**
  * The `aws-ses-v2-local` SES emulator, in this process on a loopback port. Stopping it is how a
