@@ -1,4 +1,4 @@
-# Developer entry points. `make help` lists them. The first five are thin wrappers of npm scripts;
+# Developer entry points. `make help` lists them. The first six are thin wrappers of npm scripts;
 # the rest drive Docker, kind/minikube, skaffold and Helm. helm and kubectl come from PATH, or
 # from the npm package the tests use (tools/k8s-tools.ts) when they are not installed.
 
@@ -24,7 +24,7 @@ SERVICES := auth merchants email
 KIND_CLUSTER := merchant-platform
 INGRESS_NGINX_KIND_MANIFEST ?= https://raw.githubusercontent.com/kubernetes/ingress-nginx/controller-v1.12.1/deploy/static/provider/kind/deploy.yaml
 
-.PHONY: help install start test lint build images kind-up kind-down minikube-up minikube-down dev deploy undeploy chart-lint chart-test manifests bench
+.PHONY: help install start dev test lint build images kind-up kind-down minikube-up minikube-down cluster-dev deploy undeploy chart-lint chart-test manifests bench
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -34,6 +34,9 @@ install: ## Install the dependencies (npm install)
 
 start: ## Build and run everything in one process on SQLite (npm start)
 	npm start
+
+dev: ## Run everything in one process from the sources, restarting on change (npm run dev)
+	npm run dev
 
 test: ## Run every test (npm test)
 	npm test
@@ -66,7 +69,7 @@ minikube-up: ## Start minikube (k8s/minikube.env) with the ingress and metrics-s
 minikube-down: ## Delete the minikube cluster
 	$(MINIKUBE) delete -p $(MINIKUBE_PROFILE)
 
-dev: ## Build, deploy and watch with skaffold on the current kind/minikube context (add PROFILES=sync for live sources)
+cluster-dev: ## Build, deploy and watch with skaffold on the current kind/minikube context (add PROFILES=sync for live sources)
 	$(SKAFFOLD) dev --port-forward $(if $(PROFILES),-p $(PROFILES))
 
 deploy: ## helm upgrade --install --wait the chart (VALUES, IMAGE_REGISTRY, IMAGE_TAG, RELEASE, NAMESPACE)

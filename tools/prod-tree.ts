@@ -158,8 +158,8 @@ function copyWorkspace(root: string, out: string, workspace: string): void {
   copyPackage(join(source, 'package.json'), join(out, workspace, 'package.json'));
   cpSync(dist, join(out, workspace, 'dist'), {
     recursive: true,
-    // Type declarations are for compilers; the image carries only what runs (and source maps).
-    filter: (path) => !/\.d\.ts(\.map)?$/.test(path),
+    // Type declarations and tsc -b's incremental state are for compilers; the image carries only what runs (and source maps).
+    filter: (path) => !/\.d\.ts(\.map)?$|\.tsbuildinfo$/.test(path),
   });
   if (existsSync(join(source, 'templates'))) cpSync(join(source, 'templates'), join(out, workspace, 'templates'), { recursive: true });
 }

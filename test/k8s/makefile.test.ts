@@ -11,7 +11,7 @@ function make(args: string[]): string {
 
 describe('the Makefile', function () {
   this.timeout(30_000);
-  const required = ['install', 'start', 'test', 'lint', 'build', 'images', 'kind-up', 'kind-down', 'minikube-up', 'dev', 'deploy', 'undeploy', 'chart-lint', 'chart-test', 'manifests', 'bench'];
+  const required = ['install', 'start', 'test', 'lint', 'build', 'images', 'kind-up', 'kind-down', 'minikube-up', 'dev', 'cluster-dev', 'deploy', 'undeploy', 'chart-lint', 'chart-test', 'manifests', 'bench'];
 
   it('make help describes every target the issue asks for', () => {
     const help = make(['help']).replaceAll(String.fromCharCode(27), '').replace(/\[[0-9;]*m/g, '');
@@ -19,7 +19,7 @@ describe('the Makefile', function () {
     for (const target of required) assert.ok(listed.get(target), `make help does not describe ${target}`);
   });
 
-  for (const [target, command] of [['install', 'npm install'], ['start', 'npm start'], ['test', 'npm test'], ['lint', 'npm run lint'], ['build', 'npm run build']]) {
+  for (const [target, command] of [['install', 'npm install'], ['start', 'npm start'], ['dev', 'npm run dev'], ['test', 'npm test'], ['lint', 'npm run lint'], ['build', 'npm run build']]) {
     it(`make ${target} is exactly \`${command}\``, () => {
       assert.equal(make(['-n', target!]).trim(), command);
     });

@@ -2,20 +2,22 @@ import { loadConfigOrExit, readValueOrFile } from '@merchant-platform/common/con
 import { API_INTRODUCTION } from '@merchant-platform/common/http/api-guide';
 import { landingPageModule } from '@merchant-platform/common/http/landing-page';
 import { runService } from '@merchant-platform/common/service-runtime';
+import { explainFileFailure, startupStep } from '@merchant-platform/common/startup-failure';
 import { allInOneConfigSchema } from './config.js';
 import { localSecrets } from './local-secrets.js';
 import { createPlatformModules, migrateAll } from './platform.js';
 
 const config = loadConfigOrExit(allInOneConfigSchema);
-const secrets = localSecrets(
-  config.DATA_DIR,
-  {
-    jwtPrivateKey: readValueOrFile(config.JWT_PRIVATE_KEY, config.JWT_PRIVATE_KEY_FILE),
-    sessionKeys: config.SESSION_KEYS,
-    serviceToken: config.SERVICE_TOKEN,
-    passwordPepper: config.PASSWORD_PEPPER,
-  },
-  config.NODE_ENV === 'production',
+const given = {
+  jwtPrivateKey: readValueOrFile(config.JWT_PRIVATE_KEY, config.JWT_PRIVATE_KEY_FILE),
+  sessionKeys: config.SESSION_KEYS,
+  serviceToken: config.SERVICE_TOKEN,
+  passwordPepper: config.PASSWORD_PEPPER,
+};
+const secrets = await startupStep(
+  'all-in-one',
+  () => localSecrets(config.DATA_DIR, given, config.NODE_ENV === 'production'),
+  explainFileFailure(config.DATA_DIR, 'DATA_DIR'),
 );
 
 const VERSION = '0.1.0';

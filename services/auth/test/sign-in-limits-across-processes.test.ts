@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { NEEDS_MYSQL, skipBecause } from '@merchant-platform/common/testing/skip';
 import { openDatabase } from '@merchant-platform/common/db/database';
 import { SchemaMigrator } from '@merchant-platform/common/db/migrations';
 import { request } from '@merchant-platform/common/testing/http-server';
@@ -14,7 +15,7 @@ describe('sign-in guess limits across two auth processes', function () {
   const services: (SpawnedService & { base: string })[] = [];
 
   before(async function () {
-    if (!/^(mysql|mariadb):/.test(process.env.DATABASE_URL ?? '')) return this.skip();
+    if (!/^(mysql|mariadb):/.test(process.env.DATABASE_URL ?? '')) skipBecause(this, NEEDS_MYSQL);
     this.timeout(60_000);
     testDb = await createTestDatabase();
     const db = await openDatabase(testDb.url);

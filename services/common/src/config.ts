@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { EXIT_CODES } from './exit-codes.js';
 
 /**
  * Environment parsing shared by every service. Each service declares one zod object over the
@@ -9,7 +10,8 @@ import { z } from 'zod';
 export class ConfigError extends Error {
   readonly problems: string[];
   constructor(problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    // One line, so it reads whole in `kubectl logs`, journald and CI output alike.
+    super(`Invalid configuration: ${problems.join('; ')}. Fix these environment variables and start again.`);
     this.name = 'ConfigError';
     this.problems = problems;
   }
@@ -17,24 +19,61 @@ export class ConfigError extends Error {
 
 export type Env = Record<string, string | undefined>;
 
+/**
+ * Zod's default wording is for programmers ("expected number, received NaN"); this is for the
+ * person setting the variable. Values are never echoed: they may be secrets.
+ */
+function describeEnvIssue(issue: z.core.$ZodRawIssue): string | undefined {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined) return 'is required';
+      return issue.expected === 'int' ? 'must be a whole number' : `must be a ${issue.expected}`;
+    case 'too_small':
+      return `must be ${issue.inclusive === false ? 'more than' : 'at least'} ${String(issue.minimum)}${issue.origin === 'string' ? ' characters long' : ''}`;
+    case 'too_big':
+      return `must be ${issue.inclusive === false ? 'less than' : 'at most'} ${String(issue.maximum)}${issue.origin === 'string' ? ' characters long' : ''}`;
+    case 'invalid_value':
+      return `must be one of: ${issue.values.map(String).join(', ')}`;
+    case 'invalid_format':
+      return issue.format === 'url' ? 'must be an absolute URL' : `must be a valid ${issue.format}`;
+    default:
+      return undefined;
+  }
+}
+
+const problemsIn = (issues: z.core.$ZodIssue[]) => issues.map((issue) => [issue.path.join('.') || '(environment)', issue.message] as const);
+
 export function loadConfig<S extends z.ZodType>(schema: S, env: Env = process.env): z.output<S> {
   // Empty strings mean "unset": that is how Helm and shells usually express absence.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const result = schema.safeParse(cleaned);
+  const parse = (input: Env) => schema.safeParse(input, { error: describeEnvIssue });
+  const result = parse(cleaned);
   if (result.success) return result.data;
-  throw new ConfigError(
-    result.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
-  );
+  // One entry per variable: two rules naming the same one would say the same thing twice.
+  const problems = new Map<string, string>();
+  const add = (found: (readonly [string, string])[], skip: (path: string) => boolean) => {
+    for (const [path, message] of found) if (!skip(path) && !problems.has(path)) problems.set(path, message);
+  };
+  add(problemsIn(result.error.issues), () => false);
+  // zod runs the rules across variables (superRefine) only once every variable parsed, so one
+  // bad value would hide every rule's finding until the next start. Parse again without the
+  // bad values (they fall back to their defaults) so the rules report in the same message.
+  const broken = new Set(result.error.issues.map((issue) => String(issue.path[0])).filter((name) => name in cleaned));
+  if (broken.size > 0) {
+    const rest = parse(Object.fromEntries(Object.entries(cleaned).filter(([name]) => !broken.has(name))));
+    if (!rest.success) add(problemsIn(rest.error.issues), (path) => broken.has(path.split('.')[0]!));
+  }
+  throw new ConfigError([...problems].map(([path, message]) => `${path}: ${message}`));
 }
 
-/** For main.ts: one clear message and a non-zero exit instead of a stack trace. */
+/** For main.ts: one clear line and the EX_CONFIG exit code instead of a stack trace. */
 export function loadConfigOrExit<S extends z.ZodType>(schema: S, env: Env = process.env): z.output<S> {
   try {
     return loadConfig(schema, env);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
-      process.exit(78); // EX_CONFIG
+      process.exit(EXIT_CODES.config);
     }
     throw error;
   }

@@ -6,6 +6,7 @@ import { serve } from './http/server.js';
 import { createOpenApiRegistry } from './http/openapi.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { explainDatabaseFailure, explainListenFailure, startupStep } from './startup-failure.js';
 
 export interface RuntimeConfig {
   NODE_ENV: string;
@@ -30,6 +31,22 @@ export interface ModuleContext {
 const devDatabaseUrl = (service: string) => `sqlite:./data/${service}.sqlite`;
 
 /**
+ * Opens the pool and makes one connection now, so an unreachable database or a wrong password
+ * ends the start with a line saying so rather than failing the first request.
+ */
+async function connectAtStartup(service: string, url: string, options: { logger: Logger; poolMax?: number | undefined }): Promise<Database> {
+  return startupStep(
+    service,
+    async () => {
+      const db = await openDatabase(url, options);
+      await db.sequelize.authenticate();
+      return db;
+    },
+    explainDatabaseFailure(url),
+  );
+}
+
+/**
  * What every service's main.ts does: open the pool, build the module and app, listen, and
  * drain on SIGTERM (stop background work, then close the pool).
  */
@@ -47,7 +64,7 @@ export async function runService(options: {
 }): Promise<void> {
   const { config } = options;
   const logger = createLogger({ level: config.LOG_LEVEL, name: options.service });
-  const db = await openDatabase(config.DATABASE_URL ?? devDatabaseUrl(options.service), {
+  const db = await connectAtStartup(options.service, config.DATABASE_URL ?? devDatabaseUrl(options.service), {
     logger,
     poolMax: config.DB_POOL_MAX,
   });
@@ -69,7 +86,7 @@ export async function runService(options: {
     corsOrigins: config.CORS_ORIGINS,
     session: options.session,
   });
-  await serve(app, {
+  const serveOptions = {
     port: config.PORT,
     host: config.HOST,
     logger,
@@ -79,7 +96,8 @@ export async function runService(options: {
       await Promise.all(modules.map((m) => m.stop?.()));
       await db.close();
     },
-  });
+  };
+  await startupStep(options.service, () => serve(app, serveOptions), explainListenFailure(config.HOST, config.PORT));
   for (const m of modules) m.start?.();
   logger.info({ port: config.PORT, host: config.HOST }, `${options.service} listening`);
   options.onListening?.(logger);
@@ -92,7 +110,7 @@ export async function runMigrations(options: {
   migrations: Migration[];
 }): Promise<void> {
   const logger = createLogger({ level: options.config.LOG_LEVEL, name: `${options.service}-migrate` });
-  const db = await openDatabase(options.config.DATABASE_URL ?? devDatabaseUrl(options.service), { logger });
+  const db = await connectAtStartup(`${options.service}-migrate`, options.config.DATABASE_URL ?? devDatabaseUrl(options.service), { logger });
   try {
     const applied = await new SchemaMigrator(db, options.service, options.migrations, logger).up();
     logger.info({ applied }, applied.length ? 'migrations applied' : 'schema already current');

@@ -3,6 +3,7 @@ import { DataTypes } from 'sequelize';
 import { openDatabase, type Database } from '@merchant-platform/common/db/database';
 import { SchemaMigrator, type Migration } from '@merchant-platform/common/db/migrations';
 import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
+import { NEEDS_MYSQL, skipBecause } from '@merchant-platform/common/testing/skip';
 
 const migrations: Migration[] = [
   {
@@ -59,7 +60,8 @@ describe('schema migrations', () => {
   });
 
   it('serialises concurrent migrators so each migration runs once (MySQL GET_LOCK)', async function () {
-    if (testDb.dialect !== 'mysql') this.skip(); // SQLite is single-process: there is nobody to race
+    // SQLite is single-process: there is nobody to race.
+    if (testDb.dialect !== 'mysql') skipBecause(this, NEEDS_MYSQL);
     const dbs = await Promise.all([open(), open(), open()]);
     const results = await Promise.all(dbs.map((db) => new SchemaMigrator(db, 'widgets', migrations).up()));
     assert.deepEqual(results.flat().sort(), ['0001-create-widgets', '0002-add-colour']);

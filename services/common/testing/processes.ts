@@ -14,14 +14,12 @@ export interface SpawnedService {
 }
 
 /**
- * Starts `node <args>` from the repository root with only the given environment (plus PATH and
- * HOME), capturing its output. Sources run through tsx with the `source` export condition, as
- * `npm run dev` runs them.
+ * Starts `command <args>` from the repository root with only the given environment (plus PATH and
+ * HOME), capturing its output.
  */
-export function spawnNode(args: string[], env: Record<string, string>, options: { fromSource?: boolean } = {}): SpawnedService {
+export function spawnCommand(command: string, args: string[], env: Record<string, string>): SpawnedService {
   let output = '';
-  const nodeFlags = options.fromSource === false ? [] : ['--conditions=source', '--import=tsx'];
-  const child = spawn(process.execPath, [...nodeFlags, ...args], {
+  const child = spawn(command, args, {
     cwd: REPOSITORY_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -33,6 +31,15 @@ export function spawnNode(args: string[], env: Record<string, string>, options: 
 }
 
 /**
+ * Starts `node <args>`. Sources run through tsx with the `source` export condition, as
+ * `npm run dev` runs them.
+ */
+export function spawnNode(args: string[], env: Record<string, string>, options: { fromSource?: boolean } = {}): SpawnedService {
+  const nodeFlags = options.fromSource === false ? [] : ['--conditions=source', '--import=tsx'];
+  return spawnCommand(process.execPath, [...nodeFlags, ...args], env);
+}
+
+/**
  * Spawns a service and waits until `GET <readyPath>` answers 200 on `port`; on failure kills it
  * and throws with its output, so a test that cannot start says why.
  */
@@ -40,9 +47,11 @@ export async function spawnReadyService(
   args: string[],
   env: Record<string, string>,
   port: number,
-  options: { readyPath?: string; timeoutMs?: number; fromSource?: boolean } = {},
+  /** `command` runs something other than node (e.g. `npm` with args `['start']`). */
+  options: { readyPath?: string; timeoutMs?: number; fromSource?: boolean; command?: string } = {},
 ): Promise<SpawnedService & { base: string }> {
-  const service = spawnNode(args, { HOST: '127.0.0.1', ...env, PORT: String(port) }, options);
+  const serviceEnv = { HOST: '127.0.0.1', ...env, PORT: String(port) };
+  const service = options.command ? spawnCommand(options.command, args, serviceEnv) : spawnNode(args, serviceEnv, options);
   const base = `http://127.0.0.1:${port}`;
   try {
     await eventually(

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { NEEDS_MYSQL, skipBecause } from '@merchant-platform/common/testing/skip';
 import { randomUUID } from 'node:crypto';
 import { request } from '@merchant-platform/common/testing/http-server';
 import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
@@ -91,9 +92,8 @@ describe('e-mail delivery', function () {
     });
 
     it('two instances on one MariaDB database deliver 500 mails, each exactly once', async function () {
-      if (testDb.dialect !== 'mysql') {
-        this.skip(); // Several dispatchers need MySQL's SKIP LOCKED; SQLite (all-in-one) runs one. Set DATABASE_URL=mysql://... to run it.
-      }
+      // Several dispatchers need MySQL's SKIP LOCKED; SQLite (all-in-one) runs one.
+      if (testDb.dialect !== 'mysql') skipBecause(this, NEEDS_MYSQL);
       const second = await startEmailService({
         databaseUrl: testDb.url,
         env: { SES_ENDPOINT: ses.endpoint, EMAIL_BATCH_SIZE: '10' },

@@ -52,11 +52,12 @@ export const createAuthTables: Migration = {
     // One live code per user and purpose: issuing a new one replaces the row.
     await qi.addIndex('one_time_codes', ['user_id', 'purpose'], { unique: true, name: 'one_time_codes_user_purpose_unique' });
 
-    // rate-limiter-flexible's MySQL store (shared by replicas); unused on SQLite.
+    // rate-limiter-flexible's MySQL store (shared by replicas); unused on SQLite, which has no
+    // UNSIGNED (Sequelize would warn and create a plain BIGINT, as this does).
     await qi.createTable('auth_rate_limits', {
       key: { type: DataTypes.STRING(255), primaryKey: true },
       points: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
-      expire: { type: DataTypes.BIGINT.UNSIGNED, allowNull: true },
+      expire: { type: qi.sequelize.getDialect() === 'mysql' ? DataTypes.BIGINT.UNSIGNED : DataTypes.BIGINT, allowNull: true },
     });
   },
   async down(qi) {
