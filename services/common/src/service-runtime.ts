@@ -17,6 +17,8 @@ export interface RuntimeConfig {
   SHUTDOWN_GRACE_SECONDS: number;
   DATABASE_URL?: string | undefined;
   DB_POOL_MAX?: number;
+  DB_QUERY_TIMEOUT_MS?: number;
+  DB_ACQUIRE_TIMEOUT_MS?: number;
 }
 
 export interface ModuleContext {
@@ -48,6 +50,8 @@ export async function runService(options: {
   const db = await openDatabase(config.DATABASE_URL ?? devDatabaseUrl(options.service), {
     logger,
     poolMax: config.DB_POOL_MAX,
+    queryTimeoutMs: config.DB_QUERY_TIMEOUT_MS,
+    acquireTimeoutMs: config.DB_ACQUIRE_TIMEOUT_MS,
   });
   const metrics = createMetrics();
   const openapi = createOpenApiRegistry();
@@ -89,7 +93,8 @@ export async function runMigrations(options: {
   migrations: Migration[];
 }): Promise<void> {
   const logger = createLogger({ level: options.config.LOG_LEVEL, name: `${options.service}-migrate` });
-  const db = await openDatabase(options.config.DATABASE_URL ?? devDatabaseUrl(options.service), { logger });
+  // No statement deadline: GET_LOCK waits for another migrator and DDL on a big table takes time.
+  const db = await openDatabase(options.config.DATABASE_URL ?? devDatabaseUrl(options.service), { logger, queryTimeoutMs: 0 });
   try {
     const applied = await new SchemaMigrator(db, options.service, options.migrations, logger).up();
     logger.info({ applied }, applied.length ? 'migrations applied' : 'schema already current');
