@@ -1,6 +1,7 @@
 import { Op, UniqueConstraintError, type ModelStatic, type Sequelize } from 'sequelize';
 import type { CodePurpose, CodeRecord, OneTimeCodeRepository } from '../domain/one-time-codes.js';
 import type { OneTimeCodeRow } from './models.js';
+import { currentTransaction } from './transactions.js';
 
 export class SequelizeOneTimeCodeRepository implements OneTimeCodeRepository {
   constructor(
@@ -11,10 +12,14 @@ export class SequelizeOneTimeCodeRepository implements OneTimeCodeRepository {
   async replace(record: { id: string; userId: string; purpose: CodePurpose; codeHash: string; expiresAt: Date }): Promise<void> {
     // Two concurrent requests may both delete and then race to insert; the unique index on
     // (user_id, purpose) lets one win, and the loser retries so the newest code is the live one.
+    // Inside a caller's unit of work this is a savepoint, so a retry undoes only this step.
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.sequelize.transaction(async (transaction) => {
-          await this.model.destroy({ where: { user_id: record.userId, purpose: record.purpose }, transaction });
+        await this.sequelize.transaction({ transaction: currentTransaction() }, async (transaction) => {
+          // Delete by primary key after a plain read: a DELETE by (user_id, purpose) of a row that
+          // does not exist takes a gap lock on MySQL, and two sign-ups' inserts then deadlock.
+          const previous = await this.model.findOne({ where: { user_id: record.userId, purpose: record.purpose }, transaction });
+          if (previous) await this.model.destroy({ where: { id: previous.id }, transaction });
           await this.model.create(
             { id: record.id, user_id: record.userId, purpose: record.purpose, code_hash: record.codeHash, expires_at: record.expiresAt },
             { transaction },

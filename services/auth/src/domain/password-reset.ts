@@ -31,7 +31,7 @@ export class PasswordReset {
   private async sendResetCode(email: string): Promise<void> {
     const user = await this.users.findByEmail(email);
     if (!user || user.disabled) return;
-    await this.mail.sendCode(user, 'password_reset');
+    await this.mail.commit((queue) => queue.code(user, 'password_reset'));
   }
 
   async reset(email: string, code: string, password: string, confirmation: string): Promise<void> {
