@@ -113,7 +113,7 @@ describe('a database outage', () => {
 
     it('answers 503 when a statement waits on a lock past its deadline, and logs the outage and the recovery once each', async () => {
       const logs = captureLogs();
-      const db = await openDatabase(testDb.url, { logger: logs.logger, queryTimeoutMs: 300 });
+      const db = await openDatabase(testDb.url, { logger: logs.logger, queryTimeoutMs: 100 });
       const holder = await openDatabase(testDb.url);
       await db.sequelize.query('CREATE TABLE ticks (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)');
       await db.sequelize.query('INSERT INTO ticks (id, n) VALUES (1, 0)');

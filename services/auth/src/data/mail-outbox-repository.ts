@@ -16,10 +16,15 @@ interface OutboxRow extends Model {
   created_at: Date;
 }
 
+/**
+ * The relay's writes each run in a short transaction of their own: on SQLite that is a separate
+ * connection whose BEGIN retries with back-off, where a write on the shared connection would
+ * wait for the lock inside a libuv thread and starve the sign-ups holding it.
+ */
 export class SequelizeMailOutbox implements MailOutbox {
   private readonly model: ModelStatic<OutboxRow>;
 
-  constructor(sequelize: Sequelize) {
+  constructor(private readonly sequelize: Sequelize) {
     this.model = sequelize.define<OutboxRow>(
       'AuthMailOutbox',
       {
@@ -48,31 +53,36 @@ export class SequelizeMailOutbox implements MailOutbox {
 
   async claim(options: { ids?: string[]; limit: number; leaseMs: number }): Promise<OutboxMail[]> {
     const now = new Date();
-    const due = await this.model.findAll({
-      where: { next_attempt_at: { [Op.lte]: now }, ...(options.ids ? { id: options.ids } : {}) },
-      order: [['next_attempt_at', 'ASC']],
-      limit: options.limit,
+    return this.sequelize.transaction(async (transaction) => {
+      const due = await this.model.findAll({
+        where: { next_attempt_at: { [Op.lte]: now }, ...(options.ids ? { id: options.ids } : {}) },
+        order: [['next_attempt_at', 'ASC']],
+        limit: options.limit,
+        transaction,
+      });
+      const claimed: OutboxMail[] = [];
+      for (const row of due) {
+        // Moving the row's time past now is the claim: of two relays, one update matches.
+        const [changed] = await this.model.update(
+          { next_attempt_at: new Date(now.getTime() + options.leaseMs) },
+          { where: { id: row.id, next_attempt_at: { [Op.lte]: now } }, transaction },
+        );
+        if (changed === 1) claimed.push(toMail(row));
+      }
+      return claimed;
     });
-    const claimed: OutboxMail[] = [];
-    for (const row of due) {
-      // Moving the row's time past now is the claim: of two relays, one update matches.
-      const [changed] = await this.model.update(
-        { next_attempt_at: new Date(now.getTime() + options.leaseMs) },
-        { where: { id: row.id, next_attempt_at: { [Op.lte]: now } } },
-      );
-      if (changed === 1) claimed.push(toMail(row));
-    }
-    return claimed;
   }
 
   async remove(id: string): Promise<void> {
-    await this.model.destroy({ where: { id } });
+    await this.sequelize.transaction((transaction) => this.model.destroy({ where: { id }, transaction }));
   }
 
   async retryAt(id: string, at: Date, error: string): Promise<void> {
-    await this.model.update(
-      { next_attempt_at: at, last_error: error.slice(0, 500), attempts: this.model.sequelize!.literal('attempts + 1') as unknown as number },
-      { where: { id } },
+    await this.sequelize.transaction((transaction) =>
+      this.model.update(
+        { next_attempt_at: at, last_error: error.slice(0, 500), attempts: this.sequelize.literal('attempts + 1') as unknown as number },
+        { where: { id }, transaction },
+      ),
     );
   }
 

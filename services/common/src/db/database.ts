@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import sqlite3 from 'sqlite3';
 import { Sequelize, Transaction } from 'sequelize';
 import type { Logger } from '../logger.js';
 import { mysql2WithQueryDeadline } from './mysql-deadlines.js';
@@ -72,16 +73,35 @@ async function openSqlite(storage: string, logging: false | ((sql: string) => vo
     dialect: 'sqlite',
     storage,
     logging,
+    dialectModule: sqlite3WithoutBlockingWaits,
     // Take the write lock when a transaction starts, so two writers queue on busy_timeout
     // instead of deadlocking when both try to upgrade a read lock.
     transactionType: Transaction.TYPES.IMMEDIATE,
-    // Few retries: each already waited busy_timeout (the query deadline) for the lock.
-    retry: { match: [/SQLITE_BUSY/], max: 2 },
+    // A transaction's BEGIN that finds the lock taken retries here, with back-off (about 3 s
+    // in all), instead of waiting inside a libuv thread.
+    retry: { match: [/SQLITE_BUSY/], max: 15 },
   });
   if (storage !== ':memory:') {
     // WAL lets readers proceed while one writer commits; busy_timeout makes writers wait.
     await sequelize.query('PRAGMA journal_mode = WAL');
   }
+  // The shared connection (one statement at a time, outside transactions) waits in SQLite.
   await sequelize.query(`PRAGMA busy_timeout = ${Math.round(busyTimeoutMs)}`);
   return { sequelize, dialect: 'sqlite', schemaName: undefined, close: () => sequelize.close() };
 }
+
+/**
+ * sqlite3 opens every connection with a 1 s busy timeout, during which a waiting statement
+ * holds one of libuv's few threads. Sequelize gives each transaction its own connection, so a
+ * burst of transactions could occupy every thread while the one holding the lock needs a thread
+ * to commit. Here a connection fails fast instead, and Sequelize's retry waits on a timer.
+ */
+const sqlite3WithoutBlockingWaits = {
+  ...sqlite3,
+  Database: class extends sqlite3.Database {
+    constructor(...args: ConstructorParameters<typeof sqlite3.Database>) {
+      super(...args);
+      this.configure('busyTimeout', 0);
+    }
+  },
+};
