@@ -10,6 +10,7 @@ import { captureLogs } from '@merchant-platform/common/testing/log-capture';
 import { listen, request, type JsonResponse, type RunningServer } from '@merchant-platform/common/testing/http-server';
 import { freePort } from '@merchant-platform/common/testing/ports';
 import { eventually } from '@merchant-platform/common/testing/eventually';
+import { PrivateMariadb, privateMariadbUnavailable } from '@merchant-platform/common/testing/private-mariadb';
 import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
 
 /** An app whose one route and readiness check read the database, as every service's do. */
@@ -134,6 +135,55 @@ describe('a database outage', () => {
         await holder.close();
         await db.close();
       }
+    });
+  });
+
+  describe('of a private MariaDB server, under load', function () {
+    this.timeout(120_000);
+    let mariadb: PrivateMariadb;
+    before(async function () {
+      const reason = !/^(mysql|mariadb):/.test(process.env.DATABASE_URL ?? '') ? 'the suite is not running on MySQL (DATABASE_URL)' : privateMariadbUnavailable();
+      if (reason) {
+        process.stdout.write(`    skipped: ${reason}\n`);
+        this.skip();
+      }
+      mariadb = await PrivateMariadb.start();
+    });
+    after(() => mariadb?.remove());
+
+    it('answers 503 while the server is frozen or killed, within the deadlines, and 200 again once it is back', async () => {
+      const logs = captureLogs();
+      const db = await openDatabase(mariadb.url, { logger: logs.logger, queryTimeoutMs: 1_000, acquireTimeoutMs: 1_000 });
+      const server = await serveOn(db, logs);
+      const seen = new Map<number, number>();
+      let latest = 0;
+      let running = true;
+      const load = Array.from({ length: 4 }, async () => {
+        while (running) {
+          latest = (await request(server.url, 'GET', '/now')).status;
+          seen.set(latest, (seen.get(latest) ?? 0) + 1);
+        }
+      });
+      const answering = (status: number, what: string) => eventually(() => (latest === status ? true : undefined), what, { timeoutMs: 30_000 });
+      try {
+        await answering(200, 'the load to be answered');
+        process.kill(mariadb.pid, 'SIGSTOP');
+        await answering(503, '503 while the server is frozen');
+        process.kill(mariadb.pid, 'SIGCONT');
+        await answering(200, '200 once the server is thawed');
+        await mariadb.kill();
+        await answering(503, '503 while the server is down');
+        await mariadb.restart();
+        await answering(200, '200 once the server is back');
+      } finally {
+        running = false;
+        await Promise.all(load);
+        await server.close();
+        await db.close();
+      }
+      assert.deepEqual([...seen.keys()].sort(), [200, 503], JSON.stringify(Object.fromEntries(seen)));
+      assert.ok(logs.lines.filter((l) => l.includes('database unavailable')).length >= 1, logs.text());
+      assert.doesNotMatch(logs.text(), /unhandled error/);
     });
   });
 });
