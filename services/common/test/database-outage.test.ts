@@ -2,12 +2,11 @@ import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { QueryTypes } from 'sequelize';
 import { openDatabase, type Database } from '@merchant-platform/common/db/database';
-import { createApp } from '@merchant-platform/common/http/app';
 import { ApiRouter } from '@merchant-platform/common/http/api-router';
 import { createOpenApiRegistry } from '@merchant-platform/common/http/openapi';
-import { createMetrics } from '@merchant-platform/common/metrics';
 import { captureLogs } from '@merchant-platform/common/testing/log-capture';
-import { listen, request, type JsonResponse, type RunningServer } from '@merchant-platform/common/testing/http-server';
+import { serveModules } from '@merchant-platform/common/testing/test-app';
+import { request, type JsonResponse, type RunningServer } from '@merchant-platform/common/testing/http-server';
 import { freePort } from '@merchant-platform/common/testing/ports';
 import { eventually } from '@merchant-platform/common/testing/eventually';
 import { PrivateMariadb, privateMariadbUnavailable } from '@merchant-platform/common/testing/private-mariadb';
@@ -30,19 +29,7 @@ async function serveOn(db: Database, logs: ReturnType<typeof captureLogs>, state
   const check = async () => {
     await db.sequelize.query('SELECT 1 AS one', { type: QueryTypes.SELECT });
   };
-  return listen(
-    createApp({
-      title: 'test',
-      version: '0',
-      modules: [{ name: 'test', api, readiness: [{ name: 'database', check }] }],
-      openapi,
-      logger: logs.logger,
-      metrics: createMetrics(),
-      health: { draining: false },
-      trustProxy: false,
-      corsOrigins: [],
-    }),
-  );
+  return serveModules({ modules: [{ name: 'test', api, readiness: [{ name: 'database', check }] }], openapi, logger: logs.logger });
 }
 
 function assertUnavailable(res: JsonResponse) {

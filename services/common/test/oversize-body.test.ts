@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { Agent, request as httpRequest } from 'node:http';
 import { z } from 'zod';
-import { createApp } from '@merchant-platform/common/http/app';
 import { ApiRouter } from '@merchant-platform/common/http/api-router';
 import { createOpenApiRegistry } from '@merchant-platform/common/http/openapi';
-import { createMetrics } from '@merchant-platform/common/metrics';
 import { captureLogs } from '@merchant-platform/common/testing/log-capture';
-import { listen, type RunningServer } from '@merchant-platform/common/testing/http-server';
+import { serveModules } from '@merchant-platform/common/testing/test-app';
+import { type RunningServer } from '@merchant-platform/common/testing/http-server';
 
 const ONE_MIB = 1024 * 1024;
 /** A keep-alive client: it does not ask for the connection to close, the server must. */
@@ -52,19 +51,7 @@ describe('an oversize request body', () => {
       },
     });
     const logs = captureLogs();
-    server = await listen(
-      createApp({
-        title: 'test',
-        version: '0',
-        modules: [{ name: 'test', api, readiness: [] }],
-        openapi,
-        logger: logs.logger,
-        metrics: createMetrics(),
-        health: { draining: false },
-        trustProxy: false,
-        corsOrigins: [],
-      }),
-    );
+    server = await serveModules({ modules: [{ name: 'test', api, readiness: [] }], openapi, logger: logs.logger });
   });
   after(async () => {
     KEEP_ALIVE.destroy();
