@@ -1,5 +1,5 @@
 import { hkdfSync } from 'node:crypto';
-import { Counter } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Database } from '@merchant-platform/common/db/database';
 import { SchemaMigrator } from '@merchant-platform/common/db/migrations';
@@ -21,12 +21,15 @@ import { OpenIdGoogleClient } from './data/openid-google-client.js';
 import { SequelizeRefreshTokenRepository } from './data/refresh-token-repository.js';
 import { SequelizeRevocationRepository } from './data/revocation-repository.js';
 import { SequelizeUserRepository } from './data/user-repository.js';
+import { SequelizeMailOutbox } from './data/mail-outbox-repository.js';
+import { SequelizeUnitOfWork } from './data/transactions.js';
 import { AccountMail } from './domain/account-mail.js';
 import { Accounts } from './domain/accounts.js';
 import { AdminUsers } from './domain/admin-users.js';
 import { EmailVerification } from './domain/email-verification.js';
 import { GoogleSignIn } from './domain/google-sign-in.js';
 import { SignInLockNotice } from './domain/lock-notice.js';
+import { MailRelay } from './domain/mail-relay.js';
 import type { Mailer } from './domain/mailer.js';
 import { OneTimeCodes } from './domain/one-time-codes.js';
 import { PasswordReset } from './domain/password-reset.js';
@@ -102,11 +105,14 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
   const codes = new OneTimeCodes(new SequelizeOneTimeCodeRepository(models.OneTimeCode, db.sequelize), codeHmacKey(deps.keys));
   const mailFailures = new Counter({
     name: 'auth_email_handoff_failures_total',
-    help: 'E-mails auth could not hand to the email service, by template',
+    help: 'Failed hand-overs of an e-mail to the email service (each is retried), by template',
     labelNames: ['template'] as const,
     registers: [deps.metrics.registry],
   });
-  const mail = new AccountMail(codes, deps.mailer, deps.logger, mailFailures);
+  const outbox = new SequelizeMailOutbox(db.sequelize);
+  const relay = new MailRelay(outbox, deps.mailer, deps.logger, mailFailures);
+  observeMailOutbox(outbox, deps.metrics);
+  const mail = new AccountMail(codes, outbox, new SequelizeUnitOfWork(db.sequelize), relay);
   const limits = authLimits(rateLimiterFactory(db, 'auth_rate_limits'), settings);
   const lockNotice = new SignInLockNotice(users, mail, limits.lockNotices, deps.logger);
   const roles = new RoleGrants(users, settings.ADMIN_EMAILS);
@@ -130,8 +136,13 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
     name: 'auth',
     api: authRoutes(deps.openapi, useCases, verifier, google, { revocations, services }),
     readiness: [{ name: 'auth-database', check: () => migrator.assertCurrent() }],
-    start: () => poller.start(),
-    stop: () => poller.stop(),
+    start: () => {
+      poller.start();
+      relay.start();
+    },
+    stop: async () => {
+      await Promise.all([poller.stop(), relay.stop()]);
+    },
     useCases,
     verifier,
   };
@@ -144,6 +155,36 @@ function serviceAuthSettings(settings: AuthSettings): ServiceAuthSettings {
     SERVICE_AUTH_AUDIENCE: settings.SERVICE_AUTH_AUDIENCE ?? 'auth',
     SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS: settings.SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS ?? [],
   };
+}
+
+/** Outbox gauges, read when Prometheus scrapes: how much mail is owed and for how long. */
+function observeMailOutbox(outbox: SequelizeMailOutbox, metrics: Metrics): void {
+  type Backlog = { depth: number; oldestCreatedAt: Date | undefined } | undefined;
+  let backlog: Promise<Backlog> | undefined;
+  // One query per scrape for both gauges; during a database outage they keep their last value.
+  const read = () =>
+    (backlog ??= outbox
+      .backlog()
+      .catch((): Backlog => undefined)
+      .finally(() => setImmediate(() => (backlog = undefined))));
+  new Gauge({
+    name: 'auth_mail_outbox_depth',
+    help: 'Mails committed by auth and not yet taken by the email service',
+    registers: [metrics.registry],
+    async collect() {
+      const current = await read();
+      if (current) this.set(current.depth);
+    },
+  });
+  new Gauge({
+    name: 'auth_mail_outbox_oldest_age_seconds',
+    help: 'Age of the oldest mail auth still owes the email service',
+    registers: [metrics.registry],
+    async collect() {
+      const current = await read();
+      if (current) this.set(current.oldestCreatedAt ? (Date.now() - current.oldestCreatedAt.getTime()) / 1000 : 0);
+    },
+  });
 }
 
 function googleClient(settings: AuthSettings, logger: Logger): OpenIdGoogleClient | undefined {

@@ -110,6 +110,10 @@ export const httpEnvShape = {
   LOG_LEVEL: logLevel.default('info'),
   /** Seconds in-flight requests get to finish after SIGTERM. */
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(300).default(20),
+  /** Deadline of one database statement; a frozen database answers 503 after it, not never. */
+  DB_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  /** Deadline for getting a pooled connection, opening one (the handshake) included. */
+  DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
 };
 
 export const jwtVerifyEnvShape = {

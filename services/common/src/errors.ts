@@ -69,8 +69,11 @@ export const methodNotAllowed = (allowed: string[]) =>
 
 export const conflict = (message: string, code = 'conflict') => new AppError(409, code, message);
 
+/** `Connection: close`: the connection is not reused after a body the server did not read. */
 export const payloadTooLarge = (limitBytes: number) =>
-  new AppError(413, 'payload_too_large', `The request body is larger than ${limitBytes} bytes.`);
+  new AppError(413, 'payload_too_large', `The request body is larger than ${limitBytes} bytes.`, {
+    headers: { Connection: 'close' },
+  });
 
 export const unsupportedMediaType = (accepted: string[]) =>
   new AppError(415, 'unsupported_media_type', `The request body must be ${accepted.join(' or ')}.`);

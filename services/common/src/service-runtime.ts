@@ -1,5 +1,6 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { openDatabase, type Database } from './db/database.js';
+import { openDatabase, type Database, type DatabaseOptions } from './db/database.js';
+import { logOutages } from './db/unavailable.js';
 import { SchemaMigrator, type Migration } from './db/migrations.js';
 import { createApp, type ServiceModule } from './http/app.js';
 import { serve } from './http/server.js';
@@ -18,6 +19,8 @@ export interface RuntimeConfig {
   SHUTDOWN_GRACE_SECONDS: number;
   DATABASE_URL?: string | undefined;
   DB_POOL_MAX?: number;
+  DB_QUERY_TIMEOUT_MS?: number;
+  DB_ACQUIRE_TIMEOUT_MS?: number;
 }
 
 export interface ModuleContext {
@@ -34,12 +37,14 @@ const devDatabaseUrl = (service: string) => `sqlite:./data/${service}.sqlite`;
  * Opens the pool and makes one connection now, so an unreachable database or a wrong password
  * ends the start with a line saying so rather than failing the first request.
  */
-async function connectAtStartup(service: string, url: string, options: { logger: Logger; poolMax?: number | undefined }): Promise<Database> {
+async function connectAtStartup(service: string, url: string, options: DatabaseOptions): Promise<Database> {
   return startupStep(
     service,
     async () => {
-      const db = await openDatabase(url, options);
+      const db = await openDatabase(url, { ...options, reportOutages: false });
       await db.sequelize.authenticate();
+      // From here on a lost database is an outage, logged once each (start-up failures say so themselves).
+      if (options.logger) logOutages(db.sequelize, options.logger);
       return db;
     },
     explainDatabaseFailure(url),
@@ -67,6 +72,8 @@ export async function runService(options: {
   const db = await connectAtStartup(options.service, config.DATABASE_URL ?? devDatabaseUrl(options.service), {
     logger,
     poolMax: config.DB_POOL_MAX,
+    queryTimeoutMs: config.DB_QUERY_TIMEOUT_MS,
+    acquireTimeoutMs: config.DB_ACQUIRE_TIMEOUT_MS,
   });
   const metrics = createMetrics();
   const openapi = createOpenApiRegistry();
@@ -110,7 +117,8 @@ export async function runMigrations(options: {
   migrations: Migration[];
 }): Promise<void> {
   const logger = createLogger({ level: options.config.LOG_LEVEL, name: `${options.service}-migrate` });
-  const db = await connectAtStartup(`${options.service}-migrate`, options.config.DATABASE_URL ?? devDatabaseUrl(options.service), { logger });
+  // No statement deadline: GET_LOCK waits for another migrator and DDL on a big table takes time.
+  const db = await connectAtStartup(`${options.service}-migrate`, options.config.DATABASE_URL ?? devDatabaseUrl(options.service), { logger, queryTimeoutMs: 0 });
   try {
     const applied = await new SchemaMigrator(db, options.service, options.migrations, logger).up();
     logger.info({ applied }, applied.length ? 'migrations applied' : 'schema already current');

@@ -8,7 +8,8 @@ export async function eventually<T>(
   what: string,
   options: { timeoutMs?: number; intervalMs?: number } = {},
 ): Promise<T> {
-  const { timeoutMs = 20_000, intervalMs = 50 } = options;
+  // Under mocha's 20 s test timeout, so a wait that never ends says what it waited for.
+  const { timeoutMs = 15_000, intervalMs = 50 } = options;
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {

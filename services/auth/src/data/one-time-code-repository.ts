@@ -1,6 +1,7 @@
 import { DatabaseError, Op, UniqueConstraintError, type ModelStatic, type Sequelize } from 'sequelize';
 import type { CodePurpose, CodeRecord, OneTimeCodeRepository } from '../domain/one-time-codes.js';
 import type { OneTimeCodeRow } from './models.js';
+import { currentTransaction } from './transactions.js';
 
 export class SequelizeOneTimeCodeRepository implements OneTimeCodeRepository {
   constructor(
@@ -13,10 +14,14 @@ export class SequelizeOneTimeCodeRepository implements OneTimeCodeRepository {
     // (user_id, purpose) lets one win, and the loser retries so the newest code is the live one.
     // On MySQL the delete's gap locks can also make concurrent issues for *different* users a
     // deadlock; InnoDB rolls the victim back whole, so it is retried the same way.
+    // Inside a caller's unit of work this is a savepoint, so a retry undoes only this step.
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.sequelize.transaction(async (transaction) => {
-          await this.model.destroy({ where: { user_id: record.userId, purpose: record.purpose }, transaction });
+        await this.sequelize.transaction({ transaction: currentTransaction() }, async (transaction) => {
+          // Delete by primary key after a plain read: a DELETE by (user_id, purpose) of a row that
+          // does not exist takes a gap lock on MySQL, and two sign-ups' inserts then deadlock.
+          const previous = await this.model.findOne({ where: { user_id: record.userId, purpose: record.purpose }, transaction });
+          if (previous) await this.model.destroy({ where: { id: previous.id }, transaction });
           await this.model.create(
             { id: record.id, user_id: record.userId, purpose: record.purpose, code_hash: record.codeHash, expires_at: record.expiresAt },
             { transaction },

@@ -3,6 +3,7 @@ import { UniqueConstraintError, type InferAttributes, type ModelStatic } from 's
 import { afterCursor, KEYSET_ORDER } from '@merchant-platform/common/db/keyset';
 import { ROLES, type NewUser, type Role, type User, type UserChanges, type UserRepository } from '../domain/user.js';
 import type { UserRow } from './models.js';
+import { currentTransaction } from './transactions.js';
 
 export class SequelizeUserRepository implements UserRepository {
   constructor(private readonly model: ModelStatic<UserRow>) {}
@@ -20,7 +21,7 @@ export class SequelizeUserRepository implements UserRepository {
         profile_picture: user.profilePicture,
         email_verified: user.emailVerified,
         roles: user.roles.join(','),
-      });
+      }, { transaction: currentTransaction() });
       return toUser(row);
     } catch (error) {
       if (error instanceof UniqueConstraintError) return undefined;
@@ -44,7 +45,7 @@ export class SequelizeUserRepository implements UserRepository {
   }
 
   async update(id: string, changes: UserChanges): Promise<User | undefined> {
-    const row = await this.model.findByPk(id);
+    const row = await this.model.findByPk(id, { transaction: currentTransaction() });
     if (!row) return undefined;
     const columns: Partial<InferAttributes<UserRow>> = {};
     if (changes.passwordHash !== undefined) columns.password_hash = changes.passwordHash;
@@ -56,7 +57,7 @@ export class SequelizeUserRepository implements UserRepository {
     if (changes.middleName !== undefined) columns.middle_name = changes.middleName;
     if (changes.lastName !== undefined) columns.last_name = changes.lastName;
     if (changes.profilePicture !== undefined) columns.profile_picture = changes.profilePicture;
-    await row.update(columns);
+    await row.update(columns, { transaction: currentTransaction() });
     return toUser(row);
   }
 

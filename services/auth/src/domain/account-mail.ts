@@ -1,44 +1,49 @@
 import { randomUUID } from 'node:crypto';
-import type { Counter } from 'prom-client';
-import type { Logger } from '@merchant-platform/common/logger';
-import type { EmailTemplate, Mailer } from './mailer.js';
+import type { MailOutbox, UnitOfWork } from './mail-outbox.js';
+import type { EmailTemplate } from './mailer.js';
+import type { MailRelay } from './mail-relay.js';
 import type { CodePurpose, OneTimeCodes } from './one-time-codes.js';
 import type { User } from './user.js';
 
+/** What a unit of work may ask to mail; each request becomes an outbox row in its transaction. */
+export interface MailQueue {
+  /** Issues a new one-time code for the purpose and queues the mail carrying it. */
+  code(user: User, purpose: CodePurpose): Promise<void>;
+  welcome(user: User): Promise<void>;
+  /** Sign-in to the account is locked for a while; lock-notice.ts sends one per window, each a new mail. */
+  accountLocked(user: User): Promise<void>;
+}
+
 /**
- * Issues codes and mails them. A mail that cannot be handed to the email service is logged
- * and counted, never fatal: the user can ask for a new code, and sign-up must not fail
- * because e-mail is down.
+ * State and the mail announcing it commit together: `commit` runs the work and its outbox
+ * rows in one transaction, then hands the rows to the relay. A relay failure is logged and
+ * counted, never fatal (sign-up must not fail because e-mail is down): the rows stay and the
+ * relay retries them.
  */
 export class AccountMail {
   constructor(
     private readonly codes: OneTimeCodes,
-    private readonly mailer: Mailer,
-    private readonly logger: Logger,
-    private readonly failures: Counter<'template'>,
+    private readonly outbox: MailOutbox,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly relay: MailRelay,
   ) {}
 
-  async sendCode(user: User, purpose: CodePurpose): Promise<void> {
-    const { id, code } = await this.codes.issue(user.id, purpose);
-    // Only the code: a mail that carries a code holds no text a requester typed (a name could be a phishing line).
-    await this.deliver(user, purpose, { code }, `code:${id}`);
-  }
-
-  async sendWelcome(user: User): Promise<void> {
-    await this.deliver(user, 'welcome', { name: user.firstName }, `welcome:${user.id}`);
-  }
-
-  /** Sign-in to the account is locked for a while; lock-notice.ts sends one per window, each a new mail. */
-  async sendAccountLocked(user: User): Promise<void> {
-    await this.deliver(user, 'account_locked', {}, `account_locked:${randomUUID()}`);
-  }
-
-  private async deliver(user: User, template: EmailTemplate, data: Record<string, string>, idempotencyKey: string) {
-    try {
-      await this.mailer.send({ to: user.email, template, data, idempotencyKey });
-    } catch (error) {
-      this.failures.inc({ template });
-      this.logger.error({ err: error, user_id: user.id, template }, 'could not hand the e-mail to the email service');
-    }
+  async commit<T>(work: (queue: MailQueue) => Promise<T>): Promise<T> {
+    const queued: string[] = [];
+    const add = async (user: User, template: EmailTemplate, data: Record<string, string>, idempotencyKey: string) => {
+      queued.push(await this.outbox.add({ to: user.email, template, data, idempotencyKey }));
+    };
+    const queue: MailQueue = {
+      code: async (user, purpose) => {
+        const { id, code } = await this.codes.issue(user.id, purpose);
+        // Only the code: a mail that carries a code holds no text a requester typed (a name could be a phishing line).
+        await add(user, purpose, { code }, `code:${id}`);
+      },
+      welcome: (user) => add(user, 'welcome', { name: user.firstName }, `welcome:${user.id}`),
+      accountLocked: (user) => add(user, 'account_locked', {}, `account_locked:${randomUUID()}`),
+    };
+    const result = await this.unitOfWork.run(() => work(queue));
+    await this.relay.deliver(queued);
+    return result;
   }
 }

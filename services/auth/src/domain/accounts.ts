@@ -44,19 +44,24 @@ export class Accounts {
     ]);
     // Cheap early answer; the unique index still decides races between concurrent sign-ups.
     if (await this.users.findByEmail(input.email)) throw emailTaken();
-    const user = await this.users.create({
-      email: input.email,
-      passwordHash: await this.hasher.hash(input.password),
-      googleSubject: null,
-      firstName: input.first_name,
-      middleName: input.middle_name,
-      lastName: input.last_name,
-      profilePicture: null,
-      emailVerified: false,
-      roles: ['merchant'],
+    // Hashed before the transaction, so the write lock is held for the inserts only.
+    const passwordHash = await this.hasher.hash(input.password);
+    const user = await this.mail.commit(async (queue) => {
+      const created = await this.users.create({
+        email: input.email,
+        passwordHash,
+        googleSubject: null,
+        firstName: input.first_name,
+        middleName: input.middle_name,
+        lastName: input.last_name,
+        profilePicture: null,
+        emailVerified: false,
+        roles: ['merchant'],
+      });
+      if (!created) throw emailTaken();
+      await queue.code(created, 'verify_email');
+      return created;
     });
-    if (!user) throw emailTaken();
-    await this.mail.sendCode(user, 'verify_email');
     return presentUser(user);
   }
 

@@ -22,7 +22,7 @@ export class EmailVerification {
     if (!user || user.disabled) throw notFound('This account no longer exists.');
     if (user.emailVerified) throw conflict('This email address is already verified.');
     await consumeOrThrow(this.mailsPerHour, `verify:${user.id}`);
-    await this.mail.sendCode(user, 'verify_email');
+    await this.mail.commit((queue) => queue.code(user, 'verify_email'));
   }
 
   async confirm(userId: string, code: string): Promise<UserView> {
@@ -31,9 +31,12 @@ export class EmailVerification {
     if (user.emailVerified) throw conflict('This email address is already verified.');
     await this.codes.redeem(user.id, 'verify_email', code);
     const roles = this.roles.rolesFor({ ...user, emailVerified: true });
-    const verified = await this.users.update(user.id, { emailVerified: true, roles });
-    if (!verified) throw notFound('This account no longer exists.');
-    await this.mail.sendWelcome(verified);
+    const verified = await this.mail.commit(async (queue) => {
+      const updated = await this.users.update(user.id, { emailVerified: true, roles });
+      if (!updated) throw notFound('This account no longer exists.');
+      await queue.welcome(updated);
+      return updated;
+    });
     return presentUser(verified);
   }
 }

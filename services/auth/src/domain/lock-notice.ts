@@ -21,7 +21,7 @@ export class SignInLockNotice {
     try {
       if (!(await spendIfAvailable(this.oncePerWindow, email))) return;
       const user = await this.users.findByEmail(email);
-      if (user && !user.disabled) await this.mail.sendAccountLocked(user);
+      if (user && !user.disabled) await this.mail.commit((queue) => queue.accountLocked(user));
     } catch (error) {
       this.logger.error({ err: error }, 'could not send the sign-in lock notice');
     }

@@ -48,7 +48,7 @@ export class PasswordReset {
 
   private async sendResetCode(email: string): Promise<void> {
     const user = await this.usableAccount(email);
-    if (user) await this.mail.sendCode(user, 'password_reset');
+    if (user) await this.mail.commit((queue) => queue.code(user, 'password_reset'));
     else await this.codes.issue(this.codes.standInUserId(email), 'password_reset');
   }
 

@@ -1,7 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import sqlite3 from 'sqlite3';
 import { Sequelize, Transaction } from 'sequelize';
 import type { Logger } from '../logger.js';
+import { mysql2WithQueryDeadline } from './mysql-deadlines.js';
+import { logOutages } from './unavailable.js';
 
 export type Dialect = 'mysql' | 'sqlite';
 
@@ -16,7 +19,16 @@ export interface Database {
 export interface DatabaseOptions {
   poolMax?: number;
   logger?: Logger;
+  /** Longest a statement may run (MySQL; SQLite waits this long for a lock); 0 means no deadline (migrations). */
+  queryTimeoutMs?: number;
+  /** Longest a request waits for a pooled connection, opening one included. */
+  acquireTimeoutMs?: number;
+  /** Log outages once each (the default with a logger); a start-up check reports its own failure instead. */
+  reportOutages?: boolean;
 }
+
+export const DEFAULT_QUERY_TIMEOUT_MS = 5_000;
+export const DEFAULT_ACQUIRE_TIMEOUT_MS = 5_000;
 
 /**
  * One pooled Sequelize instance per process, from `DATABASE_URL`: `mysql://` (or `mariadb://`)
@@ -24,15 +36,29 @@ export interface DatabaseOptions {
  */
 export async function openDatabase(url: string, options: DatabaseOptions = {}): Promise<Database> {
   const logging = options.logger ? (sql: string) => options.logger!.trace({ sql }, 'sql') : false;
-  if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length), logging);
+  const queryTimeoutMs = options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
+  const acquireTimeoutMs = options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS;
+  const database = url.startsWith('sqlite:')
+    ? await openSqlite(url.slice('sqlite:'.length), logging, queryTimeoutMs || DEFAULT_QUERY_TIMEOUT_MS)
+    : openMysql(url, logging, { poolMax: options.poolMax ?? 10, queryTimeoutMs, acquireTimeoutMs });
+  if (options.logger && options.reportOutages !== false) logOutages(database.sequelize, options.logger);
+  return database;
+}
 
+function openMysql(
+  url: string,
+  logging: false | ((sql: string) => void),
+  limits: { poolMax: number; queryTimeoutMs: number; acquireTimeoutMs: number },
+): Database {
   const parsed = new URL(url.replace(/^mariadb:/, 'mysql:'));
   const sequelize = new Sequelize(parsed.toString(), {
     dialect: 'mysql',
+    ...(limits.queryTimeoutMs > 0 ? { dialectModule: mysql2WithQueryDeadline(limits.queryTimeoutMs) } : {}),
     logging,
     timezone: '+00:00',
-    pool: { max: options.poolMax ?? 10, min: 0, idle: 10_000, acquire: 10_000 },
-    dialectOptions: { charset: 'utf8mb4', connectTimeout: 5_000 },
+    // A frozen server accepts TCP but never greets: connectTimeout bounds the handshake, acquire the wait.
+    pool: { max: limits.poolMax, min: 0, idle: 10_000, acquire: limits.acquireTimeoutMs },
+    dialectOptions: { charset: 'utf8mb4', connectTimeout: limits.acquireTimeoutMs },
     define: { charset: 'utf8mb4', collate: 'utf8mb4_unicode_ci' },
   });
   return {
@@ -43,21 +69,41 @@ export async function openDatabase(url: string, options: DatabaseOptions = {}): 
   };
 }
 
-async function openSqlite(storage: string, logging: false | ((sql: string) => void)): Promise<Database> {
+async function openSqlite(storage: string, logging: false | ((sql: string) => void), busyTimeoutMs: number): Promise<Database> {
   if (storage !== ':memory:') mkdirSync(dirname(storage), { recursive: true });
   const sequelize = new Sequelize({
     dialect: 'sqlite',
     storage,
     logging,
+    dialectModule: sqlite3WithoutBlockingWaits,
     // Take the write lock when a transaction starts, so two writers queue on busy_timeout
     // instead of deadlocking when both try to upgrade a read lock.
     transactionType: Transaction.TYPES.IMMEDIATE,
-    retry: { match: [/SQLITE_BUSY/], max: 10 },
+    // A transaction's BEGIN that finds the lock taken retries here, with back-off (about 3 s
+    // in all), instead of waiting inside a libuv thread.
+    retry: { match: [/SQLITE_BUSY/], max: 15 },
   });
   if (storage !== ':memory:') {
     // WAL lets readers proceed while one writer commits; busy_timeout makes writers wait.
     await sequelize.query('PRAGMA journal_mode = WAL');
   }
-  await sequelize.query('PRAGMA busy_timeout = 5000');
+  // The shared connection (one statement at a time, outside transactions) waits in SQLite.
+  await sequelize.query(`PRAGMA busy_timeout = ${Math.round(busyTimeoutMs)}`);
   return { sequelize, dialect: 'sqlite', schemaName: undefined, close: () => sequelize.close() };
 }
+
+/**
+ * sqlite3 opens every connection with a 1 s busy timeout, during which a waiting statement
+ * holds one of libuv's few threads. Sequelize gives each transaction its own connection, so a
+ * burst of transactions could occupy every thread while the one holding the lock needs a thread
+ * to commit. Here a connection fails fast instead, and Sequelize's retry waits on a timer.
+ */
+const sqlite3WithoutBlockingWaits = {
+  ...sqlite3,
+  Database: class extends sqlite3.Database {
+    constructor(...args: ConstructorParameters<typeof sqlite3.Database>) {
+      super(...args);
+      this.configure('busyTimeout', 0);
+    }
+  },
+};

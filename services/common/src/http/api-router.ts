@@ -95,6 +95,8 @@ export class ApiRouter {
     const errorStatuses = new Set([...(spec.errors ?? []), ...(spec.guards ?? []).flatMap((g) => g.errors)]);
     if (spec.body || spec.query || spec.params) errorStatuses.add(422);
     if (spec.body) [400, 413, 415].forEach((s) => errorStatuses.add(s));
+    // Any route may find the database or another dependency down.
+    errorStatuses.add(503);
     const bodyContent: Record<string, { schema: ZodType }> = {};
     if (spec.body) {
       bodyContent['application/json'] = { schema: spec.body };

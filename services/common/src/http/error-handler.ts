@@ -1,10 +1,13 @@
 import type { Middleware } from 'koa';
-import { AppError, internal, malformedBody, methodNotAllowed, notFound } from '../errors.js';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
+import { AppError, internal, malformedBody, methodNotAllowed, notFound, unavailable } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 /**
  * The one error path. Handlers throw AppError; this turns it into the contract's body.
- * Anything else is logged once with the request id and answered as a bare 500 `internal`.
+ * A database that is down or past its deadline is a 503 `unavailable` (logged once per outage
+ * by the database, not per request). Anything else is logged once with the request id and
+ * answered as a bare 500 `internal`.
  */
 export function errorHandler(): Middleware {
   return async (ctx, next) => {
@@ -26,6 +29,9 @@ export function errorHandler(): Middleware {
   };
 }
 
+/** Long enough for a pod restart or a failover, short enough that a client retries soon. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
 function toAppError(caught: unknown, log: Logger | undefined): AppError {
   if (caught instanceof AppError) return caught;
   // Koa/http-errors raised by libraries (e.g. a malformed URL): keep 4xx statuses, never their text.
@@ -34,6 +40,7 @@ function toAppError(caught: unknown, log: Logger | undefined): AppError {
     if (status === 404) return notFound();
     return malformedBody('The request could not be understood.');
   }
+  if (isDatabaseUnavailable(caught)) return unavailable('The database is unavailable; try again shortly.', DATABASE_RETRY_AFTER_SECONDS);
   log?.error({ err: caught }, 'unhandled error');
   return internal();
 }

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type Koa from 'koa';
 import type { HealthState } from '../health.js';
 import type { Logger } from '../logger.js';
+import { ConnectionDrain } from './connection-drain.js';
 
 export interface ServeOptions {
   port: number;
@@ -13,7 +14,10 @@ export interface ServeOptions {
   onClose: () => Promise<void>;
 }
 
-/** Listens, and on SIGTERM/SIGINT drains: readiness 503, stop accepting, finish in-flight, close, exit 0. */
+/**
+ * Listens, and on SIGTERM/SIGINT drains: readiness 503, stop accepting, finish in-flight requests
+ * (each answered with `Connection: close`, each socket closed once idle), close, exit 0.
+ */
 export async function serve(app: Koa, options: ServeOptions): Promise<Server> {
   const server = app.listen(options.port, options.host);
   await new Promise<void>((resolve, reject) => {
@@ -24,6 +28,7 @@ export async function serve(app: Koa, options: ServeOptions): Promise<Server> {
   server.requestTimeout = 30_000;
   server.headersTimeout = 15_000;
   server.keepAliveTimeout = 65_000;
+  const drain = new ConnectionDrain(server);
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -36,7 +41,7 @@ export async function serve(app: Koa, options: ServeOptions): Promise<Server> {
       server.closeAllConnections();
     }, options.graceSeconds * 1000);
     deadline.unref();
-    server.close(async () => {
+    drain.start(async () => {
       try {
         await options.onClose();
         options.logger.info('shut down cleanly');
@@ -46,7 +51,6 @@ export async function serve(app: Koa, options: ServeOptions): Promise<Server> {
         process.exit(1);
       }
     });
-    server.closeIdleConnections();
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));

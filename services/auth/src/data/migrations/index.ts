@@ -2,6 +2,7 @@ import type { Migration } from '@merchant-platform/common/db/migrations';
 import { createAuthTables } from './0001-create-auth-tables.js';
 import { byteExactEmails } from './0002-byte-exact-emails.js';
 import { createAuthRevocations } from './0003-create-auth-revocations.js';
+import { createMailOutbox } from './0004-create-mail-outbox.js';
 
 /** In order; a build expects exactly these to be applied (readiness checks it). */
-export const authMigrations: Migration[] = [createAuthTables, byteExactEmails, createAuthRevocations];
+export const authMigrations: Migration[] = [createAuthTables, byteExactEmails, createAuthRevocations, createMailOutbox];

@@ -1,0 +1,27 @@
+import type { MailRequest } from './mailer.js';
+
+/** Writes that commit together or not at all (a database transaction). */
+export interface UnitOfWork {
+  run<T>(work: () => Promise<T>): Promise<T>;
+}
+
+export interface OutboxMail extends MailRequest {
+  id: string;
+  attempts: number;
+}
+
+/** Auth's own outbox: mail rows written with the state they announce, relayed afterwards. */
+export interface MailOutbox {
+  /** Adds a row inside the current unit of work; returns its id. */
+  add(mail: MailRequest): Promise<string>;
+  /**
+   * Claims due rows (all due rows, or only `ids`) for `leaseMs`: a row another relay claimed is
+   * skipped, and a crashed relay's rows come back when the lease ends.
+   */
+  claim(options: { ids?: string[]; limit: number; leaseMs: number }): Promise<OutboxMail[]>;
+  /** The mail was handed over: the row (and the code in its data) goes. */
+  remove(id: string): Promise<void>;
+  retryAt(id: string, at: Date, error: string): Promise<void>;
+  /** Rows waiting and the age of the oldest, for the metrics. */
+  backlog(): Promise<{ depth: number; oldestCreatedAt: Date | undefined }>;
+}
