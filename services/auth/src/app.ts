@@ -12,6 +12,9 @@ import type { AuthConfig } from './config.js';
 import { authMigrations } from './data/migrations/index.js';
 import { defineAuthModels } from './data/models.js';
 import { SequelizeOneTimeCodeRepository } from './data/one-time-code-repository.js';
+import { SequelizeWebAuthnChallengeRepository } from './data/passkey-challenge-repository.js';
+import { SequelizePasskeyCredentialRepository } from './data/passkey-credential-repository.js';
+import { definePasskeyModels } from './data/passkey-models.js';
 import { OpenIdGoogleClient } from './data/openid-google-client.js';
 import { SequelizeRefreshTokenRepository } from './data/refresh-token-repository.js';
 import { SequelizeUserRepository } from './data/user-repository.js';
@@ -25,6 +28,9 @@ import { OneTimeCodes } from './domain/one-time-codes.js';
 import { PasswordReset } from './domain/password-reset.js';
 import { PasswordSignIn } from './domain/password-sign-in.js';
 import { PasswordHasher } from './domain/passwords.js';
+import { PasskeyRegistration } from './domain/passkeys-registration.js';
+import { PasskeySignIn } from './domain/passkeys-sign-in.js';
+import { WebAuthnCeremonies } from './domain/passkeys-verification.js';
 import type { SigningKeys } from './domain/signing-keys.js';
 import { TokenIssuer } from './domain/token-issuer.js';
 import type { AuthUseCases } from './domain/use-cases.js';
@@ -42,6 +48,9 @@ export type AuthSettings = Pick<
   | 'RATE_LIMIT_TOKEN_FAILURES_PER_IP'
   | 'RATE_LIMIT_TOKEN_WINDOW_SECONDS'
   | 'RATE_LIMIT_EMAILS_PER_HOUR'
+  | 'WEBAUTHN_RP_ID'
+  | 'WEBAUTHN_ORIGINS'
+  | 'WEBAUTHN_RP_NAME'
 > &
   /** Google sign-in is off unless client id, secret and redirect URI are all given. */
   Partial<Pick<AuthConfig, 'GOOGLE_CLIENT_ID' | 'GOOGLE_CLIENT_SECRET' | 'GOOGLE_REDIRECT_URI' | 'GOOGLE_ISSUER' | 'AUTH_REDIRECT_ALLOWLIST'>>;
@@ -74,7 +83,7 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
     accessTtlSeconds: settings.ACCESS_TOKEN_TTL_SECONDS,
     refreshTtlSeconds: settings.REFRESH_TOKEN_TTL_DAYS * 86_400,
   });
-  const codes = new OneTimeCodes(new SequelizeOneTimeCodeRepository(models.OneTimeCode, db.sequelize), codeHmacKey(deps.keys));
+  const codes = new OneTimeCodes(new SequelizeOneTimeCodeRepository(models.OneTimeCode, db.sequelize), derivedKey(deps.keys, 'one-time-code-hmac'));
   const mailFailures = new Counter({
     name: 'auth_email_handoff_failures_total',
     help: 'E-mails auth could not hand to the email service, by template',
@@ -86,8 +95,14 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
   const tokenWindow = settings.RATE_LIMIT_TOKEN_WINDOW_SECONDS;
   const mailsPerHour = limiter({ name: 'mails', points: settings.RATE_LIMIT_EMAILS_PER_HOUR, durationSeconds: 3600 });
 
+  const passkeyModels = definePasskeyModels(db.sequelize);
+  const passkeys = new SequelizePasskeyCredentialRepository(passkeyModels.PasskeyCredential, db.sequelize);
+  const challenges = new SequelizeWebAuthnChallengeRepository(passkeyModels.WebAuthnChallenge);
+  const ceremonies = new WebAuthnCeremonies({ id: settings.WEBAUTHN_RP_ID, name: settings.WEBAUTHN_RP_NAME, origins: settings.WEBAUTHN_ORIGINS });
+  const accounts = new Accounts(users, hasher, tokens, mail);
+
   const useCases: AuthUseCases = {
-    accounts: new Accounts(users, hasher, tokens, mail),
+    accounts,
     signIn: new PasswordSignIn(users, hasher, tokens, {
       perAccount: limiter({ name: 'token-account', points: settings.RATE_LIMIT_TOKEN_FAILURES_PER_ACCOUNT, durationSeconds: tokenWindow }),
       perIp: limiter({ name: 'token-ip', points: settings.RATE_LIMIT_TOKEN_FAILURES_PER_IP, durationSeconds: tokenWindow }),
@@ -96,6 +111,8 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
     verification: new EmailVerification(users, codes, mail, mailsPerHour, settings.ADMIN_EMAILS),
     passwordReset: new PasswordReset(users, codes, mail, hasher, tokens, mailsPerHour, deps.logger),
     admin: new AdminUsers(users, tokens),
+    passkeyRegistration: new PasskeyRegistration(accounts, passkeys, challenges, ceremonies, deps.logger),
+    passkeySignIn: new PasskeySignIn(users, passkeys, challenges, ceremonies, tokens, deps.logger, derivedKey(deps.keys, 'passkey-decoy-id')),
     keys: deps.keys,
   };
   const usedGoogleLogins = limiter({ name: 'google-login', points: 1, durationSeconds: LOGIN_TTL_MS / 1000 });
@@ -120,10 +137,10 @@ function googleClient(settings: AuthSettings, logger: Logger): OpenIdGoogleClien
   return new OpenIdGoogleClient({ issuer: settings.GOOGLE_ISSUER ?? 'https://accounts.google.com', clientId, clientSecret, redirectUri }, logger);
 }
 
-/** One-time codes are HMAC'd under a key derived from the signing key, so no extra secret is needed. */
-function codeHmacKey(keys: SigningKeys): Buffer {
+/** HMAC keys (one-time codes, passkey decoys) are derived from the signing key, so no extra secret is needed. */
+function derivedKey(keys: SigningKeys, purpose: string): Buffer {
   const secret = keys.privateKey.export({ type: 'pkcs8', format: 'der' });
-  return Buffer.from(hkdfSync('sha256', secret, 'merchant-platform', 'one-time-code-hmac', 32));
+  return Buffer.from(hkdfSync('sha256', secret, 'merchant-platform', purpose, 32));
 }
 
 export { authMigrations };

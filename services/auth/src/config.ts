@@ -8,6 +8,7 @@ import {
   requireInProduction,
   type Env,
 } from '@merchant-platform/common/config';
+import { webAuthnEnvShape, webAuthnIsValid, withWebAuthnDefaults } from './webauthn-config.js';
 
 /** Every variable auth reads; all-in-one mode builds its schema from this too. */
 export const authEnvShape = {
@@ -38,12 +39,14 @@ export const authEnvShape = {
   RATE_LIMIT_TOKEN_FAILURES_PER_IP: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_TOKEN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
   RATE_LIMIT_EMAILS_PER_HOUR: z.coerce.number().int().min(1).default(3),
+  ...webAuthnEnvShape,
 };
 
 export const authConfigSchema = z
   .object(authEnvShape)
   .superRefine(requireInProduction(['DATABASE_URL', 'SESSION_KEYS', 'EMAIL_SERVICE_URL']))
   .superRefine(googleSignInIsComplete)
+  .superRefine(webAuthnIsValid)
   .superRefine((config, ctx) => {
     if (config.NODE_ENV !== 'production') return;
     if (!config.JWT_PRIVATE_KEY && !config.JWT_PRIVATE_KEY_FILE) {
@@ -52,7 +55,8 @@ export const authConfigSchema = z
     if (!config.SERVICE_TOKEN && !config.SERVICE_TOKEN_FILE) {
       ctx.addIssue({ code: 'custom', path: ['SERVICE_TOKEN'], message: 'SERVICE_TOKEN or SERVICE_TOKEN_FILE is required when NODE_ENV=production' });
     }
-  });
+  })
+  .transform(withWebAuthnDefaults);
 
 export type AuthConfig = z.output<typeof authConfigSchema>;
 

@@ -47,6 +47,9 @@ export const DEFAULT_SETTINGS: AuthSettings = {
   RATE_LIMIT_TOKEN_FAILURES_PER_IP: 100,
   RATE_LIMIT_TOKEN_WINDOW_SECONDS: 900,
   RATE_LIMIT_EMAILS_PER_HOUR: 3,
+  WEBAUTHN_RP_ID: 'localhost',
+  WEBAUTHN_ORIGINS: ['http://localhost:8080'],
+  WEBAUTHN_RP_NAME: 'Merchant Platform',
 };
 
 export const STRONG_PASSWORD = 'Correct-Horse1!';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { invalidToken } from '../errors.js';
 import type { KeyResolver } from './keys.js';
 
-export const AUTH_METHODS = ['password', 'google'] as const;
+export const AUTH_METHODS = ['password', 'google', 'passkey'] as const;
 export type AuthMethod = (typeof AUTH_METHODS)[number];
 
 export const AccessTokenClaims = z.object({

@@ -8,6 +8,7 @@ import { TokenPair, User } from '../schemas.js';
 import { accountRoutes } from './account-routes.js';
 import { adminRoutes } from './admin-routes.js';
 import { googleRoutes } from './google-routes.js';
+import { passkeyRoutes } from './passkey-routes.js';
 import { tokenRoutes } from './token-routes.js';
 
 /** Every auth route, on one ApiRouter (routes and OpenAPI document from the same definitions). */
@@ -18,5 +19,6 @@ export function authRoutes(openapi: OpenAPIRegistry, uc: AuthUseCases, verifier:
   accountRoutes(api, uc, requireUser(verifier), userSchema);
   adminRoutes(api, uc, requireRole(verifier, 'admin'), userSchema);
   googleRoutes(api, google, openapi.register('TokenPair', TokenPair));
+  passkeyRoutes(api, openapi, uc, requireUser(verifier), openapi.register('TokenPair', TokenPair));
   return api;
 }
