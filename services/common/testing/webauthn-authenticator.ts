@@ -24,23 +24,38 @@ export interface RequestOptionsJSON {
   allowCredentials?: { id: string }[];
 }
 
-export interface RegistrationResponseJSON {
+/** What `PublicKeyCredential.toJSON()` gives, around the ceremony's own `response`. */
+export interface PublicKeyCredentialJSON<R> {
   id: string;
   rawId: string;
   type: 'public-key';
-  response: { clientDataJSON: string; attestationObject: string; transports: string[]; publicKeyAlgorithm: number };
+  response: R;
   authenticatorAttachment: 'platform';
   clientExtensionResults: Record<string, never>;
 }
 
-export interface AuthenticationResponseJSON {
-  id: string;
-  rawId: string;
-  type: 'public-key';
-  response: { clientDataJSON: string; authenticatorData: string; signature: string; userHandle?: string };
-  authenticatorAttachment: 'platform';
-  clientExtensionResults: Record<string, never>;
-}
+export type RegistrationResponseJSON = PublicKeyCredentialJSON<{
+  clientDataJSON: string;
+  attestationObject: string;
+  transports: string[];
+  publicKeyAlgorithm: number;
+}>;
+
+export type AuthenticationResponseJSON = PublicKeyCredentialJSON<{
+  clientDataJSON: string;
+  authenticatorData: string;
+  signature: string;
+  userHandle?: string;
+}>;
+
+const publicKeyCredential = <R>(id: string, response: R): PublicKeyCredentialJSON<R> => ({
+  id,
+  rawId: id,
+  type: 'public-key',
+  response,
+  authenticatorAttachment: 'platform',
+  clientExtensionResults: {},
+});
 
 /** Ways to break a response (each defaults to an honest authenticator and browser). */
 export interface Knobs {
@@ -73,8 +88,10 @@ const FLAG_USER_VERIFIED = 0x04;
 const FLAG_ATTESTED_CREDENTIAL = 0x40;
 const COSE_ES256 = -7;
 
-// Plain CBOR maps and byte strings, as WebAuthn expects (no cbor-x records or typed-array tags).
-const cbor = new Encoder({ useRecords: false, tagUint8Array: false, variableMapSize: true, useTag259ForMaps: false });
+// Plain CBOR maps and byte strings, as WebAuthn expects (no cbor-x records, typed-array or Map tags).
+// useTag259ForMaps is honoured by cbor-x but missing from its typings, hence the separate object.
+const CBOR_OPTIONS = { useRecords: false, tagUint8Array: false, variableMapSize: true, useTag259ForMaps: false };
+const cbor = new Encoder(CBOR_OPTIONS);
 
 const b64url = (bytes: Uint8Array | string) => Buffer.from(bytes).toString('base64url');
 const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest();
@@ -107,19 +124,12 @@ export class SoftwareAuthenticator {
       coseKey(publicKey),
     ]);
     const authData = this.authenticatorData(knobs.rpId ?? rpId, knobs, FLAG_ATTESTED_CREDENTIAL, credential.counter, attestedCredential);
-    return {
-      id: credential.id,
-      rawId: credential.id,
-      type: 'public-key',
-      response: {
-        clientDataJSON: b64url(clientDataJSON),
-        attestationObject: b64url(cbor.encode({ fmt: 'none', attStmt: {}, authData })),
-        transports: ['internal'],
-        publicKeyAlgorithm: COSE_ES256,
-      },
-      authenticatorAttachment: 'platform',
-      clientExtensionResults: {},
-    };
+    return publicKeyCredential(credential.id, {
+      clientDataJSON: b64url(clientDataJSON),
+      attestationObject: b64url(cbor.encode({ fmt: 'none', attStmt: {}, authData })),
+      transports: ['internal'],
+      publicKeyAlgorithm: COSE_ES256,
+    });
   }
 
   /** navigator.credentials.get(): an assertion by an allowed credential, or any of the RP's (discoverable). */
@@ -130,19 +140,12 @@ export class SoftwareAuthenticator {
     const authData = this.authenticatorData(knobs.rpId ?? credential.rpId, knobs, 0, credential.counter);
     const signature = sign('sha256', Buffer.concat([authData, sha256(clientDataJSON)]), credential.privateKey);
     if (knobs.tamper) authData[authData.length - 1]! ^= 0x01;
-    return {
-      id: credential.id,
-      rawId: credential.id,
-      type: 'public-key',
-      response: {
-        clientDataJSON: b64url(clientDataJSON),
-        authenticatorData: b64url(authData),
-        signature: b64url(signature),
-        userHandle: credential.userHandle,
-      },
-      authenticatorAttachment: 'platform',
-      clientExtensionResults: {},
-    };
+    return publicKeyCredential(credential.id, {
+      clientDataJSON: b64url(clientDataJSON),
+      authenticatorData: b64url(authData),
+      signature: b64url(signature),
+      userHandle: credential.userHandle,
+    });
   }
 
   /** The ids of the credentials this authenticator holds, oldest first. */
