@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { loadConfig, type Env } from '@merchant-platform/common/config';
 import { authEnvShape, googleSignInIsComplete } from '@merchant-platform/auth/config';
+import { webAuthnIsValid, withWebAuthnDefaults } from '@merchant-platform/auth/webauthn-config';
 import { checkEmailConfig, emailEnvShape } from '@merchant-platform/email/config';
 
 /**
@@ -16,6 +17,7 @@ export const allInOneConfigSchema = z
   })
   .superRefine(checkEmailConfig)
   .superRefine(googleSignInIsComplete)
+  .superRefine(webAuthnIsValid)
   .superRefine((config, ctx) => {
     // Outside production missing secrets are generated under DATA_DIR; in production, never.
     if (config.NODE_ENV !== 'production') return;
@@ -31,7 +33,7 @@ export const allInOneConfigSchema = z
   })
   .transform((config) => {
     const dataDir = resolve(config.DATA_DIR);
-    return { ...config, DATA_DIR: dataDir, DATABASE_URL: config.DATABASE_URL ?? `sqlite:${join(dataDir, 'platform.sqlite')}` };
+    return { ...withWebAuthnDefaults(config), DATA_DIR: dataDir, DATABASE_URL: config.DATABASE_URL ?? `sqlite:${join(dataDir, 'platform.sqlite')}` };
   });
 
 export type AllInOneConfig = z.output<typeof allInOneConfigSchema>;

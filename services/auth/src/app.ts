@@ -17,6 +17,9 @@ import type { AuthConfig } from './config.js';
 import { authMigrations } from './data/migrations/index.js';
 import { defineAuthModels } from './data/models.js';
 import { SequelizeOneTimeCodeRepository } from './data/one-time-code-repository.js';
+import { SequelizeWebAuthnChallengeRepository } from './data/passkey-challenge-repository.js';
+import { SequelizePasskeyCredentialRepository } from './data/passkey-credential-repository.js';
+import { definePasskeyModels } from './data/passkey-models.js';
 import { OpenIdGoogleClient } from './data/openid-google-client.js';
 import { SequelizeRefreshTokenRepository } from './data/refresh-token-repository.js';
 import { SequelizeRevocationRepository } from './data/revocation-repository.js';
@@ -37,6 +40,9 @@ import { PasswordSignIn } from './domain/password-sign-in.js';
 import { PasswordHasher } from './domain/passwords.js';
 import { Revocations } from './domain/revocations.js';
 import { RoleGrants } from './domain/roles.js';
+import { PasskeyRegistration } from './domain/passkeys-registration.js';
+import { PasskeySignIn } from './domain/passkeys-sign-in.js';
+import { WebAuthnCeremonies } from './domain/passkeys-verification.js';
 import type { SigningKeys } from './domain/signing-keys.js';
 import { TokenIssuer } from './domain/token-issuer.js';
 import type { AuthUseCases } from './domain/use-cases.js';
@@ -51,6 +57,9 @@ export type AuthSettings = Pick<
   | 'REFRESH_TOKEN_TTL_DAYS'
   | 'BCRYPT_COST'
   | 'ADMIN_EMAILS'
+  | 'WEBAUTHN_RP_ID'
+  | 'WEBAUTHN_ORIGINS'
+  | 'WEBAUTHN_RP_NAME'
 > &
   LimitSettings &
   /** Required here: main.ts and all-in-one mode supply one outside production too. */
@@ -102,7 +111,7 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
     accessTtlSeconds: settings.ACCESS_TOKEN_TTL_SECONDS,
     refreshTtlSeconds: settings.REFRESH_TOKEN_TTL_DAYS * 86_400,
   });
-  const codes = new OneTimeCodes(new SequelizeOneTimeCodeRepository(models.OneTimeCode, db.sequelize), codeHmacKey(deps.keys));
+  const codes = new OneTimeCodes(new SequelizeOneTimeCodeRepository(models.OneTimeCode, db.sequelize), derivedKey(deps.keys, 'one-time-code-hmac'));
   const mailFailures = new Counter({
     name: 'auth_email_handoff_failures_total',
     help: 'Failed hand-overs of an e-mail to the email service (each is retried), by template',
@@ -117,13 +126,21 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
   const lockNotice = new SignInLockNotice(users, mail, limits.lockNotices, deps.logger);
   const roles = new RoleGrants(users, settings.ADMIN_EMAILS);
 
+  const passkeyModels = definePasskeyModels(db.sequelize);
+  const passkeys = new SequelizePasskeyCredentialRepository(passkeyModels.PasskeyCredential, db.sequelize);
+  const challenges = new SequelizeWebAuthnChallengeRepository(passkeyModels.WebAuthnChallenge);
+  const ceremonies = new WebAuthnCeremonies({ id: settings.WEBAUTHN_RP_ID, name: settings.WEBAUTHN_RP_NAME, origins: settings.WEBAUTHN_ORIGINS });
+  const accounts = new Accounts(users, hasher, tokens, mail, limits.registrations, limits.passwordChecks);
+
   const useCases: AuthUseCases = {
-    accounts: new Accounts(users, hasher, tokens, mail, limits.registrations, limits.passwordChecks),
+    accounts,
     signIn: new PasswordSignIn(users, hasher, tokens, limits.signIn, lockNotice.notify, roles),
     tokens,
     verification: new EmailVerification(users, codes, mail, limits.mailsPerHour, roles),
     passwordReset: new PasswordReset(users, codes, mail, hasher, tokens, { perEmailAndIp: limits.mailsPerHour, perIp: limits.forgotPerIp }, deps.logger),
     admin: new AdminUsers(users, revocations),
+    passkeyRegistration: new PasskeyRegistration(accounts, passkeys, challenges, ceremonies, deps.logger),
+    passkeySignIn: new PasskeySignIn(users, passkeys, challenges, ceremonies, tokens, deps.logger, derivedKey(deps.keys, 'passkey-decoy-id')),
     keys: deps.keys,
   };
   const google = new GoogleSignIn(users, tokens, googleClient(settings, deps.logger), limits.usedGoogleLogins, roles, {
@@ -193,10 +210,10 @@ function googleClient(settings: AuthSettings, logger: Logger): OpenIdGoogleClien
   return new OpenIdGoogleClient({ issuer: settings.GOOGLE_ISSUER ?? 'https://accounts.google.com', clientId, clientSecret, redirectUri }, logger);
 }
 
-/** One-time codes are HMAC'd under a key derived from the signing key, so no extra secret is needed. */
-function codeHmacKey(keys: SigningKeys): Buffer {
+/** HMAC keys (one-time codes, passkey decoys) are derived from the signing key, so no extra secret is needed. */
+function derivedKey(keys: SigningKeys, purpose: string): Buffer {
   const secret = keys.privateKey.export({ type: 'pkcs8', format: 'der' });
-  return Buffer.from(hkdfSync('sha256', secret, 'merchant-platform', 'one-time-code-hmac', 32));
+  return Buffer.from(hkdfSync('sha256', secret, 'merchant-platform', purpose, 32));
 }
 
 export { authMigrations };

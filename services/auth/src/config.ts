@@ -9,6 +9,7 @@ import {
   type Env,
 } from '@merchant-platform/common/config';
 import { checkServiceAuthConfig, serviceAuthEnvShape } from '@merchant-platform/common/service-auth/config';
+import { webAuthnEnvShape, webAuthnIsValid, withWebAuthnDefaults } from './webauthn-config.js';
 
 /** Every variable auth reads; all-in-one mode builds its schema from this too. */
 export const authEnvShape = {
@@ -51,6 +52,7 @@ export const authEnvShape = {
   RATE_LIMIT_REGISTRATIONS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   /** The HMAC key passwords are condensed with before bcrypt: a stolen table alone cannot be guessed at. */
   PASSWORD_PEPPER: z.string().min(32).optional(),
+  ...webAuthnEnvShape,
 };
 
 export const authConfigSchema = z
@@ -58,6 +60,7 @@ export const authConfigSchema = z
   .superRefine(requireInProduction(['DATABASE_URL', 'SESSION_KEYS', 'EMAIL_SERVICE_URL', 'PASSWORD_PEPPER']))
   .superRefine(googleSignInIsComplete)
   .superRefine(checkServiceAuthConfig)
+  .superRefine(webAuthnIsValid)
   .superRefine((config, ctx) => {
     if (config.NODE_ENV !== 'production') return;
     if (!config.JWT_PRIVATE_KEY && !config.JWT_PRIVATE_KEY_FILE) {
@@ -66,7 +69,8 @@ export const authConfigSchema = z
     if (!config.SERVICE_TOKEN && !config.SERVICE_TOKEN_FILE) {
       ctx.addIssue({ code: 'custom', path: ['SERVICE_TOKEN'], message: 'SERVICE_TOKEN or SERVICE_TOKEN_FILE is required when NODE_ENV=production' });
     }
-  });
+  })
+  .transform(withWebAuthnDefaults);
 
 export type AuthConfig = z.output<typeof authConfigSchema>;
 

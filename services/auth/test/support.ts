@@ -53,6 +53,9 @@ export const DEFAULT_SETTINGS: AuthSettings = {
   RATE_LIMIT_REGISTRATIONS_PER_IP_PER_HOUR: 1000,
   RATE_LIMIT_REGISTRATIONS_PER_MINUTE: 1000,
   PASSWORD_PEPPER: 'a-test-pepper-of-at-least-32-characters',
+  WEBAUTHN_RP_ID: 'localhost',
+  WEBAUTHN_ORIGINS: ['http://localhost:8080'],
+  WEBAUTHN_RP_NAME: 'Merchant Platform',
 };
 
 export const STRONG_PASSWORD = 'Correct-Horse1!';

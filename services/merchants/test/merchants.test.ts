@@ -199,6 +199,8 @@ describe('merchants service', () => {
       assert.deepEqual(Object.keys(google.body.user).sort(), ['auth_method', 'email', 'email_verified', 'id', 'name', 'roles']);
       const password = await request(server.url, 'GET', '/users/auth', { token: tokens.sign() });
       assert.equal(password.body.message, 'Authenticated via password');
+      const passkey = await request(server.url, 'GET', '/users/auth', { token: tokens.sign({ auth_method: 'passkey' }) });
+      assert.equal(passkey.body.message, 'Authenticated via passkey');
     });
   });
 

@@ -1,4 +1,4 @@
-import { DataTypes, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Model, type ModelStatic, type Sequelize } from 'sequelize';
+import { DataTypes, literal, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Model, type ModelStatic, type Sequelize } from 'sequelize';
 
 // Models are defined per Sequelize instance (sequelize.define), never with a global Model.init,
 // so two databases in one process (tests, all-in-one) never share a model class.
@@ -50,6 +50,8 @@ export interface RevocationRow extends Model<InferAttributes<RevocationRow>, Inf
   revoked_before: Date;
   created_at: CreationOptional<Date>;
 }
+/** Sequelize names the users table `User` in its queries; backticks quote on MySQL and SQLite alike. */
+const HAS_PASSKEY = literal('EXISTS (SELECT 1 FROM passkey_credentials WHERE passkey_credentials.user_id = `User`.`id`)');
 
 export interface AuthModels {
   User: ModelStatic<UserRow>;
@@ -76,7 +78,14 @@ export function defineAuthModels(sequelize: Sequelize): AuthModels {
       created_at: DataTypes.DATE(3),
       updated_at: DataTypes.DATE(3),
     },
-    { tableName: 'users', timestamps: true, createdAt: 'created_at', updatedAt: 'updated_at' },
+    {
+      tableName: 'users',
+      timestamps: true,
+      createdAt: 'created_at',
+      updatedAt: 'updated_at',
+      // Whether the user has a passkey is read from the credentials themselves, never kept twice.
+      defaultScope: { attributes: { include: [[HAS_PASSKEY, 'has_passkey']] } },
+    },
   );
   const RefreshToken = sequelize.define<RefreshTokenRow>(
     'RefreshToken',

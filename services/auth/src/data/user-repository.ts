@@ -80,6 +80,7 @@ function toUser(row: UserRow): User {
     emailVerified: Boolean(row.email_verified),
     roles: row.roles.split(',').filter((r): r is Role => (ROLES as readonly string[]).includes(r)),
     disabled: Boolean(row.disabled),
+    hasPasskey: Boolean(row.get('has_passkey')),
     createdAt: row.created_at,
   };
 }

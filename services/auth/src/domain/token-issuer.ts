@@ -37,7 +37,8 @@ export class TokenIssuer {
     private readonly settings: TokenSettings,
   ) {}
 
-  async issueTokenPair(user: User, authMethod: AuthMethod, familyId: string = randomUUID()): Promise<TokenPair> {
+  /** `extra.amr`: how the person signed in (RFC 8176), when the caller knows it (a passkey: `["hwk"]`). */
+  async issueTokenPair(user: User, authMethod: AuthMethod, familyId: string = randomUUID(), extra: { amr?: string[] } = {}): Promise<TokenPair> {
     const refreshToken = randomBytes(32).toString('base64url');
     await this.refreshTokens.create({
       userId: user.id,
@@ -47,7 +48,7 @@ export class TokenIssuer {
       expiresAt: new Date(Date.now() + this.settings.refreshTtlSeconds * 1000),
     });
     return {
-      access_token: this.signAccessToken(user, authMethod),
+      access_token: this.signAccessToken(user, authMethod, extra.amr),
       token_type: 'bearer',
       expires_in: this.settings.accessTtlSeconds,
       refresh_token: refreshToken,
@@ -88,7 +89,7 @@ export class TokenIssuer {
     return this.refreshTokens.revokeAllForUser(userId);
   }
 
-  private signAccessToken(user: User, authMethod: AuthMethod): string {
+  private signAccessToken(user: User, authMethod: AuthMethod, amr: string[] | undefined): string {
     return jwt.sign(
       {
         email: user.email,
@@ -96,6 +97,7 @@ export class TokenIssuer {
         name: displayName(user),
         roles: user.roles,
         auth_method: authMethod,
+        ...(amr ? { amr } : {}),
       },
       this.keys.privateKey,
       {

@@ -1,6 +1,8 @@
 import type { Accounts } from './accounts.js';
 import type { AdminUsers } from './admin-users.js';
 import type { EmailVerification } from './email-verification.js';
+import type { PasskeyRegistration } from './passkeys-registration.js';
+import type { PasskeySignIn } from './passkeys-sign-in.js';
 import type { PasswordReset } from './password-reset.js';
 import type { PasswordSignIn } from './password-sign-in.js';
 import type { SigningKeys } from './signing-keys.js';
@@ -14,5 +16,7 @@ export interface AuthUseCases {
   verification: EmailVerification;
   passwordReset: PasswordReset;
   admin: AdminUsers;
+  passkeyRegistration: PasskeyRegistration;
+  passkeySignIn: PasskeySignIn;
   keys: SigningKeys;
 }

@@ -15,10 +15,12 @@ export interface User {
   emailVerified: boolean;
   roles: Role[];
   disabled: boolean;
+  /** Derived from the passkey credentials; not a column of its own. */
+  hasPasskey: boolean;
   createdAt: Date;
 }
 
-export type NewUser = Omit<User, 'id' | 'disabled' | 'createdAt'>;
+export type NewUser = Omit<User, 'id' | 'disabled' | 'hasPasskey' | 'createdAt'>;
 
 export type ProfileChanges = Partial<Pick<User, 'firstName' | 'middleName' | 'lastName' | 'profilePicture'>>;
 
@@ -38,6 +40,7 @@ export function authMethodsOf(user: User): AuthMethod[] {
   const methods: AuthMethod[] = [];
   if (user.passwordHash) methods.push('password');
   if (user.googleSubject) methods.push('google');
+  if (user.hasPasskey) methods.push('passkey');
   return methods;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { email, httpsUrl, optionalText, text } from '@merchant-platform/common/http/fields';
+import { AUTH_METHODS } from '@merchant-platform/common/tokens/access-token';
 import { ROLES } from '../domain/user.js';
 
 /** Passwords are checked against the policy by the domain (422 `weak_password`), not here. */
@@ -59,7 +60,7 @@ export const User = z.object({
   profile_picture: z.string().nullable(),
   email_verified: z.boolean(),
   roles: z.array(z.enum(ROLES)),
-  auth_methods: z.array(z.enum(['password', 'google'])),
+  auth_methods: z.array(z.enum(AUTH_METHODS)),
   created_at: z.iso.datetime(),
 });
 

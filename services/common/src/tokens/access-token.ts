@@ -4,7 +4,7 @@ import { invalidToken } from '../errors.js';
 import type { KeyResolver } from './keys.js';
 import type { RevocationCheck } from './revocation-list.js';
 
-export const AUTH_METHODS = ['password', 'google'] as const;
+export const AUTH_METHODS = ['password', 'google', 'passkey'] as const;
 export type AuthMethod = (typeof AUTH_METHODS)[number];
 
 export const AccessTokenClaims = z.object({

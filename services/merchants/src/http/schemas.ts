@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AUTH_METHODS } from '@merchant-platform/common/tokens/access-token';
 import { httpsUrl, optionalText, text } from '@merchant-platform/common/http/fields';
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
@@ -77,5 +78,5 @@ export const TokenUser = z.object({
     name: z.string(),
     email_verified: z.boolean(),
     roles: z.array(z.string()),
-    auth_method: z.enum(['password', 'google']),
+    auth_method: z.enum(AUTH_METHODS),
 });

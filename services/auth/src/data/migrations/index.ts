@@ -3,6 +3,7 @@ import { createAuthTables } from './0001-create-auth-tables.js';
 import { byteExactEmails } from './0002-byte-exact-emails.js';
 import { createAuthRevocations } from './0003-create-auth-revocations.js';
 import { createMailOutbox } from './0004-create-mail-outbox.js';
+import { createPasskeyTables } from './0005-create-passkey-tables.js';
 
 /** In order; a build expects exactly these to be applied (readiness checks it). */
-export const authMigrations: Migration[] = [createAuthTables, byteExactEmails, createAuthRevocations, createMailOutbox];
+export const authMigrations: Migration[] = [createAuthTables, byteExactEmails, createAuthRevocations, createMailOutbox, createPasskeyTables];

@@ -12,6 +12,7 @@ import { accountRoutes } from './account-routes.js';
 import { adminRoutes } from './admin-routes.js';
 import { googleRoutes } from './google-routes.js';
 import { internalRoutes } from './internal-routes.js';
+import { passkeyRoutes } from './passkey-routes.js';
 import { tokenRoutes } from './token-routes.js';
 
 /** Every auth route, on one ApiRouter (routes and OpenAPI document from the same definitions). */
@@ -30,5 +31,6 @@ export function authRoutes(
   adminRoutes(api, uc, user, userSchema);
   googleRoutes(api, google, openapi.register('TokenPair', TokenPair));
   internalRoutes(api, internal.revocations, requireService(internal.services));
+  passkeyRoutes(api, openapi, uc, requireUser(verifier), openapi.register('TokenPair', TokenPair));
   return api;
 }
