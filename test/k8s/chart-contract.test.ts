@@ -114,7 +114,9 @@ describe('chart and code agree', function () {
     const services = ofKind(defaults, 'Service');
     for (const service of SERVICES) {
       const env = containerEnv(deploymentOf(defaults, service).spec.template.spec.containers[0], secrets);
-      for (const [name, value] of Object.entries(env).filter(([, v]) => /^(https?|mysql):\/\//.test(v))) {
+      // Browser origins (passkeys) name the public hosts, not a Service.
+      const browserFacing = new Set(['WEBAUTHN_ORIGINS']);
+      for (const [name, value] of Object.entries(env).filter(([n, v]) => !browserFacing.has(n) && /^(https?|mysql):\/\//.test(v))) {
         const url = new URL(value);
         const target = services.find((s) => s.metadata.name === url.hostname);
         assert.ok(target, `${service} ${name}=${value} names no Service`);

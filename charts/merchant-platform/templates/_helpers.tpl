@@ -250,6 +250,15 @@ merchant-platform.serviceAuthEnv: how one service proves who it is to the servic
   value: {{ $v.auth.bcryptCost | quote }}
 - name: AUTH_REDIRECT_ALLOWLIST
   value: {{ join "," $v.auth.redirectAllowlist | quote }}
+{{- $hosts := $v.ingress.hosts | default (list "localhost") }}
+- name: WEBAUTHN_RP_ID
+  value: {{ $v.auth.webauthn.rpId | default (first $hosts) | quote }}
+- name: WEBAUTHN_ORIGINS
+  {{- $origins := list }}
+  {{- range $hosts }}{{ $origins = append $origins (printf "https://%s" .) }}{{ end }}
+  value: {{ join "," ($v.auth.webauthn.origins | default $origins) | quote }}
+- name: WEBAUTHN_RP_NAME
+  value: {{ $v.auth.webauthn.rpName | quote }}
 {{- if include "merchant-platform.googleEnabled" .root }}
 - name: GOOGLE_CLIENT_ID
   value: {{ $v.auth.google.clientId | quote }}

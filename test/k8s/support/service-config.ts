@@ -6,12 +6,20 @@ import { emailConfigSchema } from '@merchant-platform/email/config';
 import { merchantsConfigSchema } from '@merchant-platform/merchants/config';
 import type { ServiceName } from './render.js';
 
-const CONFIG_SCHEMAS: Record<ServiceName | 'migration', z.ZodObject> = {
-  auth: authConfigSchema as unknown as z.ZodObject,
-  merchants: merchantsConfigSchema as unknown as z.ZodObject,
-  email: emailConfigSchema as unknown as z.ZodObject,
-  migration: migrationEnvSchema as unknown as z.ZodObject,
+const CONFIG_SCHEMAS: Record<ServiceName | 'migration', z.ZodType> = {
+  auth: authConfigSchema,
+  merchants: merchantsConfigSchema,
+  email: emailConfigSchema,
+  migration: migrationEnvSchema,
 };
+
+/** The variables a config schema reads: its object's keys, under any refinements and transforms. */
+function variablesOf(schema: z.ZodType): string[] {
+  const inner = schema as unknown as { shape?: Record<string, unknown>; in?: z.ZodType };
+  if (inner.shape) return Object.keys(inner.shape);
+  if (inner.in) return variablesOf(inner.in);
+  throw new Error('a config schema must be a zod object, possibly refined or transformed');
+}
 
 /**
  * A deployment (chart or compose) and the code agree: the service's (or a migration's) zod config
@@ -22,6 +30,7 @@ const CONFIG_SCHEMAS: Record<ServiceName | 'migration', z.ZodObject> = {
 export function assertConfigLoadsFrom(service: ServiceName | 'migration', env: Record<string, string>, where: string, helperVariables: string[] = []): void {
   const schema = CONFIG_SCHEMAS[service];
   assert.doesNotThrow(() => loadConfig(schema, env), where);
-  const unknown = Object.keys(env).filter((name) => !(name in schema.shape) && !helperVariables.includes(name));
+  const read = variablesOf(schema);
+  const unknown = Object.keys(env).filter((name) => !read.includes(name) && !helperVariables.includes(name));
   assert.deepEqual(unknown, [], `${where} is given variables its config does not read`);
 }
