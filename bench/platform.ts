@@ -62,6 +62,8 @@ export function platformEnvironment(db: BenchDatabase, options: BenchOptions, ru
       JWT_AUDIENCE: AUDIENCE,
       // Long enough that no token the load uses expires mid-run.
       ACCESS_TOKEN_TTL_SECONDS: '7200',
+      WEBAUTHN_RP_ID: 'localhost',
+      WEBAUTHN_ORIGINS: 'http://localhost:8080',
       ...BENCH_RATE_LIMITS,
       ...threadPool(),
     },
@@ -120,6 +122,9 @@ export async function startServices(env: PlatformEnvironment, options: BenchOpti
       JWT_AUDIENCE: AUDIENCE,
       DATABASE_URL: env.secrets.DATABASE_URL!,
       JWKS_URL: `${allInOne.url}/auth/.well-known/jwks.json`,
+      // Revocations are read from the all-in-one process, as merchants reads them from auth in a cluster.
+      AUTH_INTERNAL_URL: allInOne.url,
+      SERVICE_TOKEN: env.secrets.SERVICE_TOKEN!,
       ...threadPool(),
     },
     port: merchantsPort,

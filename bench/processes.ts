@@ -30,6 +30,8 @@ export interface StartOptions {
 }
 
 export { freePort } from '@merchant-platform/common/testing/ports';
+import { answers200, eventually } from '@merchant-platform/common/testing/eventually';
+import { exitReason } from '@merchant-platform/common/testing/processes';
 
 const running = new Set<RunningProcess>();
 
@@ -73,15 +75,17 @@ export async function startProcess(options: StartOptions): Promise<RunningProces
     },
   };
   running.add(proc);
-  const deadline = startedAt + (options.readyTimeoutMs ?? 30_000);
-  for (;;) {
-    if (exited !== undefined) throw new Error(`${options.name} exited with ${exited} before it was ready:\n${tail(logFile)}`);
-    if (await answers200(url + (options.readyPath ?? '/readyz'))) break;
-    if (performance.now() > deadline) {
-      await proc.stop();
-      throw new Error(`${options.name} was not ready within ${options.readyTimeoutMs ?? 30_000} ms:\n${tail(logFile)}`);
-    }
-    await sleep(10);
+  const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
+  try {
+    // Polled every 10 ms: this wait is the cold start.
+    await eventually(() => answers200(url + (options.readyPath ?? '/readyz')), `${options.name} to be ready`, {
+      timeoutMs: readyTimeoutMs,
+      intervalMs: 10,
+      giveUpIf: () => exitReason(child),
+    });
+  } catch (error) {
+    await proc.stop();
+    throw new Error(`${(error as Error).message}:\n${tail(logFile)}`);
   }
   proc.coldStartMs = performance.now() - startedAt;
   return proc;
@@ -106,16 +110,6 @@ export async function runToCompletion(name: string, args: string[], env: Record<
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0) throw new Error(`${name} exited with ${code}:\n${(err || out).slice(-4000)}`);
   return out;
-}
-
-async function answers200(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
-    await response.arrayBuffer();
-    return response.status === 200;
-  } catch {
-    return false;
-  }
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

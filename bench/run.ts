@@ -4,7 +4,7 @@
  * allows in the same run, prints one table and writes JSON to bench/results/. Exits non-zero
  * only when the harness fails or any request errored. See bench/README.md.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { measureHashingLimit, pooledHashingLimit, startReadLimitServer, type HashingLimit } from './baselines.js';
@@ -44,8 +44,10 @@ async function cleanUp(keepLogs: boolean): Promise<void> {
   await db?.drop().catch((error: unknown) => say(`could not drop the bench database: ${String(error)}`));
   if (keepLogs) {
     const kept = join(resultsDir, `logs-${runId}`);
-    cpSync(join(runDir, 'logs'), kept, { recursive: true, force: true });
-    say(`service logs kept in ${kept}`);
+    if (existsSync(join(runDir, 'logs'))) {
+      cpSync(join(runDir, 'logs'), kept, { recursive: true, force: true });
+      say(`service logs kept in ${kept}`);
+    }
   }
   rmSync(runDir, { recursive: true, force: true });
 }

@@ -12,6 +12,7 @@
  * give them real ones.
  */
 import assert from 'node:assert/strict';
+import { eventually } from '@merchant-platform/common/testing/eventually';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -136,14 +137,12 @@ describe('cluster rehearsal', function () {
       }
     }
     // Endpoints list a pod once its readiness probe passes.
-    const deadline = Date.now() + 60_000;
     for (const replica of replicas) {
-      for (;;) {
-        const answer = await http(replica.port, replica.probes.readiness).catch(() => undefined);
-        if (answer?.status === 200) break;
-        if (!replica.container.running || Date.now() > deadline) assert.fail(`${replica.container.name} never became ready\n${diagnostics()}`);
-        await sleep(200);
-      }
+      await eventually(async () => ((await http(replica.port, replica.probes.readiness)).status === 200 ? true : undefined), `${replica.container.name} to become ready`, {
+        timeoutMs: 60_000,
+        intervalMs: 200,
+        giveUpIf: () => (replica.container.running ? undefined : 'its container exited'),
+      }).catch((error: Error) => assert.fail(`${error.message}\n${diagnostics()}`));
       const proxy = proxies.get(deploymentOf(objects, replica.service).metadata.name)!;
       proxy.setEndpoints([...proxy.currentEndpoints, replica.port]);
     }

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { eventually } from './eventually.js';
-import { request } from './http-server.js';
+import { answers200, eventually } from './eventually.js';
 
 /** The repository's root, where `node services/...` paths resolve. */
 export const REPOSITORY_ROOT = new URL('../../../', import.meta.url).pathname;
@@ -54,14 +53,21 @@ export async function spawnReadyService(
   const service = options.command ? spawnCommand(options.command, args, serviceEnv) : spawnNode(args, serviceEnv, options);
   const base = `http://127.0.0.1:${port}`;
   try {
-    await eventually(
-      async () => ((await request(base, 'GET', options.readyPath ?? '/readyz')).status === 200 ? true : undefined),
-      `${args.join(' ')} to be ready`,
-      { timeoutMs: options.timeoutMs ?? 20_000, intervalMs: 100 },
-    );
+    await eventually(() => answers200(base + (options.readyPath ?? '/readyz')), `${args.join(' ')} to be ready`, {
+      timeoutMs: options.timeoutMs ?? 20_000,
+      intervalMs: 100,
+      giveUpIf: () => exitReason(service.child),
+    });
   } catch (error) {
     service.child.kill('SIGKILL');
     throw new Error(`${(error as Error).message}\n${service.output()}`);
   }
   return { ...service, base };
+}
+
+/** Why a child process can no longer become ready, or undefined while it runs. */
+export function exitReason(child: ChildProcess): string | undefined {
+  if (child.exitCode !== null) return `it exited with ${child.exitCode}`;
+  if (child.signalCode !== null) return `it was killed by ${child.signalCode}`;
+  return undefined;
 }
