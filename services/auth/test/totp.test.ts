@@ -36,8 +36,8 @@ describe('authenticator apps (TOTP)', () => {
     assert.ok(res.body.otpauth_uri.startsWith('otpauth://totp/Merchant%20Platform:enrol%40example.com?'), res.body.otpauth_uri);
     assert.equal(uri.searchParams.get('secret'), res.body.secret);
     assert.equal(uri.searchParams.get('issuer'), 'Merchant Platform');
-    for (const [name, value] of [['algorithm', 'SHA1'], ['digits', '6'], ['period', '30']] as const) {
-      assert.ok([null, value].includes(uri.searchParams.get(name)), `${name} is ${value} or left to its default`);
+    for (const [name, value] of [['algorithm', 'SHA1'], ['digits', '6'], ['period', '30']] as [string, string][]) {
+      assert.ok([null, value].includes(uri.searchParams.get(name) as string | null), `${name} is ${value} or left to its default`);
     }
     assert.match(res.body.qr_svg, /^<svg[\s\S]*<\/svg>\s*$/);
 
