@@ -20,6 +20,10 @@ import { SequelizeOneTimeCodeRepository } from './data/one-time-code-repository.
 import { SequelizeWebAuthnChallengeRepository } from './data/passkey-challenge-repository.js';
 import { SequelizePasskeyCredentialRepository } from './data/passkey-credential-repository.js';
 import { definePasskeyModels } from './data/passkey-models.js';
+import { SequelizeMfaChallengeRepository } from './data/mfa-challenge-repository.js';
+import { defineMfaModels } from './data/mfa-models.js';
+import { SequelizeRecoveryCodeRepository } from './data/recovery-code-repository.js';
+import { SequelizeTotpFactorRepository } from './data/totp-factor-repository.js';
 import { OpenIdGoogleClient } from './data/openid-google-client.js';
 import { SequelizeRefreshTokenRepository } from './data/refresh-token-repository.js';
 import { SequelizeRevocationRepository } from './data/revocation-repository.js';
@@ -28,18 +32,24 @@ import { SequelizeMailOutbox } from './data/mail-outbox-repository.js';
 import { SequelizeUnitOfWork } from './data/transactions.js';
 import { AccountMail } from './domain/account-mail.js';
 import { Accounts } from './domain/accounts.js';
+import { AdminMfa } from './domain/admin-mfa.js';
 import { AdminUsers } from './domain/admin-users.js';
 import { EmailVerification } from './domain/email-verification.js';
 import { GoogleSignIn } from './domain/google-sign-in.js';
 import { SignInLockNotice } from './domain/lock-notice.js';
 import { MailRelay } from './domain/mail-relay.js';
 import type { Mailer } from './domain/mailer.js';
+import { MfaChallengeSignIn } from './domain/mfa-challenge-sign-in.js';
 import { OneTimeCodes } from './domain/one-time-codes.js';
 import { PasswordReset } from './domain/password-reset.js';
 import { PasswordSignIn } from './domain/password-sign-in.js';
 import { PasswordHasher } from './domain/passwords.js';
+import { RecoveryCodes } from './domain/recovery-codes.js';
 import { Revocations } from './domain/revocations.js';
 import { RoleGrants } from './domain/roles.js';
+import { SecondFactors } from './domain/second-factors.js';
+import { TotpFactors } from './domain/totp-factors.js';
+import { TotpSecretBox } from './domain/totp-secret-box.js';
 import { PasskeyRegistration } from './domain/passkeys-registration.js';
 import { PasskeySignIn } from './domain/passkeys-sign-in.js';
 import { WebAuthnCeremonies } from './domain/passkeys-verification.js';
@@ -61,6 +71,8 @@ export type AuthSettings = Pick<
   | 'WEBAUTHN_ORIGINS'
   | 'WEBAUTHN_RP_NAME'
 > &
+  /** Off unless set (all-in-one and tests); auth's own config turns it on in production. */
+  Partial<Pick<AuthConfig, 'ADMIN_MFA_REQUIRED'>> &
   LimitSettings &
   /** Required here: main.ts and all-in-one mode supply one outside production too. */
   Required<Pick<AuthConfig, 'PASSWORD_PEPPER'>> &
@@ -131,21 +143,41 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
   const challenges = new SequelizeWebAuthnChallengeRepository(passkeyModels.WebAuthnChallenge);
   const ceremonies = new WebAuthnCeremonies({ id: settings.WEBAUTHN_RP_ID, name: settings.WEBAUTHN_RP_NAME, origins: settings.WEBAUTHN_ORIGINS });
   const accounts = new Accounts(users, hasher, tokens, mail, limits.registrations, limits.passwordChecks);
+  const passkeySignIn = new PasskeySignIn(users, passkeys, challenges, ceremonies, tokens, deps.logger, derivedKey(deps.keys, 'passkey-decoy-id'));
+
+  // Second factors: their secrets and recovery codes are keyed from the pepper, which never rotates (the signing key may).
+  const mfaModels = defineMfaModels(db.sequelize);
+  const totpFactors = new SequelizeTotpFactorRepository(mfaModels.TotpFactor);
+  const recoveryCodes = new RecoveryCodes(new SequelizeRecoveryCodeRepository(mfaModels.RecoveryCode, db.sequelize), settings.PASSWORD_PEPPER);
+  const secondFactors = new SecondFactors(totpFactors, passkeys, recoveryCodes);
+  const totp = new TotpFactors(totpFactors, new TotpSecretBox(settings.PASSWORD_PEPPER), users, secondFactors, recoveryCodes, deps.logger, settings.WEBAUTHN_RP_NAME);
+  const mfaChallenges = new SequelizeMfaChallengeRepository(mfaModels.MfaChallenge, db.sequelize);
+  const mfaSignIn = new MfaChallengeSignIn(mfaChallenges, secondFactors, totp, recoveryCodes, passkeySignIn, users, tokens, roles, limits.mfaPerUser, deps.logger);
 
   const useCases: AuthUseCases = {
     accounts,
-    signIn: new PasswordSignIn(users, hasher, tokens, limits.signIn, lockNotice.notify, roles),
+    signIn: new PasswordSignIn(users, hasher, tokens, limits.signIn, lockNotice.notify, roles, mfaSignIn),
     tokens,
     verification: new EmailVerification(users, codes, mail, limits.mailsPerHour, roles),
     passwordReset: new PasswordReset(users, codes, mail, hasher, tokens, { perEmailAndIp: limits.mailsPerHour, perIp: limits.forgotPerIp }, deps.logger),
     admin: new AdminUsers(users, revocations),
     passkeyRegistration: new PasskeyRegistration(accounts, passkeys, challenges, ceremonies, deps.logger),
-    passkeySignIn: new PasskeySignIn(users, passkeys, challenges, ceremonies, tokens, deps.logger, derivedKey(deps.keys, 'passkey-decoy-id')),
+    passkeySignIn,
+    secondFactors,
+    totp,
+    mfaSignIn,
+    adminMfa: new AdminMfa(users, secondFactors, revocations, settings.ADMIN_MFA_REQUIRED ?? false),
     keys: deps.keys,
   };
-  const google = new GoogleSignIn(users, tokens, googleClient(settings, deps.logger), limits.usedGoogleLogins, roles, {
-    redirectAllowList: settings.AUTH_REDIRECT_ALLOWLIST ?? [],
-  });
+  const google = new GoogleSignIn(
+    users,
+    tokens,
+    googleClient(settings, deps.logger),
+    limits.usedGoogleLogins,
+    roles,
+    { redirectAllowList: settings.AUTH_REDIRECT_ALLOWLIST ?? [] },
+    mfaSignIn,
+  );
   const verifier = new AccessTokenVerifier(deps.keys.resolver(), { issuer: settings.JWT_ISSUER, audience: settings.JWT_AUDIENCE }, revoked);
   const migrator = new SchemaMigrator(db, 'auth', authMigrations, deps.logger);
   const services = deps.serviceAuthenticator ?? createServiceAuthenticator(serviceAuthSettings(settings), deps.logger, 'auth');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  booleanFromEnv,
   databaseUrl,
   httpEnvShape,
   jwtVerifyEnvShape,
@@ -50,6 +51,10 @@ export const authEnvShape = {
   RATE_LIMIT_FORGOT_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_REGISTRATIONS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_REGISTRATIONS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** Wrong second-factor codes for one user, over all their sign-in challenges, per RATE_LIMIT_TOKEN_WINDOW_SECONDS. */
+  RATE_LIMIT_MFA_FAILURES_PER_USER: z.coerce.number().int().min(1).default(10),
+  /** Admin routes refuse a token whose sign-in had no second factor (403 `mfa_enrollment_required`); default true in production. */
+  ADMIN_MFA_REQUIRED: booleanFromEnv.optional(),
   /** The HMAC key passwords are condensed with before bcrypt: a stolen table alone cannot be guessed at. */
   PASSWORD_PEPPER: z.string().min(32).optional(),
   ...webAuthnEnvShape,
@@ -70,7 +75,8 @@ export const authConfigSchema = z
       ctx.addIssue({ code: 'custom', path: ['SERVICE_TOKEN'], message: 'SERVICE_TOKEN or SERVICE_TOKEN_FILE is required when NODE_ENV=production' });
     }
   })
-  .transform(withWebAuthnDefaults);
+  .transform(withWebAuthnDefaults)
+  .transform((config) => ({ ...config, ADMIN_MFA_REQUIRED: config.ADMIN_MFA_REQUIRED ?? config.NODE_ENV === 'production' }));
 
 export type AuthConfig = z.output<typeof authConfigSchema>;
 

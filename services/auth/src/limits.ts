@@ -13,6 +13,7 @@ export type LimitSettings = Pick<
   | 'RATE_LIMIT_FORGOT_PER_IP_PER_HOUR'
   | 'RATE_LIMIT_REGISTRATIONS_PER_IP_PER_HOUR'
   | 'RATE_LIMIT_REGISTRATIONS_PER_MINUTE'
+  | 'RATE_LIMIT_MFA_FAILURES_PER_USER'
 >;
 
 const HOUR = 3600;
@@ -36,6 +37,8 @@ export function authLimits(limiter: RateLimiterFactory, settings: LimitSettings)
       perIp: limiter({ name: 'register-ip', points: settings.RATE_LIMIT_REGISTRATIONS_PER_IP_PER_HOUR, durationSeconds: HOUR }),
       platformWide: limiter({ name: 'register-all', points: settings.RATE_LIMIT_REGISTRATIONS_PER_MINUTE, durationSeconds: 60 }),
     },
+    // Wrong second factors of one user across all their challenges (each challenge allows 5 on its own).
+    mfaPerUser: limiter({ name: 'mfa-user', points: settings.RATE_LIMIT_MFA_FAILURES_PER_USER, durationSeconds: tokenWindow }),
     usedGoogleLogins: limiter({ name: 'google-login', points: 1, durationSeconds: LOGIN_TTL_MS / 1000 }),
   };
 }

@@ -4,6 +4,7 @@ import { Browser, type BrowserResponse } from './google-browser.js';
 import { startStandInGoogle, type GoogleAccount, type StandInGoogle } from './google-stand-in.js';
 import { loadAuthConfig } from '../src/config.js';
 import { startAuth, STRONG_PASSWORD, type AuthHarness } from './support.js';
+import { currentCode, startTotp, verify } from './totp-support.js';
 
 /** The public origin of the API (what the ingress serves); the test browser routes it to the auth server. */
 const API = 'http://api.merchant.test';
@@ -12,7 +13,7 @@ const REDIRECT_URI = `${API}/auth/google/callback`;
 const APP = 'https://app.merchant.test';
 const SESSION = { keys: ['google-test-session-key'], secure: false };
 
-const TOKEN_CLAIMS = ['aud', 'auth_method', 'email', 'email_verified', 'exp', 'iat', 'iss', 'jti', 'name', 'roles', 'sub'];
+const TOKEN_CLAIMS = ['amr', 'aud', 'auth_method', 'email', 'email_verified', 'exp', 'iat', 'iss', 'jti', 'name', 'roles', 'sub'];
 const PAIR_FIELDS = ['access_token', 'expires_in', 'refresh_expires_in', 'refresh_token', 'token_type'];
 const USER_FIELDS = ['auth_methods', 'created_at', 'email', 'email_verified', 'first_name', 'id', 'last_name', 'middle_name', 'profile_picture', 'roles'];
 
@@ -159,6 +160,27 @@ describe('Google sign-in', () => {
   });
 
   describe('GET /auth/google/callback', () => {
+    it('asks a user with a second factor for it with 401 mfa_required, and the code finishes with amr fed, otp, mfa', async () => {
+      googleAccount('g-mfa', { email: 'g-mfa@example.com' });
+      const first = await signInWithGoogle('g-mfa');
+      assert.equal(first.callback.status, 200, first.callback.text);
+      assert.deepEqual(claimsOf(first.callback.body.access_token).amr, ['fed']);
+      const access = first.callback.body.access_token as string;
+      const enrolment = await startTotp(auth, access);
+      const confirmed = await auth.call('POST', `/auth/mfa/totp/${enrolment.factor_id}/confirm`, { token: access, json: { code: currentCode(enrolment.secret) } });
+      assert.equal(confirmed.status, 200, confirmed.text);
+
+      const { callback } = await signInWithGoogle('g-mfa', `${APP}/signed-in`);
+      assert.equal(callback.status, 401, callback.text);
+      assert.equal(callback.body.error.code, 'mfa_required');
+      assert.deepEqual(callback.body.error.mfa.factors, [{ id: enrolment.factor_id, type: 'totp' }]);
+      const finished = await verify(auth, { mfa_token: callback.body.error.mfa.mfa_token, code: currentCode(enrolment.secret, 1) });
+      assert.equal(finished.status, 200, finished.text);
+      const claims = claimsOf(finished.body.access_token);
+      assert.deepEqual(claims.amr, ['fed', 'otp', 'mfa']);
+      assert.equal(claims.auth_method, 'google');
+    });
+
     it('checks the email claim with the same rule as a typed-in email: a malformed one is 401 invalid_token and creates nothing', async () => {
       googleAccount('sub-bad-email', { email: 'not an email <x@y>' });
       const { callback } = await signInWithGoogle('sub-bad-email');

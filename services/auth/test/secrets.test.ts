@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { startAuth, STRONG_PASSWORD, type AuthHarness } from './support.js';
+import { currentCode, verify } from './totp-support.js';
 
 const NEW_PASSWORD = 'Battery-Staple2?';
 
@@ -70,5 +71,44 @@ describe('secrets stay secret', () => {
     // Refresh tokens appear only in the response that issues them, never in a log.
     assert.ok(!logs.includes(first.body.refresh_token), 'logs contain a refresh token');
     assert.ok(!logs.includes(first.body.access_token), 'logs contain an access token');
+  });
+  it('a TOTP secret, its codes and the recovery codes appear only in the answer that hands them out, never in a log', async () => {
+    const user = await auth.verifiedUser('second-secret@example.com');
+    const enrolled = await auth.call('POST', '/auth/mfa/totp', { token: user.access, json: {} });
+    const secret = enrolled.body.secret as string;
+    const firstCode = currentCode(secret);
+    const confirmed = await auth.call('POST', `/auth/mfa/totp/${enrolled.body.factor_id}/confirm`, { token: user.access, json: { code: firstCode } });
+    const recoveryCodes = confirmed.body.recovery_codes as string[];
+    assert.equal(recoveryCodes.length, 10);
+
+    const later: string[] = [];
+    const call = async (...args: Parameters<AuthHarness['call']>) => {
+      const res = await auth.call(...args);
+      later.push(res.text, JSON.stringify(Object.fromEntries(res.headers)));
+      return res;
+    };
+    const challenge = await call('POST', '/auth/token', { json: { email: 'second-secret@example.com', password: STRONG_PASSWORD } });
+    const mfaToken = challenge.body.error.mfa.mfa_token as string;
+    await call('POST', '/auth/mfa/verify', { json: { mfa_token: mfaToken, code: '000000' } });
+    const signedIn = await call('POST', '/auth/mfa/verify', { json: { mfa_token: mfaToken, code: recoveryCodes[0] } });
+    await call('GET', '/auth/mfa/factors', { token: signedIn.body.access_token });
+    await call('GET', '/auth/me', { token: signedIn.body.access_token });
+    const secondCode = currentCode(secret, 1);
+    await verify(auth, { mfa_token: (await call('POST', '/auth/token', { json: { email: 'second-secret@example.com', password: STRONG_PASSWORD } })).body.error.mfa.mfa_token, code: secondCode });
+
+    const responses = later.join('\n');
+    const logs = auth.logs.text();
+    for (const [label, value] of [
+      ['TOTP secret', secret],
+      ['otpauth URI', enrolled.body.otpauth_uri as string],
+      // Quoted: six bare digits turn up by chance inside timestamps and ids.
+      ['first TOTP code', `"${firstCode}"`],
+      ['mfa_token', mfaToken],
+      ...recoveryCodes.map((code, i) => [`recovery code ${i}`, code] as const),
+    ] as const) {
+      assert.ok(!logs.includes(value), `logs contain the ${label}`);
+      if (label !== 'mfa_token') assert.ok(!responses.includes(value), `a later response contains the ${label}`);
+    }
+    assert.ok(!logs.includes(`"${secondCode}"`), 'logs contain a sign-in TOTP code');
   });
 });

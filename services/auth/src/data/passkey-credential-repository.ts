@@ -47,6 +47,14 @@ export class SequelizePasskeyCredentialRepository implements PasskeyCredentialRe
   async recordCounterRegression(id: string): Promise<void> {
     await this.model.update({ counter_regressions: this.sequelize.literal('counter_regressions + 1') as unknown as number }, { where: { id } });
   }
+
+  async delete(id: string, userId: string): Promise<boolean> {
+    return (await this.model.destroy({ where: { id, user_id: userId } })) === 1;
+  }
+
+  async deleteAllForUser(userId: string): Promise<void> {
+    await this.model.destroy({ where: { user_id: userId } });
+  }
 }
 
 function toCredential(row: PasskeyCredentialRow): PasskeyCredential {

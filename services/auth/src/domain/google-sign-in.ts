@@ -2,6 +2,7 @@ import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { conflict, forbidden, invalidToken, notFound, validationFailed } from '@merchant-platform/common/errors';
 import { email as emailField } from '@merchant-platform/common/http/fields';
 import { spendIfAvailable } from '@merchant-platform/common/rate-limit';
+import type { MfaChallengeSignIn } from './mfa-challenge-sign-in.js';
 import type { TokenIssuer, TokenPair } from './token-issuer.js';
 import type { RoleGrants } from './roles.js';
 import type { NewUser, User, UserChanges, UserRepository } from './user.js';
@@ -70,6 +71,7 @@ export class GoogleSignIn {
     private readonly usedLogins: RateLimiterAbstract,
     private readonly roles: RoleGrants,
     private readonly settings: GoogleSignInSettings,
+    private readonly secondStep: Pick<MfaChallengeSignIn, 'demandIfEnrolled'>,
   ) {}
 
   /** Off until GOOGLE_CLIENT_ID/SECRET/REDIRECT_URI are all set. */
@@ -99,7 +101,9 @@ export class GoogleSignIn {
     }
     const identity = await client.finishLogin(callback, pending);
     const user = await this.accountFor(identity);
-    return { pair: await this.tokens.issueTokenPair(user, 'google'), redirectTo: pending.redirectTo };
+    // A user with a second factor gets a challenge (401 mfa_required) instead of tokens.
+    await this.secondStep.demandIfEnrolled(user, 'google');
+    return { pair: await this.tokens.issueTokenPair(user, 'google', undefined, { amr: ['fed'] }), redirectTo: pending.redirectTo };
   }
 
   /** The account this Google identity signs in to, created or linked on first sign-in. */

@@ -5,6 +5,7 @@ import type { Logger } from '@merchant-platform/common/logger';
 import {
   CHALLENGE_TTL_MS,
   sha256Hex,
+  type ChallengePurpose,
   type PasskeyCredential,
   type PasskeyCredentialRepository,
   type WebAuthnChallengeRepository,
@@ -41,16 +42,20 @@ export class PasskeySignIn {
    * passkeys, gets a stable decoy id instead, so the answer does not tell which emails exist.
    */
   async options(email: string | undefined): Promise<PasskeyChallengeView> {
-    if (email === undefined) return this.issueChallenge(null, []);
+    if (email === undefined) return this.issueChallenge('authentication', null, []);
     const user = await this.users.findByEmail(email);
     const passkeys = user ? await this.credentials.listForUser(user.id) : [];
     const allow = passkeys.length > 0 ? passkeys.map((c) => ({ id: c.credentialId, transports: c.transports })) : [{ id: this.decoyId(email) }];
-    return this.issueChallenge(user?.id ?? null, allow);
+    return this.issueChallenge('authentication', user?.id ?? null, allow);
   }
 
-  /** Options bound to one user, for a second-factor step that already knows who signs in. */
-  optionsForUser(userId: string): Promise<PasskeyChallengeView> {
-    return this.issueChallenge(userId, []);
+  /**
+   * Options bound to one user, for a second-factor step that already knows who signs in. Its
+   * challenge serves only that step (`second_factor`), never a passkey sign-in of its own.
+   */
+  async optionsForUser(userId: string): Promise<PasskeyChallengeView> {
+    const passkeys = await this.credentials.listForUser(userId);
+    return this.issueChallenge('second_factor', userId, passkeys.map((c) => ({ id: c.credentialId, transports: c.transports })));
   }
 
   async signIn(challengeId: string, response: AuthenticationResponseJSON): Promise<TokenPair> {
@@ -67,8 +72,12 @@ export class PasskeySignIn {
    * the challenge is bound to (any user for an unbound one). Returns the credential, its counter
    * advanced, or undefined for any failure. The second-factor step (`/auth/mfa/verify`) uses this too.
    */
-  async provePossession(challengeId: string, response: AuthenticationResponseJSON): Promise<PasskeyCredential | undefined> {
-    const challenge = await this.challenges.consume({ purpose: 'authentication', id: challengeId });
+  async provePossession(
+    challengeId: string,
+    response: AuthenticationResponseJSON,
+    purpose: ChallengePurpose = 'authentication',
+  ): Promise<PasskeyCredential | undefined> {
+    const challenge = await this.challenges.consume({ purpose, id: challengeId });
     if (!challenge) return this.refuse('unknown_challenge', {});
     const credential = await this.credentials.findByCredentialId(response.id);
     if (!credential) return this.refuse('unknown_credential', {});
@@ -94,13 +103,17 @@ export class PasskeySignIn {
     return credential;
   }
 
-  private async issueChallenge(userId: string | null, allow: { id: string; transports?: string[] }[]): Promise<PasskeyChallengeView> {
+  private async issueChallenge(
+    purpose: ChallengePurpose,
+    userId: string | null,
+    allow: { id: string; transports?: string[] }[],
+  ): Promise<PasskeyChallengeView> {
     const options = await this.ceremonies.requestOptions({ challenge: this.ceremonies.newChallenge(), allow });
     const id = randomUUID();
     await this.challenges.deleteExpired(new Date(Date.now() - CHALLENGE_TTL_MS));
     await this.challenges.create({
       id,
-      purpose: 'authentication',
+      purpose,
       userId,
       challengeHash: sha256Hex(options.challenge),
       expiresAt: new Date(Date.now() + CHALLENGE_TTL_MS),

@@ -30,9 +30,13 @@ export interface PasskeyCredentialRepository {
   advanceCounter(id: string, signCount: number): Promise<boolean>;
   /** Counts one refused assertion whose counter went backwards (a sign of a cloned authenticator). */
   recordCounterRegression(id: string): Promise<void>;
+  /** Removes one of the user's passkeys; false when the user has none with this id. */
+  delete(id: string, userId: string): Promise<boolean>;
+  deleteAllForUser(userId: string): Promise<void>;
 }
 
-export type ChallengePurpose = 'registration' | 'authentication';
+/** `second_factor`: bound to a password or Google sign-in that awaits its second step (`/auth/mfa/verify`). */
+export type ChallengePurpose = 'registration' | 'authentication' | 'second_factor';
 
 export interface WebAuthnChallenge {
   id: string;

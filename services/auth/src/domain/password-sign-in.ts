@@ -1,6 +1,7 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { forbidden, invalidCredentials } from '@merchant-platform/common/errors';
 import { clientNetwork, forget, reserveAttempt } from '@merchant-platform/common/rate-limit';
+import type { MfaChallengeSignIn } from './mfa-challenge-sign-in.js';
 import type { PasswordHasher } from './passwords.js';
 import type { RoleGrants } from './roles.js';
 import type { TokenIssuer, TokenPair } from './token-issuer.js';
@@ -34,6 +35,7 @@ export class PasswordSignIn {
     private readonly limits: SignInLimits,
     private readonly noticeLock: LockNotice,
     private readonly roles: RoleGrants,
+    private readonly secondStep: Pick<MfaChallengeSignIn, 'demandIfEnrolled'>,
   ) {}
 
   async signIn(email: string, password: string, clientIp: string): Promise<TokenPair> {
@@ -56,6 +58,9 @@ export class PasswordSignIn {
       // An unpeppered hash, or BCRYPT_COST changed since it was made: upgrade it while we know the password.
       await this.users.update(user.id, { passwordHash: await this.hasher.hash(password) });
     }
-    return this.tokens.issueTokenPair(await this.roles.apply(user), 'password');
+    const account = await this.roles.apply(user);
+    // A user with a second factor gets a challenge (401 mfa_required) instead of tokens.
+    await this.secondStep.demandIfEnrolled(account, 'password');
+    return this.tokens.issueTokenPair(account, 'password', undefined, { amr: ['pwd'] });
   }
 }

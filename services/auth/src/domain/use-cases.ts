@@ -1,12 +1,16 @@
 import type { Accounts } from './accounts.js';
+import type { AdminMfa } from './admin-mfa.js';
 import type { AdminUsers } from './admin-users.js';
 import type { EmailVerification } from './email-verification.js';
+import type { MfaChallengeSignIn } from './mfa-challenge-sign-in.js';
 import type { PasskeyRegistration } from './passkeys-registration.js';
 import type { PasskeySignIn } from './passkeys-sign-in.js';
 import type { PasswordReset } from './password-reset.js';
 import type { PasswordSignIn } from './password-sign-in.js';
+import type { SecondFactors } from './second-factors.js';
 import type { SigningKeys } from './signing-keys.js';
 import type { TokenIssuer } from './token-issuer.js';
+import type { TotpFactors } from './totp-factors.js';
 
 /** Everything the auth routes call, built once by app.ts. */
 export interface AuthUseCases {
@@ -18,5 +22,9 @@ export interface AuthUseCases {
   admin: AdminUsers;
   passkeyRegistration: PasskeyRegistration;
   passkeySignIn: PasskeySignIn;
+  secondFactors: SecondFactors;
+  totp: TotpFactors;
+  mfaSignIn: MfaChallengeSignIn;
+  adminMfa: AdminMfa;
   keys: SigningKeys;
 }

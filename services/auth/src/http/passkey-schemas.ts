@@ -50,7 +50,10 @@ export const AuthenticationResponse = z.object({
 
 export const PasskeyRegistrationBody = z.object({ name: text(100).optional(), response: RegistrationResponse });
 
-export const PasskeyOptionsBody = z.object({ email: email.optional() });
+export const PasskeyOptionsBody = z.object({
+  email: email.optional(),
+  mfa_token: z.string().min(1).max(128).optional().describe('from a 401 mfa_required: the challenge serves that sign-in’s second step'),
+});
 
 export const PasskeyAuthenticationBody = z.object({ challenge_id: z.string().min(1).max(64), response: AuthenticationResponse });
 

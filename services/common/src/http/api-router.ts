@@ -117,14 +117,15 @@ export class ApiRouter {
         ...(spec.query ? { query: spec.query } : {}),
         ...(spec.params ? { params: spec.params } : {}),
       },
+      // A route's own description of a status (a richer 401 body) wins over the generic error response.
       responses: {
+        ...errorResponses([...errorStatuses]),
         ...Object.fromEntries(
           Object.entries(spec.responses).map(([status, r]) => [
             status,
             r.schema ? { description: r.description, content: { 'application/json': { schema: r.schema } } } : { description: r.description },
           ]),
         ),
-        ...errorResponses([...errorStatuses]),
       },
     };
     // The registry keeps this object, so markInternal() can still move it to the internal document.

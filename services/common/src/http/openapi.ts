@@ -27,7 +27,7 @@ export const ErrorBody = z
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: '`malformed_body`: the body is not parseable JSON or form data',
   401: '`unauthenticated`, `invalid_credentials`, `invalid_token` or `token_reused`',
-  403: '`forbidden`, `account_disabled` or `email_not_verified`',
+  403: '`forbidden`, `account_disabled`, `email_not_verified` or `mfa_enrollment_required`',
   404: '`not_found`',
   405: '`method_not_allowed`, with `Allow`',
   409: '`email_taken` or `conflict`',

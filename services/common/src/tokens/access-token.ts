@@ -21,6 +21,8 @@ export const AccessTokenClaims = z.object({
   auth_method: z.enum(AUTH_METHODS),
   /** The session (refresh-token family); tokens of a revoked session are refused. */
   sid: z.string().optional(),
+  /** How the sign-in was authenticated (RFC 8176: `pwd`, `fed`, `otp`, `hwk`, `mfa`). */
+  amr: z.array(z.string()).optional(),
 });
 export type AccessTokenClaims = z.infer<typeof AccessTokenClaims>;
 

@@ -3,15 +3,21 @@ import type { Middleware } from 'koa';
 import type { ApiRouter, Guard } from '@merchant-platform/common/http/api-router';
 import { currentUser } from '@merchant-platform/common/http/guards';
 import { PageQuery } from '@merchant-platform/common/pagination';
+import type { AdminMfa } from '../../domain/admin-mfa.js';
 import type { AdminUsers } from '../../domain/admin-users.js';
 import type { AuthUseCases } from '../../domain/use-cases.js';
 import { AdminPatchBody, UserIdParams, type User } from '../schemas.js';
 
-/** A valid access token whose user is, in the database right now, an enabled admin. */
-function actingAdmin(user: Guard, admins: AdminUsers): Guard {
+/**
+ * A valid access token whose user is, in the database right now, an enabled admin, and, with
+ * ADMIN_MFA_REQUIRED, whose sign-in proved a second factor.
+ */
+function actingAdmin(user: Guard, admins: AdminUsers, adminMfa: AdminMfa): Guard {
   const middleware: Middleware = (ctx, next) =>
     user.middleware(ctx, async () => {
-      await admins.authorize(currentUser(ctx).sub);
+      const claims = currentUser(ctx);
+      await admins.authorize(claims.sub);
+      adminMfa.assertStrongSignIn(claims.amr);
       await next();
     });
   return { middleware, scheme: user.scheme, errors: [401, 403] };
@@ -19,7 +25,7 @@ function actingAdmin(user: Guard, admins: AdminUsers): Guard {
 
 export function adminRoutes(api: ApiRouter, uc: AuthUseCases, user: Guard, userSchema: typeof User): ApiRouter {
   const tags = ['admin'];
-  const admin = actingAdmin(user, uc.admin);
+  const admin = actingAdmin(user, uc.admin, uc.adminMfa);
   return api
     .route({
       method: 'get',
@@ -50,6 +56,24 @@ export function adminRoutes(api: ApiRouter, uc: AuthUseCases, user: Guard, userS
       responses: { 200: { description: 'The updated user', schema: z.object({ user: userSchema }) } },
       handler: async (ctx, { params, body }) => {
         ctx.body = { user: await uc.admin.update(currentUser(ctx).sub, params.id, body) };
+      },
+    })
+    .route({
+      method: 'delete',
+      path: '/auth/users/{id}/mfa',
+      summary: 'Remove every second factor of a user (admin)',
+      description:
+        'For a user who lost their factors: their authenticator apps, passkeys and recovery codes are removed and all their sessions ' +
+        'end (refresh tokens now, access tokens within seconds in every service). 404 for an unknown user.',
+      tags,
+      // The contract marks this route *recent*: the step-up guard goes here once it exists.
+      guards: [admin],
+      params: UserIdParams,
+      errors: [404],
+      responses: { 204: { description: 'Reset' } },
+      handler: async (ctx, { params }) => {
+        await uc.adminMfa.reset(params.id);
+        ctx.status = 204;
       },
     });
 }

@@ -3,6 +3,7 @@ import { z, type ZodType } from 'zod';
 import type { ApiRouter } from '@merchant-platform/common/http/api-router';
 import type { GoogleSignIn } from '../../domain/google-sign-in.js';
 import type { TokenPair } from '../../domain/token-issuer.js';
+import { MFA_REQUIRED_401 } from '../mfa-schemas.js';
 import { sendTokenPair } from './token-routes.js';
 
 const LoginQuery = z.object({
@@ -29,7 +30,7 @@ interface GoogleSession {
  * verifier live in the signed, httpOnly session cookie, and the callback removes them before
  * anything else, so each login can be completed (or fail) exactly once.
  */
-export function googleRoutes(api: ApiRouter, google: GoogleSignIn, pairSchema: ZodType): ApiRouter {
+export function googleRoutes(api: ApiRouter, google: GoogleSignIn, pairSchema: ZodType, mfaRequired: ZodType): ApiRouter {
   const tags = ['google'];
   // Switched off, the routes answer 404: only the internal document still describes them.
   const internal = !google.enabled;
@@ -66,12 +67,14 @@ export function googleRoutes(api: ApiRouter, google: GoogleSignIn, pairSchema: Z
         '(`#access_token=...&refresh_token=...&token_type=bearer&expires_in=...`), never in the query. ' +
         '401 `invalid_token` for a wrong, expired or reused `state`, code or nonce; 409 `conflict` when Google has not verified ' +
         'the email and an account has it (nothing is created or linked); 403 `email_not_verified` when Google has not verified ' +
-        'the email and no account has it (nothing is created); 403 `account_disabled`.',
+        'the email and no account has it (nothing is created); 403 `account_disabled`. A user with a second factor gets ' +
+        '401 `mfa_required` with an `mfa` challenge (also when the login had a `redirect_to`).',
       tags,
       internal,
       query: CallbackQuery,
-      errors: [401, 403, 404, 409, 503],
+      errors: [403, 404, 409, 503],
       responses: {
+        401: { description: MFA_REQUIRED_401, schema: mfaRequired },
         200: { description: 'A token pair (`auth_method: "google"` in the access token)', schema: pairSchema },
         302: { description: 'To the `redirect_to` of the login, with the token pair in the URL fragment' },
       },

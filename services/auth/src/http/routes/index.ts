@@ -7,11 +7,13 @@ import type { AccessTokenVerifier } from '@merchant-platform/common/tokens/acces
 import type { GoogleSignIn } from '../../domain/google-sign-in.js';
 import type { Revocations } from '../../domain/revocations.js';
 import type { AuthUseCases } from '../../domain/use-cases.js';
+import { MfaRequiredError } from '../mfa-schemas.js';
 import { TokenPair, User } from '../schemas.js';
 import { accountRoutes } from './account-routes.js';
 import { adminRoutes } from './admin-routes.js';
 import { googleRoutes } from './google-routes.js';
 import { internalRoutes } from './internal-routes.js';
+import { mfaRoutes } from './mfa-routes.js';
 import { passkeyRoutes } from './passkey-routes.js';
 import { tokenRoutes } from './token-routes.js';
 
@@ -26,11 +28,13 @@ export function authRoutes(
   const api = new ApiRouter(openapi);
   const userSchema = openapi.register('User', User);
   const user = requireUser(verifier);
-  tokenRoutes(api, openapi, uc);
+  const mfaRequired = openapi.register('MfaRequiredError', MfaRequiredError);
+  tokenRoutes(api, openapi, uc, mfaRequired);
   accountRoutes(api, uc, user, userSchema);
   adminRoutes(api, uc, user, userSchema);
-  googleRoutes(api, google, openapi.register('TokenPair', TokenPair));
+  googleRoutes(api, google, openapi.register('TokenPair', TokenPair), mfaRequired);
   internalRoutes(api, internal.revocations, requireService(internal.services));
   passkeyRoutes(api, openapi, uc, requireUser(verifier), openapi.register('TokenPair', TokenPair));
+  mfaRoutes(api, openapi, uc, user, openapi.register('TokenPair', TokenPair));
   return api;
 }

@@ -67,13 +67,16 @@ export function passkeyRoutes(api: ApiRouter, openapi: OpenAPIRegistry, uc: Auth
       summary: 'Start a passkey sign-in: options for navigator.credentials.get()',
       description:
         'Without `email`, any discoverable passkey may answer (empty `allowCredentials`). With `email`, the challenge is bound to that ' +
-        'account; the answer looks the same whether the account exists or not. The challenge lives 5 minutes and is answered once.',
+        'account; the answer looks the same whether the account exists or not. The challenge lives 5 minutes and is answered once. ' +
+        'With `mfa_token` (from 401 `mfa_required`) the challenge is bound to that sign-in’s user and is answered through ' +
+        '`POST /auth/mfa/verify` as `passkey_response`; 401 `invalid_token` when that sign-in is unknown, used, expired or out of tries.',
       tags: ['sign-in'],
       body: PasskeyOptionsBody,
+      errors: [401],
       responses: { 200: { description: 'A challenge id and PublicKeyCredentialRequestOptionsJSON', schema: challenge } },
       handler: async (ctx, { body }) => {
         ctx.set('Cache-Control', 'no-store');
-        ctx.body = await uc.passkeySignIn.options(body.email);
+        ctx.body = body.mfa_token !== undefined ? await uc.mfaSignIn.passkeyOptions(body.mfa_token) : await uc.passkeySignIn.options(body.email);
       },
     })
     .route({

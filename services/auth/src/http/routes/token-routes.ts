@@ -4,6 +4,7 @@ import type { ApiRouter } from '@merchant-platform/common/http/api-router';
 import { parseOr422 } from '@merchant-platform/common/http/validate';
 import type { AuthUseCases } from '../../domain/use-cases.js';
 import type { TokenPair as IssuedPair } from '../../domain/token-issuer.js';
+import { MFA_REQUIRED_401, type MfaRequiredError } from '../mfa-schemas.js';
 import { Jwks, PasswordGrant, RefreshBody, TokenBody, TokenPair } from '../schemas.js';
 
 /** Token responses must never be cached by a browser or proxy (RFC 6749 §5.1). */
@@ -13,7 +14,7 @@ export function sendTokenPair(ctx: Context, pair: IssuedPair): void {
   ctx.body = pair;
 }
 
-export function tokenRoutes(api: ApiRouter, openapi: OpenAPIRegistry, uc: AuthUseCases): ApiRouter {
+export function tokenRoutes(api: ApiRouter, openapi: OpenAPIRegistry, uc: AuthUseCases, mfaRequired: typeof MfaRequiredError): ApiRouter {
   const pair = openapi.register('TokenPair', TokenPair);
   const tags = ['sign-in'];
   return api
@@ -24,12 +25,13 @@ export function tokenRoutes(api: ApiRouter, openapi: OpenAPIRegistry, uc: AuthUs
       summary: 'Sign in (OAuth2 password grant) or refresh',
       description:
         'Form `grant_type=password&username=&password=` or JSON `{email, password}`; also `grant_type=refresh_token&refresh_token=`. ' +
-        'Wrong email and wrong password get the same 401 in about the same time. Failures are rate-limited per email+IP and per IP.',
+        'Wrong email and wrong password get the same 401 in about the same time. Failures are rate-limited per email+IP and per IP. ' +
+        'A right password for a user with a second factor gets 401 `mfa_required` with an `mfa` challenge instead of tokens.',
       tags,
       body: TokenBody,
       form: true,
-      errors: [401, 403, 429],
-      responses: { 200: { description: 'A token pair', schema: pair } },
+      errors: [403, 429],
+      responses: { 200: { description: 'A token pair', schema: pair }, 401: { description: MFA_REQUIRED_401, schema: mfaRequired } },
       handler: async (ctx, { body }) => {
         if (body.grant_type === 'refresh_token') {
           const { refresh_token } = parseOr422(RefreshBody, body);

@@ -1,0 +1,31 @@
+import { forbidden, notFound } from '@merchant-platform/common/errors';
+import type { Revocations } from './revocations.js';
+import type { SecondFactors } from './second-factors.js';
+import type { UserRepository } from './user.js';
+
+/** A sign-in that proved a second factor, or used a passkey (itself possession plus verification). */
+const STRONG_AMR = ['mfa', 'hwk'];
+
+/** What admins may do about second factors, and what second factor admins themselves need. */
+export class AdminMfa {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly secondFactors: SecondFactors,
+    private readonly revocations: Revocations,
+    /** ADMIN_MFA_REQUIRED. */
+    private readonly required: boolean,
+  ) {}
+
+  /** With the policy on, an admin route needs a token from a multi-factor (or passkey) sign-in. */
+  assertStrongSignIn(amr: string[] | undefined): void {
+    if (!this.required || amr?.some((method) => STRONG_AMR.includes(method))) return;
+    throw forbidden('Admin routes need a sign-in with a second factor: enrol one, then sign in with it.', 'mfa_enrollment_required');
+  }
+
+  /** A user who lost every factor: all of them and the recovery codes go, and so do their sessions. */
+  async reset(userId: string): Promise<void> {
+    if (!(await this.users.findById(userId))) throw notFound('No user has this id.');
+    await this.secondFactors.removeAll(userId);
+    await this.revocations.endAllSessions(userId);
+  }
+}
