@@ -7,7 +7,7 @@ import type { AccessTokenVerifier } from '@merchant-platform/common/tokens/acces
 import type { GoogleSignIn } from '../../domain/google-sign-in.js';
 import type { Revocations } from '../../domain/revocations.js';
 import type { AuthUseCases } from '../../domain/use-cases.js';
-import { TokenPair, User } from '../schemas.js';
+import { TokenPairView, UserView } from '../../domain/views.js';
 import { accountRoutes } from './account-routes.js';
 import { adminRoutes } from './admin-routes.js';
 import { googleRoutes } from './google-routes.js';
@@ -24,13 +24,13 @@ export function authRoutes(
   internal: { revocations: Revocations; services: ServiceAuthenticator },
 ): ApiRouter {
   const api = new ApiRouter(openapi);
-  const userSchema = openapi.register('User', User);
+  const userSchema = openapi.register('User', UserView);
   const user = requireUser(verifier);
   tokenRoutes(api, openapi, uc);
   accountRoutes(api, uc, user, userSchema);
   adminRoutes(api, uc, user, userSchema);
-  googleRoutes(api, google, openapi.register('TokenPair', TokenPair));
+  googleRoutes(api, google, openapi.register('TokenPair', TokenPairView));
   internalRoutes(api, internal.revocations, requireService(internal.services));
-  passkeyRoutes(api, openapi, uc, requireUser(verifier), openapi.register('TokenPair', TokenPair));
+  passkeyRoutes(api, openapi, uc, requireUser(verifier), openapi.register('TokenPair', TokenPairView));
   return api;
 }
