@@ -3,6 +3,7 @@ import jwt from 'jsonwebtoken';
 import { Browser, type BrowserResponse } from './google-browser.js';
 import { startStandInGoogle, type GoogleAccount, type StandInGoogle } from './google-stand-in.js';
 import { loadAuthConfig } from '../src/config.js';
+import type { ErrorBody } from '@merchant-platform/common/testing/http-server';
 import { startAuth, STRONG_PASSWORD, type AuthHarness } from './support.js';
 
 /** The public origin of the API (what the ingress serves); the test browser routes it to the auth server. */
@@ -316,7 +317,7 @@ describe('Google sign-in', () => {
         created_at: squatted.body.user.created_at,
       });
 
-      const oldPassword = await auth.signIn('vera@example.com');
+      const oldPassword = await auth.signIn<ErrorBody>('vera@example.com');
       assert.equal(oldPassword.status, 401);
       assert.equal(oldPassword.body.error.code, 'invalid_credentials');
       const oldSession = await auth.call('POST', '/auth/refresh', { json: { refresh_token: squatterSession.refresh_token } });
