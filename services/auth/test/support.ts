@@ -4,6 +4,7 @@ import { SchemaMigrator } from '@merchant-platform/common/db/migrations';
 import { createOpenApiRegistry } from '@merchant-platform/common/http/openapi';
 import { createMetrics } from '@merchant-platform/common/metrics';
 import { captureLogs } from '@merchant-platform/common/testing/log-capture';
+import { eventually } from '@merchant-platform/common/testing/eventually';
 import { request, type JsonResponse, type RequestOptions, type RunningServer } from '@merchant-platform/common/testing/http-server';
 import { serveModules } from '@merchant-platform/common/testing/test-app';
 import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
@@ -32,16 +33,8 @@ export class InboxMailer implements Mailer {
     if (!mail?.data.code) throw new Error(`no ${template} mail to ${to}`);
     return mail.data.code;
   }
-  async waitForCode(to: string, template: 'verify_email' | 'password_reset', timeoutMs = 5000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        return this.lastCode(to, template);
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    }
+  waitForCode(to: string, template: 'verify_email' | 'password_reset', timeoutMs = 5000): Promise<string> {
+    return eventually(() => this.lastCode(to, template), `a ${template} mail to ${to}`, { timeoutMs, intervalMs: 20 });
   }
 }
 
