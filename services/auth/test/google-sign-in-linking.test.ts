@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import type { ErrorBody } from '@merchant-platform/common/testing/http-server';
-import { TOKEN_CLAIMS, claimsOf, GoogleSignInStage } from './google-sign-in-support.js';
+import { TOKEN_CLAIMS, claimsOf, googleSignInStage } from './google-sign-in-support.js';
 import { STRONG_PASSWORD, type AuthHarness } from './support.js';
 
 describe('Google sign-in: linking to local accounts', () => {
-  const stage = new GoogleSignInStage();
-  before(() => stage.start());
-  after(() => stage.close());
+  const stage = googleSignInStage();
   const { googleAccount, signInWithGoogle, count, userRow, me } = stage;
   let auth: AuthHarness;
   before(() => {

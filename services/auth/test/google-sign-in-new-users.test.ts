@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import type { StandInGoogle } from './google-stand-in.js';
-import { API, REDIRECT_URI, APP, TOKEN_CLAIMS, PAIR_FIELDS, claimsOf, GoogleSignInStage } from './google-sign-in-support.js';
+import { API, REDIRECT_URI, APP, TOKEN_CLAIMS, PAIR_FIELDS, claimsOf, googleSignInStage } from './google-sign-in-support.js';
 import { type AuthHarness } from './support.js';
 
 describe('Google sign-in: new and returning users', () => {
-  const stage = new GoogleSignInStage();
-  before(() => stage.start());
-  after(() => stage.close());
+  const stage = googleSignInStage();
   const { newBrowser, googleAccount, startLogin, signInWithGoogle, count, userRow, me } = stage;
   let auth: AuthHarness;
   let google: StandInGoogle;

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import type { StandInGoogle } from './google-stand-in.js';
-import { API, REDIRECT_URI, APP, TOKEN_CLAIMS, claimsOf, NOT_VERIFIED, NO_LOGIN, GoogleSignInStage } from './google-sign-in-support.js';
+import { API, REDIRECT_URI, APP, TOKEN_CLAIMS, claimsOf, NOT_VERIFIED, NO_LOGIN, googleSignInStage } from './google-sign-in-support.js';
 import { type AuthHarness } from './support.js';
 
 describe('Google sign-in: state, replay and secrets', () => {
-  const stage = new GoogleSignInStage();
-  before(() => stage.start());
-  after(() => stage.close());
+  const stage = googleSignInStage();
   const { newBrowser, googleAccount, startLogin, atGoogle, signInWithGoogle, count, me } = stage;
   let auth: AuthHarness;
   let google: StandInGoogle;

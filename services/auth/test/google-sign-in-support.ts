@@ -111,3 +111,11 @@ export class GoogleSignInStage {
     return res.body.user;
   };
 }
+
+/** A stage started before the calling suite and closed after it. */
+export function googleSignInStage(): GoogleSignInStage {
+  const stage = new GoogleSignInStage();
+  before(() => stage.start());
+  after(() => stage.close());
+  return stage;
+}
