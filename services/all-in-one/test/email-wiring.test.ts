@@ -8,6 +8,7 @@ import { request, type RunningServer } from '@merchant-platform/common/testing/h
 import { SesEmulator } from '@merchant-platform/common/testing/ses-emulator';
 import { serveModules } from '@merchant-platform/common/testing/test-app';
 import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
+import { eventually } from '@merchant-platform/common/testing/eventually';
 import { createAuthModule } from '@merchant-platform/auth/app';
 import { HttpMailer } from '@merchant-platform/auth/data/http-mailer';
 import { SigningKeys } from '@merchant-platform/auth/domain/signing-keys';
@@ -41,14 +42,10 @@ async function context(db: Database): Promise<ModuleContext & { logs: ReturnType
 
 /** Waits for the emulator to hold a mail to `to` whose subject matches, and returns its 6-digit code. */
 async function codeFromInbox(ses: SesEmulator, to: string, subject: RegExp): Promise<string> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
+  return eventually(async () => {
     const mail = (await ses.emails()).find((m) => m.destination.to.includes(to) && subject.test(m.subject));
-    const code = mail?.body.text && /\b(\d{6})\b/.exec(mail.body.text)?.[1];
-    if (code) return code;
-    if (Date.now() > deadline) throw new Error(`no mail to ${to} matching ${subject}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+    return (mail?.body.text && /\b(\d{6})\b/.exec(mail.body.text)?.[1]) || undefined;
+  }, `a mail to ${to} matching ${subject}`);
 }
 
 async function registerVerifyReset(base: string, ses: SesEmulator, email: string) {
@@ -115,9 +112,10 @@ describe('auth mails through the email service and SES', function () {
   describe('as separate services over HTTP', () => {
     let auth: RunningServer;
     let email: RunningServer;
+    let emailDb: Database;
 
     before(async () => {
-      const emailDb = await openDatabase(testDb.url);
+      emailDb = await openDatabase(testDb.url);
       const emailCtx = await context(emailDb);
       const emailModule = createEmailModule({ ...emailCtx, config: emailSettings(ses) });
       email = await serveModules({ modules: [emailModule], openapi: emailCtx.openapi, logger: emailCtx.logger, overrides: { metrics: emailCtx.metrics } });
@@ -150,7 +148,13 @@ describe('auth mails through the email service and SES', function () {
       const mail = { to: 'once@example.com', template: 'welcome' as const, data: { name: 'Once' }, idempotencyKey: 'welcome:once' };
       await mailer.send(mail);
       await mailer.send(mail);
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // Once no hand-over to this address is queued, a duplicate would already have reached SES.
+      const rows = await eventually(async () => {
+        const [found] = await emailDb.sequelize.query('SELECT status FROM email_outbox WHERE recipient = ?', { replacements: ['once@example.com'] });
+        const statuses = (found as { status: string }[]).map((r) => r.status);
+        return statuses.length > 0 && !statuses.includes('queued') ? statuses : undefined;
+      }, 'the outbox to have delivered the hand-overs to once@example.com');
+      assert.deepEqual(rows, ['sent']);
       assert.equal((await ses.emails()).filter((m) => m.destination.to.includes('once@example.com')).length, 1);
     });
 

@@ -32,7 +32,7 @@ describe('the admin command (npm run admin -- promote <email>)', function () {
 
     assert.equal((await auth.call('POST', '/auth/refresh', { json: { refresh_token: first.refresh } })).status, 401);
     const again = await auth.signIn('first@example.com');
-    assert.deepEqual(JSON.parse(Buffer.from(again.body.access_token.split('.')[1], 'base64url').toString()).roles, ['merchant', 'admin']);
+    assert.deepEqual(JSON.parse(Buffer.from(again.body.access_token.split('.')[1]!, 'base64url').toString()).roles, ['merchant', 'admin']);
     assert.equal((await auth.call('GET', '/auth/users', { token: again.body.access_token })).status, 200);
 
     const twice = await admin(['promote', 'first@example.com'], { DATABASE_URL: auth.databaseUrl });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import jwt from 'jsonwebtoken';
 import { passkeyUser, registerPasskey, newAuthenticator } from './passkeys-support.js';
 import { startAuth, tally, type AuthHarness } from './support.js';
-import { currentCode, mfaToken, totpUser, verify } from './totp-support.js';
+import { currentCode, mfaToken, totpUser, verify, type MfaRequiredBody } from './totp-support.js';
 
 const amrOf = (accessToken: string) => (jwt.decode(accessToken) as { amr?: string[] }).amr;
 
@@ -15,30 +15,30 @@ describe('sign-in with a second factor', () => {
 
   it('answers a right password with 401 mfa_required carrying a challenge, and the TOTP code finishes it with amr pwd, otp, mfa', async () => {
     const user = await totpUser(auth, 'second@example.com');
-    const res = await auth.signIn('second@example.com');
+    const res = await auth.signIn<MfaRequiredBody>('second@example.com');
     assert.equal(res.status, 401, res.text);
     assert.deepEqual(Object.keys(res.body), ['error']);
     assert.deepEqual(Object.keys(res.body.error).sort(), ['code', 'message', 'mfa']);
     assert.equal(res.body.error.code, 'mfa_required');
-    assert.deepEqual(Object.keys(res.body.error.mfa).sort(), ['expires_in', 'factors', 'mfa_token']);
-    assert.deepEqual(res.body.error.mfa.factors, [{ id: user.factorId, type: 'totp' }]);
-    assert.equal(res.body.error.mfa.expires_in, 300);
-    assert.ok(Buffer.from(res.body.error.mfa.mfa_token, 'base64url').length >= 32);
+    assert.deepEqual(Object.keys(res.body.error.mfa!).sort(), ['expires_in', 'factors', 'mfa_token']);
+    assert.deepEqual(res.body.error.mfa!.factors, [{ id: user.factorId, type: 'totp' }]);
+    assert.equal(res.body.error.mfa!.expires_in, 300);
+    assert.ok(Buffer.from(res.body.error.mfa!.mfa_token, 'base64url').length >= 32);
 
-    const finished = await verify(auth, { mfa_token: res.body.error.mfa.mfa_token, code: currentCode(user.secret, 1) });
+    const finished = await verify(auth, { mfa_token: res.body.error.mfa!.mfa_token, code: currentCode(user.secret, 1) });
     assert.equal(finished.status, 200, finished.text);
     assert.equal(finished.headers.get('cache-control'), 'no-store');
     assert.deepEqual(amrOf(finished.body.access_token), ['pwd', 'otp', 'mfa']);
     assert.equal((jwt.decode(finished.body.access_token) as { auth_method: string }).auth_method, 'password');
 
-    const replayed = await verify(auth, { mfa_token: res.body.error.mfa.mfa_token, code: currentCode(user.secret, 1) });
+    const replayed = await verify(auth, { mfa_token: res.body.error.mfa!.mfa_token, code: currentCode(user.secret, 1) });
     assert.equal(replayed.status, 401, 'an mfa_token serves once');
     assert.equal(replayed.body.error.code, 'invalid_token');
   });
 
   it('refuses a wrong password as before, without a challenge', async () => {
     await totpUser(auth, 'wrong-password@example.com');
-    const res = await auth.signIn('wrong-password@example.com', 'Wrong-Horse1!');
+    const res = await auth.signIn<MfaRequiredBody>('wrong-password@example.com', 'Wrong-Horse1!');
     assert.equal(res.status, 401);
     assert.deepEqual(res.body, { error: { code: 'invalid_credentials', message: 'The email or password is incorrect.' } });
   });
@@ -106,10 +106,10 @@ describe('sign-in with a second factor', () => {
 
   it('takes a passkey as the second factor: options bound to the sign-in, answered through /auth/mfa/verify with amr pwd, hwk, mfa', async () => {
     const user = await passkeyUser(auth, 'passkey-second@example.com');
-    const res = await auth.signIn('passkey-second@example.com');
+    const res = await auth.signIn<MfaRequiredBody>('passkey-second@example.com');
     assert.equal(res.status, 401, res.text);
-    assert.deepEqual(res.body.error.mfa.factors, [{ id: user.factor.id, type: 'passkey' }]);
-    const mfa_token = res.body.error.mfa.mfa_token;
+    assert.deepEqual(res.body.error.mfa!.factors, [{ id: user.factor.id, type: 'passkey' }]);
+    const mfa_token = res.body.error.mfa!.mfa_token;
 
     const options = await auth.call('POST', '/auth/passkeys/authentication/options', { json: { mfa_token } });
     assert.equal(options.status, 200, options.text);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { ErrorBody } from '@merchant-platform/common/testing/http-server';
 import { startAuth, STRONG_PASSWORD, type AuthHarness } from './support.js';
 
 const USER_KEYS = ['id', 'email', 'first_name', 'middle_name', 'last_name', 'profile_picture', 'email_verified', 'roles', 'auth_methods', 'created_at'];
@@ -42,7 +43,7 @@ describe('registration', () => {
 
   it('answers a second registration of the same email (any case) with 409 email_taken', async () => {
     await auth.register('twice@example.com');
-    const res = await auth.register('TWICE@example.com');
+    const res = await auth.register<ErrorBody>('TWICE@example.com');
     assert.equal(res.status, 409);
     assert.deepEqual(res.body, { error: { code: 'email_taken', message: res.body.error.message } });
   });
@@ -58,7 +59,7 @@ describe('registration', () => {
 
   it('rejects a weak password with 422 weak_password whose message states the policy', async () => {
     for (const password of ['short1!A', 'alllowercase1!', 'ALLUPPERCASE1!', 'NoDigits!!', 'NoSpecial123', `Aa1!${'x'.repeat(125)}`]) {
-      const res = await auth.register(`weak-${password.length}@example.com`, { password, confirm_password: password });
+      const res = await auth.register<ErrorBody>(`weak-${password.length}@example.com`, { password, confirm_password: password });
       if (password === 'short1!A') {
         assert.equal(res.status, 201, 'eight characters with every class is strong enough');
         continue;
@@ -70,7 +71,7 @@ describe('registration', () => {
   });
 
   it('rejects differing confirmation with 422 password_mismatch', async () => {
-    const res = await auth.register('mismatch@example.com', { confirm_password: 'Different-Horse1!' });
+    const res = await auth.register<ErrorBody>('mismatch@example.com', { confirm_password: 'Different-Horse1!' });
     assert.equal(res.status, 422);
     assert.equal(res.body.error.code, 'password_mismatch');
   });

@@ -1,14 +1,24 @@
+import type { z } from 'zod';
 import { openDatabase, type Database } from '@merchant-platform/common/db/database';
 import { SchemaMigrator } from '@merchant-platform/common/db/migrations';
 import { createOpenApiRegistry } from '@merchant-platform/common/http/openapi';
 import { createMetrics } from '@merchant-platform/common/metrics';
 import { captureLogs } from '@merchant-platform/common/testing/log-capture';
-import { request, type JsonResponse, type RunningServer } from '@merchant-platform/common/testing/http-server';
+import { eventually } from '@merchant-platform/common/testing/eventually';
+import { request, type JsonResponse, type RequestOptions, type RunningServer } from '@merchant-platform/common/testing/http-server';
 import { serveModules } from '@merchant-platform/common/testing/test-app';
 import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
 import { authMigrations, createAuthModule, type AuthModule, type AuthSettings } from '../src/app.js';
 import type { Mailer, MailRequest } from '../src/domain/mailer.js';
 import { SigningKeys } from '../src/domain/signing-keys.js';
+import type { TokenPairView, UserView } from '../src/domain/views.js';
+import type { Accepted } from '../src/http/schemas.js';
+
+// The bodies the routes answer, from the schemas that document them.
+export type UserBody = { user: UserView };
+export type UserPage = { items: UserView[]; next_cursor: string | null };
+export type AcceptedBody = z.output<typeof Accepted>;
+export type { TokenPairView };
 
 /** Keeps every mail auth hands over, so tests read codes the way a user reads their inbox. */
 export class InboxMailer implements Mailer {
@@ -23,16 +33,8 @@ export class InboxMailer implements Mailer {
     if (!mail?.data.code) throw new Error(`no ${template} mail to ${to}`);
     return mail.data.code;
   }
-  async waitForCode(to: string, template: 'verify_email' | 'password_reset', timeoutMs = 5000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        return this.lastCode(to, template);
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    }
+  waitForCode(to: string, template: 'verify_email' | 'password_reset', timeoutMs = 5000): Promise<string> {
+    return eventually(() => this.lastCode(to, template), `a ${template} mail to ${to}`, { timeoutMs, intervalMs: 20 });
   }
 }
 
@@ -79,9 +81,13 @@ export interface AuthHarness {
   logs: ReturnType<typeof captureLogs>;
   server: RunningServer;
   close(): Promise<void>;
-  call(method: string, path: string, options?: Parameters<typeof request>[3]): Promise<JsonResponse>;
-  register(email: string, extra?: Record<string, unknown>): Promise<JsonResponse>;
-  signIn(email: string, password?: string): Promise<JsonResponse>;
+  /** Route tests name the body they expect (`call<UserBody>`, `call<ErrorBody>`); the `any` default is for off-contract exchanges. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
+  call<Body = any>(method: string, path: string, options?: RequestOptions): Promise<JsonResponse<Body>>;
+  /** Typed as the 201 it usually answers; a test expecting a refusal says `register<ErrorBody>`. */
+  register<Body = UserBody>(email: string, extra?: Record<string, unknown>): Promise<JsonResponse<Body>>;
+  /** Typed as the token pair it usually answers; a test expecting a refusal says `signIn<ErrorBody>`. */
+  signIn<Body = TokenPairView>(email: string, password?: string): Promise<JsonResponse<Body>>;
   /** Registers, verifies the email with the mailed code and signs in. */
   verifiedUser(email: string): Promise<{ id: string; access: string; refresh: string }>;
 }
@@ -113,7 +119,7 @@ export async function startAuth(settings: Partial<AuthSettings> = {}, serve: Aut
     settings: { ...DEFAULT_SETTINGS, ...settings },
   });
   const server = await serveModules({ modules: [module], openapi, logger: logs.logger, overrides: { metrics, session: serve.session, trustProxy: serve.trustProxy ?? false } });
-  const call = (method: string, path: string, options?: Parameters<typeof request>[3]) => request(server.url, method, path, options);
+  const call = <Body>(method: string, path: string, options?: RequestOptions) => request<Body>(server.url, method, path, options);
   const harness: AuthHarness = {
     url: server.url,
     databaseUrl: testDb.url,
@@ -129,11 +135,11 @@ export async function startAuth(settings: Partial<AuthSettings> = {}, serve: Aut
       await db.close();
       await testDb.drop();
     },
-    register: (email, extra = {}) =>
-      call('POST', '/auth/register', {
+    register: <Body>(email: string, extra: Record<string, unknown> = {}) =>
+      call<Body>('POST', '/auth/register', {
         json: { email, password: STRONG_PASSWORD, confirm_password: STRONG_PASSWORD, first_name: 'Ada', last_name: 'Lovelace', ...extra },
       }),
-    signIn: (email, password = STRONG_PASSWORD) => call('POST', '/auth/token', { json: { email, password } }),
+    signIn: <Body>(email: string, password = STRONG_PASSWORD) => call<Body>('POST', '/auth/token', { json: { email, password } }),
     verifiedUser: async (email) => {
       const registered = await harness.register(email);
       if (registered.status !== 201) throw new Error(`register failed: ${registered.text}`);

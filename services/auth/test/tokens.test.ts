@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { createHash, createHmac, generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import type { z } from 'zod';
+import type { Jwks } from '../src/http/schemas.js';
 import bcrypt from 'bcrypt';
-import { startAuth, STRONG_PASSWORD, type AuthHarness } from './support.js';
+import type { ErrorBody } from '@merchant-platform/common/testing/http-server';
+import { startAuth, STRONG_PASSWORD, type AuthHarness, type TokenPairView, type UserBody } from './support.js';
 
 describe('tokens', () => {
   let auth: AuthHarness;
@@ -45,7 +48,7 @@ describe('tokens', () => {
 
     it('signs in with the OAuth2 form on the seed alias POST /token', async () => {
       await auth.register('form@example.com');
-      const res = await auth.call('POST', '/token', {
+      const res = await auth.call<TokenPairView>('POST', '/token', {
         body: new URLSearchParams({ grant_type: 'password', username: 'FORM@example.com', password: STRONG_PASSWORD }).toString(),
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
       });
@@ -55,8 +58,8 @@ describe('tokens', () => {
 
     it('answers a wrong password and an unknown email with the same 401 invalid_credentials', async () => {
       await auth.register('known@example.com');
-      const wrong = await auth.signIn('known@example.com', 'Wrong-Horse1!');
-      const unknown = await auth.signIn('nobody@example.com', 'Wrong-Horse1!');
+      const wrong = await auth.signIn<ErrorBody>('known@example.com', 'Wrong-Horse1!');
+      const unknown = await auth.signIn<ErrorBody>('nobody@example.com', 'Wrong-Horse1!');
       assert.equal(wrong.status, 401);
       assert.equal(unknown.status, 401);
       assert.deepEqual(wrong.body, unknown.body);
@@ -64,15 +67,15 @@ describe('tokens', () => {
     });
 
     it('answers 422 when the email or password is missing', async () => {
-      const res = await auth.call('POST', '/auth/token', { json: { email: 'x@example.com' } });
+      const res = await auth.call<ErrorBody>('POST', '/auth/token', { json: { email: 'x@example.com' } });
       assert.equal(res.status, 422);
-      assert.deepEqual(res.body.error.details.map((d: { path: string }) => d.path), ['password']);
+      assert.deepEqual(res.body.error.details?.map((d: { path: string }) => d.path), ['password']);
     });
 
     it('rate-limits repeated failures for one account with 429 and Retry-After, even for the right password', async () => {
       await auth.register('guessed@example.com');
       for (let i = 0; i < 3; i++) assert.equal((await auth.signIn('guessed@example.com', 'Wrong-Horse1!')).status, 401);
-      const limited = await auth.signIn('guessed@example.com');
+      const limited = await auth.signIn<ErrorBody>('guessed@example.com');
       assert.equal(limited.status, 429);
       assert.equal(limited.body.error.code, 'rate_limited');
       assert.ok(Number(limited.headers.get('retry-after')) > 0);
@@ -95,11 +98,11 @@ describe('tokens', () => {
     it('rotates: a refresh returns a new pair and the old refresh token stops working', async () => {
       await auth.register('rotate@example.com');
       const first = (await auth.signIn('rotate@example.com')).body;
-      const second = await auth.call('POST', '/auth/refresh', { json: { refresh_token: first.refresh_token } });
+      const second = await auth.call<TokenPairView>('POST', '/auth/refresh', { json: { refresh_token: first.refresh_token } });
       assert.equal(second.status, 200);
       assert.notEqual(second.body.refresh_token, first.refresh_token);
       assert.notEqual(second.body.access_token, first.access_token);
-      const viaForm = await auth.call('POST', '/auth/token', {
+      const viaForm = await auth.call<TokenPairView>('POST', '/auth/token', {
         body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: second.body.refresh_token }).toString(),
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
       });
@@ -109,15 +112,15 @@ describe('tokens', () => {
     it('a reused refresh token revokes its whole family and answers 401 token_reused', async () => {
       await auth.register('reuse@example.com');
       const first = (await auth.signIn('reuse@example.com')).body;
-      const second = (await auth.call('POST', '/auth/refresh', { json: { refresh_token: first.refresh_token } })).body;
-      const replay = await auth.call('POST', '/auth/refresh', { json: { refresh_token: first.refresh_token } });
+      const second = (await auth.call<TokenPairView>('POST', '/auth/refresh', { json: { refresh_token: first.refresh_token } })).body;
+      const replay = await auth.call<ErrorBody>('POST', '/auth/refresh', { json: { refresh_token: first.refresh_token } });
       assert.equal(replay.status, 401);
       assert.equal(replay.body.error.code, 'token_reused');
-      const descendant = await auth.call('POST', '/auth/refresh', { json: { refresh_token: second.refresh_token } });
+      const descendant = await auth.call<TokenPairView>('POST', '/auth/refresh', { json: { refresh_token: second.refresh_token } });
       assert.equal(descendant.status, 401, 'the thief’s or the owner’s newer token dies with the family');
       const otherLogin = await auth.signIn('reuse@example.com');
       assert.equal(
-        (await auth.call('POST', '/auth/refresh', { json: { refresh_token: otherLogin.body.refresh_token } })).status,
+        (await auth.call<TokenPairView>('POST', '/auth/refresh', { json: { refresh_token: otherLogin.body.refresh_token } })).status,
         200,
         'other logins are separate families',
       );
@@ -126,14 +129,14 @@ describe('tokens', () => {
     it('gives at most one 200 to 10 concurrent refreshes of one token', async () => {
       await auth.register('concurrent@example.com');
       const { refresh_token } = (await auth.signIn('concurrent@example.com')).body;
-      const results = await Promise.all(Array.from({ length: 10 }, () => auth.call('POST', '/auth/refresh', { json: { refresh_token } })));
+      const results = await Promise.all(Array.from({ length: 10 }, () => auth.call<TokenPairView>('POST', '/auth/refresh', { json: { refresh_token } })));
       const ok = results.filter((r) => r.status === 200).length;
       assert.ok(ok <= 1, `${ok} succeeded`);
       assert.ok(results.every((r) => r.status === 200 || r.status === 401), results.map((r) => r.status).join(','));
     });
 
     it('answers an unknown refresh token with 401 invalid_token', async () => {
-      const res = await auth.call('POST', '/auth/refresh', { json: { refresh_token: 'nope' } });
+      const res = await auth.call<ErrorBody>('POST', '/auth/refresh', { json: { refresh_token: 'nope' } });
       assert.equal(res.status, 401);
       assert.equal(res.body.error.code, 'invalid_token');
     });
@@ -141,10 +144,10 @@ describe('tokens', () => {
     it('logout ends the session, and answers 204 for unknown tokens too', async () => {
       await auth.register('logout@example.com');
       const { refresh_token } = (await auth.signIn('logout@example.com')).body;
-      assert.equal((await auth.call('POST', '/auth/logout', { json: { refresh_token } })).status, 204);
-      assert.equal((await auth.call('POST', '/auth/logout', { json: { refresh_token } })).status, 204);
-      assert.equal((await auth.call('POST', '/auth/logout', { json: { refresh_token: 'unknown' } })).status, 204);
-      const after = await auth.call('POST', '/auth/refresh', { json: { refresh_token } });
+      assert.equal((await auth.call<undefined>('POST', '/auth/logout', { json: { refresh_token } })).status, 204);
+      assert.equal((await auth.call<undefined>('POST', '/auth/logout', { json: { refresh_token } })).status, 204);
+      assert.equal((await auth.call<undefined>('POST', '/auth/logout', { json: { refresh_token: 'unknown' } })).status, 204);
+      const after = await auth.call<ErrorBody>('POST', '/auth/refresh', { json: { refresh_token } });
       assert.equal(after.status, 401);
       assert.equal(after.body.error.code, 'invalid_token');
     });
@@ -153,11 +156,11 @@ describe('tokens', () => {
       await auth.register('everywhere@example.com');
       const a = (await auth.signIn('everywhere@example.com')).body;
       const b = (await auth.signIn('everywhere@example.com')).body;
-      const res = await auth.call('POST', '/auth/logout-all', { token: a.access_token });
+      const res = await auth.call<undefined>('POST', '/auth/logout-all', { token: a.access_token });
       assert.equal(res.status, 204);
       assert.equal(res.text, '');
       for (const { refresh_token } of [a, b]) {
-        assert.equal((await auth.call('POST', '/auth/refresh', { json: { refresh_token } })).status, 401);
+        assert.equal((await auth.call<TokenPairView>('POST', '/auth/refresh', { json: { refresh_token } })).status, 401);
       }
     });
   });
@@ -194,30 +197,30 @@ describe('tokens', () => {
     };
 
     it('accepts the genuine token', async () => {
-      assert.equal((await auth.call('GET', '/auth/me', { token: good })).status, 200);
+      assert.equal((await auth.call<UserBody>('GET', '/auth/me', { token: good })).status, 200);
     });
 
     for (const name of ['alg none', 'HS256 keyed with the public key', 'a foreign RSA key with the real kid', 'expired', 'wrong issuer', 'wrong audience', 'tampered payload', 'unknown kid', 'garbage']) {
       it(`answers a token with ${name} with 401 invalid_token`, async () => {
-        const res = await auth.call('GET', '/auth/me', { token: forged()[name]!() });
+        const res = await auth.call<ErrorBody>('GET', '/auth/me', { token: forged()[name]!() });
         assert.equal(res.status, 401);
         assert.deepEqual(res.body, { error: { code: 'invalid_token', message: res.body.error.message } });
       });
     }
 
     it('answers no credentials with 401 unauthenticated', async () => {
-      const res = await auth.call('GET', '/auth/me');
+      const res = await auth.call<ErrorBody>('GET', '/auth/me');
       assert.equal(res.status, 401);
       assert.equal(res.body.error.code, 'unauthenticated');
     });
   });
 
   it('publishes only public RS256 keys in the JWKS', async () => {
-    const res = await auth.call('GET', '/auth/.well-known/jwks.json');
+    const res = await auth.call<z.output<typeof Jwks>>('GET', '/auth/.well-known/jwks.json');
     assert.equal(res.status, 200);
     assert.equal(res.body.keys.length, 1);
-    assert.deepEqual(Object.keys(res.body.keys[0]).sort(), ['alg', 'e', 'kid', 'kty', 'n', 'use']);
-    assert.equal(res.body.keys[0].kid, auth.keys.kid);
+    assert.deepEqual(Object.keys(res.body.keys[0]!).sort(), ['alg', 'e', 'kid', 'kty', 'n', 'use']);
+    assert.equal(res.body.keys[0]?.kid, auth.keys.kid);
     assert.doesNotMatch(res.text, /"d"|"p"|"q"|PRIVATE/);
   });
 });

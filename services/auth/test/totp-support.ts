@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { MfaRequiredError } from '../src/http/mfa-schemas.js';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import type { AuthHarness } from './support.js';
@@ -59,10 +61,13 @@ export async function totpUser(auth: AuthHarness, email: string) {
 
 /** Signs in with the password and expects 401 mfa_required; returns its mfa_token. */
 export async function mfaToken(auth: AuthHarness, email: string): Promise<string> {
-  const res = await auth.signIn(email);
+  const res = await auth.signIn<MfaRequiredBody>(email);
   assert.equal(res.status, 401, res.text);
   assert.equal(res.body.error.code, 'mfa_required');
-  return res.body.error.mfa.mfa_token;
+  return res.body.error.mfa!.mfa_token;
 }
 
 export const verify = (auth: AuthHarness, json: Record<string, unknown>) => auth.call('POST', '/auth/mfa/verify', { json });
+
+/** The 401 `mfa_required` body: the contract's error with its one extra member. */
+export type MfaRequiredBody = z.output<typeof MfaRequiredError>;

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type Koa from 'koa';
+import type { ErrorDetail } from '../src/errors.js';
 import { checkResponseAgainstDocument } from './response-contract.js';
 
 export interface RunningServer {
@@ -25,12 +26,29 @@ export async function listen(app: Koa): Promise<RunningServer> {
   };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field in tests
+/** The contract's error body: what a test reads from an answer it expects to fail. */
+export interface ErrorBody {
+  error: { code: string; message: string; details?: ErrorDetail[] };
+}
+
+/**
+ * Route tests name the body they expect (`request<{ user: UserView }>`, `request<ErrorBody>`), so
+ * a misspelt field fails type-checking; the `any` default is for deliberately off-contract exchanges.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
 export interface JsonResponse<T = any> {
   status: number;
   headers: Headers;
   body: T;
   text: string;
+}
+
+export interface RequestOptions {
+  json?: unknown;
+  body?: string;
+  headers?: Record<string, string>;
+  token?: string;
+  contract?: false;
 }
 
 /**
@@ -44,7 +62,7 @@ export async function request<T = any>(
   baseUrl: string,
   method: string,
   path: string,
-  options: { json?: unknown; body?: string; headers?: Record<string, string>; token?: string; contract?: false } = {},
+  options: RequestOptions = {},
 ): Promise<JsonResponse<T>> {
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   if (options.token) headers.authorization = `Bearer ${options.token}`;

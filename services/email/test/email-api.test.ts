@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { request } from '@merchant-platform/common/testing/http-server';
+import { request, type ErrorBody, type RequestOptions } from '@merchant-platform/common/testing/http-server';
 import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
 import { createTestTokens } from '@merchant-platform/common/testing/test-tokens';
 import type { AppError } from '@merchant-platform/common/errors';
 import { outboxSender } from '../src/app.js';
+import type { EmailAcceptedView, EmailView } from '../src/domain/views.js';
 import { SesEmulator } from '@merchant-platform/common/testing/ses-emulator';
 import { countByStatus, waitFor, SERVICE_TOKEN, startEmailService, type RunningEmailService } from './support/email-service.js';
 
@@ -17,7 +18,9 @@ describe('email service API', () => {
   let service: RunningEmailService;
   const token = SERVICE_TOKEN;
   const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}@example.com`;
-  const post = (json: unknown, path = '/emails') => request(service.url, 'POST', path, { token, json });
+  /** No default body type: every call names what it expects, so a misspelt field fails type-checking. */
+  const call = <Body>(method: string, path: string, options?: RequestOptions) => request<Body>(service.url, method, path, options);
+  const post = <Body = EmailAcceptedView>(json: unknown, path = '/emails') => call<Body>('POST', path, { token, json });
 
   before(async () => {
     testDb = await createTestDatabase();
@@ -174,20 +177,20 @@ describe('email service API', () => {
           details: [{ path: 'data.code', message: 'Invalid input: expected string, received undefined' }],
         },
       });
-      const none = await post({ to: unique('missing'), template: 'password_reset' });
+      const none = await post<ErrorBody>({ to: unique('missing'), template: 'password_reset' });
       assert.equal(none.status, 422);
-      assert.deepEqual(none.body.error.details.map((d: { path: string }) => d.path), ['data.code']);
-      const noName = await post({ to: unique('missing'), template: 'welcome', data: {} });
-      assert.deepEqual(noName.body.error.details.map((d: { path: string }) => d.path), ['data.name']);
-      const badCode = await post({ to: unique('missing'), template: 'password_reset', data: { code: '12345x' } });
+      assert.deepEqual(none.body.error.details?.map((d) => d.path), ['data.code']);
+      const noName = await post<ErrorBody>({ to: unique('missing'), template: 'welcome', data: {} });
+      assert.deepEqual(noName.body.error.details?.map((d) => d.path), ['data.name']);
+      const badCode = await post<ErrorBody>({ to: unique('missing'), template: 'password_reset', data: { code: '12345x' } });
       assert.deepEqual(badCode.body.error.details, [{ path: 'data.code', message: 'must be a 6-digit code' }]);
     });
 
     it('answers an unknown template or a bad address with 422', async () => {
-      const res = await post({ to: 'not-an-address', template: 'newsletter', data: {} });
+      const res = await post<ErrorBody>({ to: 'not-an-address', template: 'newsletter', data: {} });
       assert.equal(res.status, 422);
       assert.equal(res.body.error.code, 'validation_failed');
-      assert.deepEqual(res.body.error.details.map((d: { path: string }) => d.path).sort(), ['template', 'to']);
+      assert.deepEqual(res.body.error.details?.map((d) => d.path).sort(), ['template', 'to']);
     });
   });
 
@@ -197,7 +200,7 @@ describe('email service API', () => {
       const queued = await post({ to, template: 'welcome', data: { name: 'Ada' } });
       const res = await waitFor(
         'the row to be sent',
-        () => request(service.url, 'GET', `/emails/${queued.body.id}`, { token }),
+        () => call<EmailView>('GET', `/emails/${queued.body.id}`, { token }),
         (r) => r.body?.status === 'sent',
       );
       assert.equal(res.status, 200);
@@ -208,22 +211,22 @@ describe('email service API', () => {
         { id: queued.body.id, status: 'sent', attempts: 1, template: 'welcome', to, message_id: stored!.messageId, last_error: null, created_at: 'x', sent_at: 'y' },
       );
       assert.match(res.body.created_at, RFC3339_MS);
-      assert.match(res.body.sent_at, RFC3339_MS);
+      assert.match(res.body.sent_at ?? '', RFC3339_MS);
       assert.ok(!res.text.includes('Ada'), 'the template data is never returned');
     });
 
     it('answers 404 for an unknown id and for another caller’s message', async () => {
-      const unknown = await request(service.url, 'GET', `/emails/${randomUUID()}`, { token });
+      const unknown = await call<ErrorBody>('GET', `/emails/${randomUUID()}`, { token });
       assert.equal(unknown.status, 404);
       assert.deepEqual(unknown.body, { error: { code: 'not_found', message: 'No e-mail with this id.' } });
       const theirs = await service.module.outbox.enqueue('auth', { to: unique('theirs'), template: 'welcome', data: { name: 'Ada' } });
-      const hidden = await request(service.url, 'GET', `/emails/${theirs.id}`, { token });
+      const hidden = await call<ErrorBody>('GET', `/emails/${theirs.id}`, { token });
       assert.equal(hidden.status, 404);
     });
 
     it('erases the template data once the row is final, so a code does not stay in the database', async () => {
       const queued = await post({ to: unique('erase'), template: 'verify_email', data: { code: '555000' } });
-      await waitFor('sent', () => request(service.url, 'GET', `/emails/${queued.body.id}`, { token }), (r) => r.body?.status === 'sent');
+      await waitFor('sent', () => call<EmailView>('GET', `/emails/${queued.body.id}`, { token }), (r) => r.body?.status === 'sent');
       const [rows] = await service.db.sequelize.query('SELECT data FROM email_outbox WHERE id = ?', { replacements: [queued.body.id] });
       assert.deepEqual(rows, [{ data: null }]);
     });
@@ -245,7 +248,7 @@ describe('email service API', () => {
     });
 
     it('answers a missing or malformed otp with 422', async () => {
-      const res = await post({ email: unique('seed'), subject: 's', otp: 'abc', user_id: 'u-1' }, '/send-email/');
+      const res = await post<ErrorBody>({ email: unique('seed'), subject: 's', otp: 'abc', user_id: 'u-1' }, '/send-email/');
       assert.equal(res.status, 422);
       assert.deepEqual(res.body.error.details, [{ path: 'otp', message: 'must be a 6-digit code' }]);
     });
@@ -260,7 +263,7 @@ describe('email service API', () => {
 
     it('answers a request without credentials with 401 unauthenticated on every route', async () => {
       for (const [method, path] of routes) {
-        const res = await request(service.url, method, path, { json: method === 'POST' ? {} : undefined });
+        const res = await call<ErrorBody>(method, path, { json: method === 'POST' ? {} : undefined });
         assert.equal(res.status, 401, path);
         assert.deepEqual(res.body, { error: { code: 'unauthenticated', message: 'A service credential is required.' } });
         assert.equal(res.headers.get('www-authenticate'), 'Bearer');
@@ -270,7 +273,7 @@ describe('email service API', () => {
     it('answers a user’s RS256 access token with 401 invalid_token', async () => {
       const userToken = createTestTokens().sign({ roles: ['merchant', 'admin'] });
       for (const [method, path] of routes) {
-        const res = await request(service.url, method, path, {
+        const res = await call<ErrorBody>(method, path, {
           token: userToken,
           json: method === 'POST' ? { to: unique('user'), template: 'welcome', data: { name: 'Ada' } } : undefined,
         });
@@ -281,7 +284,7 @@ describe('email service API', () => {
 
     it('answers a wrong shared secret with 401 invalid_token', async () => {
       for (const wrong of [`${token}x`, token.slice(0, -1), 'x']) {
-        const res = await request(service.url, 'POST', '/emails', { token: wrong, json: {} });
+        const res = await call<ErrorBody>('POST', '/emails', { token: wrong, json: {} });
         assert.equal(res.status, 401);
         assert.equal(res.body.error.code, 'invalid_token');
       }
@@ -316,13 +319,13 @@ describe('email service API', () => {
       ];
       for (const path of ['/emails', '/send-email/']) {
         for (const [body, type] of bodies) {
-          const res = await request(service.url, 'POST', path, { token, body, headers: { 'content-type': type } });
+          const res = await call<ErrorBody>('POST', path, { token, body, headers: { 'content-type': type } });
           assert.ok(res.status >= 400 && res.status < 500, `${path} ${type} ${body.slice(0, 40)} -> ${res.status}`);
           assert.ok(res.body.error.code, 'the contract error body');
         }
       }
       for (const id of ['%00', 'x'.repeat(1000), '%F0%9F%A5%90', '__proto__', "1' OR '1'='1", '%E0%A4%A']) {
-        const res = await request(service.url, 'GET', `/emails/${id}`, { token });
+        const res = await call<ErrorBody>('GET', `/emails/${id}`, { token });
         assert.ok(res.status >= 400 && res.status < 500, `GET /emails/${id.slice(0, 20)} -> ${res.status}`);
       }
     });
@@ -345,18 +348,18 @@ describe('email service API', () => {
 
   describe('operations', () => {
     it('reports readiness, the e-mail metrics and the routes in the OpenAPI document', async () => {
-      const ready = await request(service.url, 'GET', '/readyz');
+      const ready = await call<{ status: string }>('GET', '/readyz');
       assert.deepEqual([ready.status, ready.body], [200, { status: 'ready' }]);
-      const metrics = await request(service.url, 'GET', '/metrics');
+      const metrics = await call<undefined>('GET', '/metrics');
       const names = ['email_enqueued_total', 'email_messages_total', 'email_send_attempts_total', 'email_possible_duplicates_total', 'email_queue_depth', 'email_oldest_queued_age_seconds'];
       for (const name of names) {
         assert.match(metrics.text, new RegExp(`^# TYPE ${name} `, 'm'), name);
       }
       assert.match(metrics.text, /^email_messages_total\{template="welcome",status="sent"\} \d+/m);
       assert.match(metrics.text, /^email_queue_depth \d+/m);
-      const doc = await request(service.url, 'GET', '/openapi.json');
+      const doc = await call<{ paths: Record<string, Record<string, { security?: unknown }>> }>('GET', '/openapi.json');
       assert.deepEqual(Object.keys(doc.body.paths).sort(), ['/emails', '/emails/{id}', '/send-email', '/send-email/']);
-      assert.deepEqual(doc.body.paths['/emails'].post.security, [{ service: [] }]);
+      assert.deepEqual(doc.body.paths['/emails']?.post?.security, [{ service: [] }]);
     });
   });
 });

@@ -3,7 +3,8 @@ import { conflict, forbidden, invalidCredentials, notFound } from '@merchant-pla
 import { clientNetwork, reserveAttempt } from '@merchant-platform/common/rate-limit';
 import type { AccountMail } from './account-mail.js';
 import { assertPasswordsMatch, assertStrongPassword, type PasswordHasher } from './passwords.js';
-import { presentUser, type UserView } from './presenters.js';
+import { presentUser } from './presenters.js';
+import type { UserView } from './views.js';
 import type { TokenIssuer } from './token-issuer.js';
 import type { ProfileChanges, User, UserRepository } from './user.js';
 

@@ -1,6 +1,7 @@
 import { forbidden, notFound } from '@merchant-platform/common/errors';
 import { toPage, type Page, type PageQuery } from '@merchant-platform/common/pagination';
-import { presentUser, type UserView } from './presenters.js';
+import { presentUser } from './presenters.js';
+import type { UserView } from './views.js';
 import type { Revocations } from './revocations.js';
 import type { Role, UserRepository } from './user.js';
 

@@ -3,7 +3,8 @@ import { conflict, notFound } from '@merchant-platform/common/errors';
 import { consumeOrThrow } from '@merchant-platform/common/rate-limit';
 import type { AccountMail } from './account-mail.js';
 import type { OneTimeCodes } from './one-time-codes.js';
-import { presentUser, type UserView } from './presenters.js';
+import { presentUser } from './presenters.js';
+import type { UserView } from './views.js';
 import type { RoleGrants } from './roles.js';
 import type { UserRepository } from './user.js';
 

@@ -8,9 +8,9 @@ import {
   presentPasskeyFactor,
   sha256Hex,
   type PasskeyCredentialRepository,
-  type PasskeyFactorView,
   type WebAuthnChallengeRepository,
 } from './passkeys.js';
+import type { FactorView } from './views.js';
 import { claimedChallenge, PasskeyRejected, type RejectionReason, type WebAuthnCeremonies } from './passkeys-verification.js';
 
 const DEFAULT_NAME = 'Passkey';
@@ -60,7 +60,7 @@ export class PasskeyRegistration {
     return options;
   }
 
-  async register(userId: string, input: { name?: string | undefined; response: RegistrationResponseJSON }): Promise<PasskeyFactorView> {
+  async register(userId: string, input: { name?: string | undefined; response: RegistrationResponseJSON }): Promise<FactorView> {
     await this.accounts.me(userId);
     const claimed = claimedChallenge(input.response.response.clientDataJSON);
     if (!claimed) throw refused('malformed');

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { FactorView } from './views.js';
 
 /** A registered passkey: the public half of a WebAuthn credential and its bookkeeping. */
 export interface PasskeyCredential {
@@ -63,16 +64,7 @@ export const CHALLENGE_TTL_MS = 5 * 60_000;
 /** Challenges and credential ids are looked up by SHA-256: fixed length, and no usable challenge at rest. */
 export const sha256Hex = (value: string) => createHash('sha256').update(value).digest('hex');
 
-/** The contract's factor object for a passkey. */
-export interface PasskeyFactorView {
-  id: string;
-  type: 'passkey';
-  name: string;
-  created_at: string;
-  last_used_at: string | null;
-}
-
-export function presentPasskeyFactor(credential: PasskeyCredential): PasskeyFactorView {
+export function presentPasskeyFactor(credential: PasskeyCredential): FactorView {
   return {
     id: credential.id,
     type: 'passkey',

@@ -1,20 +1,7 @@
-import type { AuthMethod } from '@merchant-platform/common/tokens/access-token';
-import { authMethodsOf, type Role, type User } from './user.js';
+import { authMethodsOf, type User } from './user.js';
+import type { UserView } from './views.js';
 
 /** The contract's user object, copied field by field: hashes and flags never leak. */
-export interface UserView {
-  id: string;
-  email: string;
-  first_name: string;
-  middle_name: string | null;
-  last_name: string;
-  profile_picture: string | null;
-  email_verified: boolean;
-  roles: Role[];
-  auth_methods: AuthMethod[];
-  created_at: string;
-}
-
 export function presentUser(user: User): UserView {
   return {
     id: user.id,

@@ -5,14 +5,10 @@ import type { AuthMethod } from '@merchant-platform/common/tokens/access-token';
 import type { RefreshTokenRepository } from './refresh-token.js';
 import type { SigningKeys } from './signing-keys.js';
 import { displayName, type User, type UserRepository } from './user.js';
+import type { TokenPairView } from './views.js';
 
-export interface TokenPair {
-  access_token: string;
-  token_type: 'bearer';
-  expires_in: number;
-  refresh_token: string;
-  refresh_expires_in: number;
-}
+/** What a sign-in answers: the token pair response, typed from its schema. */
+export type TokenPair = TokenPairView;
 
 export interface TokenSettings {
   issuer: string;

@@ -94,12 +94,3 @@ export const RequestOptions = z
   });
 
 export const PasskeyChallenge = (options: typeof RequestOptions) => z.object({ challenge_id: z.string(), options });
-
-/** The contract's factor object (TOTP factors share it). */
-export const Factor = z.object({
-  id: z.string(),
-  type: z.enum(['totp', 'passkey']),
-  name: z.string(),
-  created_at: z.iso.datetime(),
-  last_used_at: z.iso.datetime().nullable(),
-});

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { email, httpsUrl, optionalText, text } from '@merchant-platform/common/http/fields';
-import { AUTH_METHODS } from '@merchant-platform/common/tokens/access-token';
 import { ROLES } from '../domain/user.js';
 
 /** Passwords are checked against the policy by the domain (422 `weak_password`), not here. */
@@ -49,27 +48,6 @@ export const UserIdParams = z.object({ id: z.string().min(1).max(64) });
 export const AdminPatchBody = z.object({
   disabled: z.boolean().optional(),
   roles: z.array(z.enum(ROLES)).min(1).max(ROLES.length).optional(),
-});
-
-export const User = z.object({
-  id: z.string(),
-  email: z.string(),
-  first_name: z.string(),
-  middle_name: z.string().nullable(),
-  last_name: z.string(),
-  profile_picture: z.string().nullable(),
-  email_verified: z.boolean(),
-  roles: z.array(z.enum(ROLES)),
-  auth_methods: z.array(z.enum(AUTH_METHODS)),
-  created_at: z.iso.datetime(),
-});
-
-export const TokenPair = z.object({
-  access_token: z.string(),
-  token_type: z.literal('bearer'),
-  expires_in: z.number().int().describe('seconds'),
-  refresh_token: z.string(),
-  refresh_expires_in: z.number().int().describe('seconds'),
 });
 
 export const Accepted = z.object({ message: z.string() });

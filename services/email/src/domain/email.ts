@@ -2,7 +2,8 @@
  * An outbox row as the domain sees it. Field names are the contract's, snake_case from the
  * route to the repository (the column behind `to` is `recipient`: TO is a reserved word).
  */
-export type EmailStatus = 'queued' | 'sent' | 'failed';
+export const EMAIL_STATUSES = ['queued', 'sent', 'failed'] as const;
+export type EmailStatus = (typeof EMAIL_STATUSES)[number];
 
 export interface EmailRecord {
   id: string;

@@ -2,7 +2,8 @@ import { notFound } from '@merchant-platform/common/errors';
 import type { EmailMetrics } from '../metrics.js';
 import type { OutboxRepository } from './email.js';
 import type { EmailRequest } from './email-request.js';
-import { presentAccepted, presentEmail, type EmailAccepted, type EmailView } from './presenters.js';
+import { presentAccepted, presentEmail } from './presenters.js';
+import type { EmailAcceptedView, EmailView } from './views.js';
 
 /** Anything else cannot be an id this service issued: 404 without a query. */
 const OPAQUE_ID = /^[A-Za-z0-9-]{1,64}$/;
@@ -20,7 +21,7 @@ export class Outbox {
   ) {}
 
   /** `request` has passed `EmailRequest` where it came in; `caller` is the calling service's identity. */
-  async enqueue(caller: string, request: EmailRequest): Promise<EmailAccepted> {
+  async enqueue(caller: string, request: EmailRequest): Promise<EmailAcceptedView> {
     const idempotency_key = request.idempotency_key ?? null;
     if (idempotency_key) {
       const earlier = await this.emails.findByIdempotencyKey(caller, idempotency_key);

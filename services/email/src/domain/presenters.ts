@@ -1,21 +1,5 @@
-import type { EmailRecord, EmailStatus } from './email.js';
-
-export interface EmailView {
-  id: string;
-  status: EmailStatus;
-  attempts: number;
-  template: string;
-  to: string;
-  message_id: string | null;
-  last_error: string | null;
-  created_at: string;
-  sent_at: string | null;
-}
-
-export interface EmailAccepted {
-  id: string;
-  status: EmailStatus;
-}
+import type { EmailRecord } from './email.js';
+import type { EmailAcceptedView, EmailView } from './views.js';
 
 // Presenters copy fields one by one: the row's data (a one-time code) never reaches a response.
 
@@ -33,6 +17,6 @@ export function presentEmail(e: EmailRecord): EmailView {
   };
 }
 
-export function presentAccepted(e: EmailRecord): EmailAccepted {
+export function presentAccepted(e: EmailRecord): EmailAcceptedView {
   return { id: e.id, status: e.status };
 }

@@ -4,12 +4,13 @@ import { EmailRequest } from '../domain/email-request.js';
 import type { Outbox } from '../domain/outbox.js';
 import type { ServiceAuthenticator } from '@merchant-platform/common/service-auth/service-authenticator';
 import { currentService, requireService } from '@merchant-platform/common/service-auth/service-guard';
-import { Email, EmailAccepted, EmailIdParams, LegacySendEmailBody } from './schemas.js';
+import { EmailAcceptedView, EmailView } from '../domain/views.js';
+import { EmailIdParams, LegacySendEmailBody } from './schemas.js';
 
 export function emailRoutes(openapi: OpenAPIRegistry, outbox: Outbox, authenticator: ServiceAuthenticator): ApiRouter {
   const service = requireService(authenticator);
-  const accepted = openapi.register('EmailAccepted', EmailAccepted);
-  const email = openapi.register('Email', Email);
+  const accepted = openapi.register('EmailAccepted', EmailAcceptedView);
+  const email = openapi.register('Email', EmailView);
   const tags = ['email'];
 
   return new ApiRouter(openapi)

@@ -19,19 +19,3 @@ export const LegacySendEmailBody = z.object({
 });
 
 export const EmailIdParams = z.object({ id: z.string().min(1).max(64) });
-
-const Status = z.enum(['queued', 'sent', 'failed']);
-
-export const EmailAccepted = z.object({ id: z.string(), status: Status });
-
-export const Email = z.object({
-  id: z.string(),
-  status: Status,
-  attempts: z.number().int(),
-  template: z.string(),
-  to: z.string(),
-  message_id: z.string().nullable(),
-  last_error: z.string().nullable(),
-  created_at: z.iso.datetime(),
-  sent_at: z.iso.datetime().nullable(),
-});

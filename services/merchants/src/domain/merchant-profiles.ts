@@ -2,7 +2,8 @@ import { forbidden, notFound } from '@merchant-platform/common/errors';
 import type { AccessTokenClaims } from '@merchant-platform/common/tokens/access-token';
 import { toPage, type Page, type PageQuery } from '@merchant-platform/common/pagination';
 import type { MerchantProfileInput, MerchantRepository } from './merchant.js';
-import { presentMerchant, presentPublicMerchant, presentTokenUser, type MerchantView, type PublicMerchantView, type TokenUserView } from './presenters.js';
+import { presentMerchant, presentPublicMerchant, presentTokenUser } from './presenters.js';
+import type { MerchantView, PublicMerchantView, TokenUserView } from './views.js';
 
 /** The merchants use-cases. Knows nothing of HTTP; the routes translate. */
 export class MerchantProfiles {

@@ -1,35 +1,6 @@
 import type { AccessTokenClaims } from '@merchant-platform/common/tokens/access-token';
-import type { Address, Merchant } from './merchant.js';
-
-export interface MerchantView {
-  id: string;
-  user_id: string;
-  business_name: string;
-  business_type: string | null;
-  phone: string | null;
-  website: string | null;
-  address: Address;
-  currency: string;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface PublicMerchantView {
-  id: string;
-  business_name: string;
-  business_type: string | null;
-  website: string | null;
-  country: string;
-}
-
-export interface TokenUserView {
-  id: string;
-  email: string;
-  name: string;
-  email_verified: boolean;
-  roles: string[];
-  auth_method: AccessTokenClaims['auth_method'];
-}
+import type { Merchant } from './merchant.js';
+import type { MerchantView, PublicMerchantView, TokenUserView } from './views.js';
 
 // Presenters copy fields one by one: a new column never leaks into a response by accident.
 

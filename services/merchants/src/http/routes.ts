@@ -6,14 +6,15 @@ import { PageQuery } from '@merchant-platform/common/pagination';
 import type { AccessTokenVerifier } from '@merchant-platform/common/tokens/access-token';
 import type { MerchantProfiles } from '../domain/merchant-profiles.js';
 import { presentTokenUser } from '../domain/presenters.js';
-import { Merchant, MerchantIdParams, MerchantProfileBody, PublicMerchant, TokenUser } from './schemas.js';
+import { MerchantView, PublicMerchantView, TokenUserView } from '../domain/views.js';
+import { MerchantIdParams, MerchantProfileBody } from './schemas.js';
 
 export function merchantRoutes(openapi: OpenAPIRegistry, profiles: MerchantProfiles, verifier: AccessTokenVerifier): ApiRouter {
   const user = requireUser(verifier);
   const admin = requireRole(verifier, 'admin');
-  const merchant = openapi.register('Merchant', Merchant);
-  const publicMerchant = openapi.register('PublicMerchant', PublicMerchant);
-  const tokenUser = openapi.register('TokenUser', TokenUser);
+  const merchant = openapi.register('Merchant', MerchantView);
+  const publicMerchant = openapi.register('PublicMerchant', PublicMerchantView);
+  const tokenUser = openapi.register('TokenUser', TokenUserView);
   // A union, not .nullable(): zod-to-openapi renders a nullable component as allOf [$ref, null], which no null satisfies.
   const whoAmI = z.object({ user: tokenUser, merchant: z.union([merchant, z.null()]) });
   const tags = ['merchants'];

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { AUTH_METHODS } from '@merchant-platform/common/tokens/access-token';
 import { httpsUrl, optionalText, text } from '@merchant-platform/common/http/fields';
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
@@ -41,42 +40,3 @@ export const MerchantProfileBody = z.object({
 });
 
 export const MerchantIdParams = z.object({ id: z.string().min(1).max(64) });
-
-const Address = z.object({
-  line1: z.string(),
-  line2: z.string().nullable(),
-  city: z.string(),
-  region: z.string().nullable(),
-  postal_code: z.string().nullable(),
-  country: z.string(),
-});
-
-export const Merchant = z.object({
-    id: z.string(),
-    user_id: z.string(),
-    business_name: z.string(),
-    business_type: z.string().nullable(),
-    phone: z.string().nullable(),
-    website: z.string().nullable(),
-    address: Address,
-    currency: z.string(),
-    created_at: z.iso.datetime(),
-    updated_at: z.iso.datetime(),
-});
-
-export const PublicMerchant = z.object({
-    id: z.string(),
-    business_name: z.string(),
-    business_type: z.string().nullable(),
-    website: z.string().nullable(),
-    country: z.string(),
-});
-
-export const TokenUser = z.object({
-    id: z.string(),
-    email: z.string(),
-    name: z.string(),
-    email_verified: z.boolean(),
-    roles: z.array(z.string()),
-    auth_method: z.enum(AUTH_METHODS),
-});

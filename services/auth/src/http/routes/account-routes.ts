@@ -2,9 +2,10 @@ import { z } from 'zod';
 import type { ApiRouter, Guard } from '@merchant-platform/common/http/api-router';
 import { currentUser } from '@merchant-platform/common/http/guards';
 import type { AuthUseCases } from '../../domain/use-cases.js';
-import { Accepted, CodeBody, ForgotBody, PasswordChangeBody, ProfilePatchBody, RegisterBody, ResetBody, type User } from '../schemas.js';
+import type { UserView } from '../../domain/views.js';
+import { Accepted, CodeBody, ForgotBody, PasswordChangeBody, ProfilePatchBody, RegisterBody, ResetBody } from '../schemas.js';
 
-export function accountRoutes(api: ApiRouter, uc: AuthUseCases, user: Guard, userSchema: typeof User): ApiRouter {
+export function accountRoutes(api: ApiRouter, uc: AuthUseCases, user: Guard, userSchema: typeof UserView): ApiRouter {
   const userBody = z.object({ user: userSchema });
   const tags = ['account'];
   return api

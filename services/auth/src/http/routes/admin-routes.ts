@@ -6,7 +6,8 @@ import { PageQuery } from '@merchant-platform/common/pagination';
 import type { AdminMfa } from '../../domain/admin-mfa.js';
 import type { AdminUsers } from '../../domain/admin-users.js';
 import type { AuthUseCases } from '../../domain/use-cases.js';
-import { AdminPatchBody, UserIdParams, type User } from '../schemas.js';
+import type { UserView } from '../../domain/views.js';
+import { AdminPatchBody, UserIdParams } from '../schemas.js';
 
 /**
  * A valid access token whose user is, in the database right now, an enabled admin, and, with
@@ -23,7 +24,7 @@ function actingAdmin(user: Guard, admins: AdminUsers, adminMfa: AdminMfa): Guard
   return { middleware, scheme: user.scheme, errors: [401, 403] };
 }
 
-export function adminRoutes(api: ApiRouter, uc: AuthUseCases, user: Guard, userSchema: typeof User): ApiRouter {
+export function adminRoutes(api: ApiRouter, uc: AuthUseCases, user: Guard, userSchema: typeof UserView): ApiRouter {
   const tags = ['admin'];
   const admin = actingAdmin(user, uc.admin, uc.adminMfa);
   return api

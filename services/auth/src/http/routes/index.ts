@@ -8,7 +8,7 @@ import type { GoogleSignIn } from '../../domain/google-sign-in.js';
 import type { Revocations } from '../../domain/revocations.js';
 import type { AuthUseCases } from '../../domain/use-cases.js';
 import { MfaRequiredError } from '../mfa-schemas.js';
-import { TokenPair, User } from '../schemas.js';
+import { TokenPairView, UserView } from '../../domain/views.js';
 import { accountRoutes } from './account-routes.js';
 import { adminRoutes } from './admin-routes.js';
 import { googleRoutes } from './google-routes.js';
@@ -26,15 +26,15 @@ export function authRoutes(
   internal: { revocations: Revocations; services: ServiceAuthenticator },
 ): ApiRouter {
   const api = new ApiRouter(openapi);
-  const userSchema = openapi.register('User', User);
+  const userSchema = openapi.register('User', UserView);
   const user = requireUser(verifier);
   const mfaRequired = openapi.register('MfaRequiredError', MfaRequiredError);
   tokenRoutes(api, openapi, uc, mfaRequired);
   accountRoutes(api, uc, user, userSchema);
   adminRoutes(api, uc, user, userSchema);
-  googleRoutes(api, google, openapi.register('TokenPair', TokenPair), mfaRequired);
+  googleRoutes(api, google, openapi.register('TokenPair', TokenPairView), mfaRequired);
   internalRoutes(api, internal.revocations, requireService(internal.services));
-  passkeyRoutes(api, openapi, uc, requireUser(verifier), openapi.register('TokenPair', TokenPair));
-  mfaRoutes(api, openapi, uc, user, openapi.register('TokenPair', TokenPair));
+  passkeyRoutes(api, openapi, uc, requireUser(verifier), openapi.register('TokenPair', TokenPairView));
+  mfaRoutes(api, openapi, uc, user, openapi.register('TokenPair', TokenPairView));
   return api;
 }

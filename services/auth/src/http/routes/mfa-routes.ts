@@ -14,13 +14,12 @@ import {
   TotpEnrolment,
   TotpEnrolmentBody,
 } from '../mfa-schemas.js';
-import { Factor } from '../passkey-schemas.js';
-import type { TokenPair } from '../schemas.js';
+import { FactorView, type TokenPairView } from '../../domain/views.js';
 import { sendTokenPair } from './token-routes.js';
 
 /** Second factors: authenticator apps (TOTP), the factor list, recovery codes and the sign-in's second step. */
-export function mfaRoutes(api: ApiRouter, openapi: OpenAPIRegistry, uc: AuthUseCases, user: Guard, pair: typeof TokenPair): ApiRouter {
-  const factor = openapi.register('Factor', Factor);
+export function mfaRoutes(api: ApiRouter, openapi: OpenAPIRegistry, uc: AuthUseCases, user: Guard, pair: typeof TokenPairView): ApiRouter {
+  const factor = openapi.register('Factor', FactorView);
   const tags = ['account'];
   return api
     .route({

@@ -4,21 +4,20 @@ import { z } from 'zod';
 import type { ApiRouter, Guard } from '@merchant-platform/common/http/api-router';
 import { currentUser } from '@merchant-platform/common/http/guards';
 import type { AuthUseCases } from '../../domain/use-cases.js';
+import { FactorView, type TokenPairView } from '../../domain/views.js';
 import {
   CreationOptions,
-  Factor,
   PasskeyAuthenticationBody,
   PasskeyChallenge,
   PasskeyOptionsBody,
   PasskeyRegistrationBody,
   RequestOptions,
 } from '../passkey-schemas.js';
-import type { TokenPair } from '../schemas.js';
 import { sendTokenPair } from './token-routes.js';
 
 /** WebAuthn: adding a passkey to an account, and signing in with one (no password). */
-export function passkeyRoutes(api: ApiRouter, openapi: OpenAPIRegistry, uc: AuthUseCases, user: Guard, pair: typeof TokenPair): ApiRouter {
-  const factor = z.object({ factor: openapi.register('Factor', Factor) });
+export function passkeyRoutes(api: ApiRouter, openapi: OpenAPIRegistry, uc: AuthUseCases, user: Guard, pair: typeof TokenPairView): ApiRouter {
+  const factor = z.object({ factor: openapi.register('Factor', FactorView) });
   const creationOptions = openapi.register('PublicKeyCredentialCreationOptionsJSON', CreationOptions);
   const challenge = PasskeyChallenge(openapi.register('PublicKeyCredentialRequestOptionsJSON', RequestOptions));
   return api

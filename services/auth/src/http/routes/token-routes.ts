@@ -5,7 +5,8 @@ import { parseOr422 } from '@merchant-platform/common/http/validate';
 import type { AuthUseCases } from '../../domain/use-cases.js';
 import type { TokenPair as IssuedPair } from '../../domain/token-issuer.js';
 import { MFA_REQUIRED_401, type MfaRequiredError } from '../mfa-schemas.js';
-import { Jwks, PasswordGrant, RefreshBody, TokenBody, TokenPair } from '../schemas.js';
+import { TokenPairView } from '../../domain/views.js';
+import { Jwks, PasswordGrant, RefreshBody, TokenBody } from '../schemas.js';
 
 /** Token responses must never be cached by a browser or proxy (RFC 6749 §5.1). */
 export function sendTokenPair(ctx: Context, pair: IssuedPair): void {
@@ -15,7 +16,7 @@ export function sendTokenPair(ctx: Context, pair: IssuedPair): void {
 }
 
 export function tokenRoutes(api: ApiRouter, openapi: OpenAPIRegistry, uc: AuthUseCases, mfaRequired: typeof MfaRequiredError): ApiRouter {
-  const pair = openapi.register('TokenPair', TokenPair);
+  const pair = openapi.register('TokenPair', TokenPairView);
   const tags = ['sign-in'];
   return api
     .route({

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { AUTH_METHODS } from '@merchant-platform/common/tokens/access-token';
+
+// The responses the presenters build, as zod schemas: http/ registers them in the OpenAPI
+// document and the presenters' return types are inferred from them, so the two cannot drift.
+
+const AddressView = z.object({
+  line1: z.string(),
+  line2: z.string().nullable(),
+  city: z.string(),
+  region: z.string().nullable(),
+  postal_code: z.string().nullable(),
+  country: z.string(),
+});
+
+export const MerchantView = z.object({
+  id: z.string(),
+  user_id: z.string(),
+  business_name: z.string(),
+  business_type: z.string().nullable(),
+  phone: z.string().nullable(),
+  website: z.string().nullable(),
+  address: AddressView,
+  currency: z.string(),
+  created_at: z.iso.datetime(),
+  updated_at: z.iso.datetime(),
+});
+export type MerchantView = z.output<typeof MerchantView>;
+
+export const PublicMerchantView = z.object({
+  id: z.string(),
+  business_name: z.string(),
+  business_type: z.string().nullable(),
+  website: z.string().nullable(),
+  country: z.string(),
+});
+export type PublicMerchantView = z.output<typeof PublicMerchantView>;
+
+export const TokenUserView = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  email_verified: z.boolean(),
+  roles: z.array(z.string()),
+  auth_method: z.enum(AUTH_METHODS),
+});
+export type TokenUserView = z.output<typeof TokenUserView>;
