@@ -29,6 +29,7 @@ import { SequelizeUnitOfWork } from './data/transactions.js';
 import { AccountMail } from './domain/account-mail.js';
 import { Accounts } from './domain/accounts.js';
 import { AdminUsers } from './domain/admin-users.js';
+import { EmailChange } from './domain/email-change.js';
 import { EmailVerification } from './domain/email-verification.js';
 import { GoogleSignIn } from './domain/google-sign-in.js';
 import { SignInLockNotice } from './domain/lock-notice.js';
@@ -40,6 +41,9 @@ import { PasswordSignIn } from './domain/password-sign-in.js';
 import { PasswordHasher } from './domain/passwords.js';
 import { Revocations } from './domain/revocations.js';
 import { RoleGrants } from './domain/roles.js';
+import { SecondFactors } from './domain/second-factors.js';
+import { Sessions } from './domain/sessions.js';
+import { StepUp } from './domain/step-up.js';
 import { PasskeyRegistration } from './domain/passkeys-registration.js';
 import { PasskeySignIn } from './domain/passkeys-sign-in.js';
 import { WebAuthnCeremonies } from './domain/passkeys-verification.js';
@@ -68,7 +72,7 @@ export type AuthSettings = Pick<
   Partial<Pick<AuthConfig, 'GOOGLE_CLIENT_ID' | 'GOOGLE_CLIENT_SECRET' | 'GOOGLE_REDIRECT_URI' | 'GOOGLE_ISSUER' | 'AUTH_REDIRECT_ALLOWLIST'>> &
   /** Without them the internal routes refuse every caller (token mode, no SERVICE_TOKEN). */
   Partial<ServiceAuthSettings> &
-  Partial<Pick<AuthConfig, 'REVOCATION_POLL_INTERVAL_MS'>>;
+  Partial<Pick<AuthConfig, 'REVOCATION_POLL_INTERVAL_MS' | 'STEP_UP_MAX_AGE_SECONDS'>>;
 
 export interface AuthDependencies {
   db: Database;
@@ -130,14 +134,17 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
   const passkeys = new SequelizePasskeyCredentialRepository(passkeyModels.PasskeyCredential, db.sequelize);
   const challenges = new SequelizeWebAuthnChallengeRepository(passkeyModels.WebAuthnChallenge);
   const ceremonies = new WebAuthnCeremonies({ id: settings.WEBAUTHN_RP_ID, name: settings.WEBAUTHN_RP_NAME, origins: settings.WEBAUTHN_ORIGINS });
-  const accounts = new Accounts(users, hasher, tokens, mail, limits.registrations, limits.passwordChecks);
+  const accounts = new Accounts(users, hasher, revocations, mail, limits.registrations, limits.passwordChecks);
 
   const useCases: AuthUseCases = {
     accounts,
     signIn: new PasswordSignIn(users, hasher, tokens, limits.signIn, lockNotice.notify, roles),
     tokens,
     verification: new EmailVerification(users, codes, mail, limits.mailsPerHour, roles),
-    passwordReset: new PasswordReset(users, codes, mail, hasher, tokens, { perEmailAndIp: limits.mailsPerHour, perIp: limits.forgotPerIp }, deps.logger),
+    passwordReset: new PasswordReset(users, codes, mail, hasher, revocations, { perEmailAndIp: limits.mailsPerHour, perIp: limits.forgotPerIp }, deps.logger),
+    emailChange: new EmailChange(accounts, users, codes, mail, limits.mailsPerHour, roles, revocations),
+    sessions: new Sessions(refreshTokens, revocations),
+    stepUp: new StepUp(new SecondFactors(passkeys), settings.STEP_UP_MAX_AGE_SECONDS ?? 600),
     admin: new AdminUsers(users, revocations),
     passkeyRegistration: new PasskeyRegistration(accounts, passkeys, challenges, ceremonies, deps.logger),
     passkeySignIn: new PasskeySignIn(users, passkeys, challenges, ceremonies, tokens, deps.logger, derivedKey(deps.keys, 'passkey-decoy-id')),

@@ -1,11 +1,14 @@
 import type { Accounts } from './accounts.js';
 import type { AdminUsers } from './admin-users.js';
+import type { EmailChange } from './email-change.js';
 import type { EmailVerification } from './email-verification.js';
 import type { PasskeyRegistration } from './passkeys-registration.js';
 import type { PasskeySignIn } from './passkeys-sign-in.js';
 import type { PasswordReset } from './password-reset.js';
 import type { PasswordSignIn } from './password-sign-in.js';
+import type { Sessions } from './sessions.js';
 import type { SigningKeys } from './signing-keys.js';
+import type { StepUp } from './step-up.js';
 import type { TokenIssuer } from './token-issuer.js';
 
 /** Everything the auth routes call, built once by app.ts. */
@@ -15,6 +18,10 @@ export interface AuthUseCases {
   tokens: TokenIssuer;
   verification: EmailVerification;
   passwordReset: PasswordReset;
+  emailChange: EmailChange;
+  sessions: Sessions;
+  /** The *recent* rule the step-up guard applies. */
+  stepUp: StepUp;
   admin: AdminUsers;
   passkeyRegistration: PasskeyRegistration;
   passkeySignIn: PasskeySignIn;

@@ -4,6 +4,7 @@ import { byteExactEmails } from './0002-byte-exact-emails.js';
 import { createAuthRevocations } from './0003-create-auth-revocations.js';
 import { createMailOutbox } from './0004-create-mail-outbox.js';
 import { createPasskeyTables } from './0005-create-passkey-tables.js';
+import { addSessionColumns } from './0006-add-session-columns.js';
 
 /** In order; a build expects exactly these to be applied (readiness checks it). */
-export const authMigrations: Migration[] = [createAuthTables, byteExactEmails, createAuthRevocations, createMailOutbox, createPasskeyTables];
+export const authMigrations: Migration[] = [createAuthTables, byteExactEmails, createAuthRevocations, createMailOutbox, createPasskeyTables, addSessionColumns];

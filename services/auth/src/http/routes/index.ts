@@ -7,12 +7,16 @@ import type { AccessTokenVerifier } from '@merchant-platform/common/tokens/acces
 import type { GoogleSignIn } from '../../domain/google-sign-in.js';
 import type { Revocations } from '../../domain/revocations.js';
 import type { AuthUseCases } from '../../domain/use-cases.js';
+import { withSignInClient } from '../../domain/sign-in-client.js';
 import { TokenPair, User } from '../schemas.js';
+import { recent } from '../step-up-guard.js';
 import { accountRoutes } from './account-routes.js';
 import { adminRoutes } from './admin-routes.js';
 import { googleRoutes } from './google-routes.js';
 import { internalRoutes } from './internal-routes.js';
+import { emailChangeRoutes } from './email-change-routes.js';
 import { passkeyRoutes } from './passkey-routes.js';
+import { sessionRoutes } from './session-routes.js';
 import { tokenRoutes } from './token-routes.js';
 
 /** Every auth route, on one ApiRouter (routes and OpenAPI document from the same definitions). */
@@ -24,13 +28,18 @@ export function authRoutes(
   internal: { revocations: Revocations; services: ServiceAuthenticator },
 ): ApiRouter {
   const api = new ApiRouter(openapi);
+  // Whichever route signs someone in records where from (GET /auth/sessions shows it).
+  api.router.use((ctx, next) => withSignInClient({ ip: ctx.ip || null, userAgent: ctx.get('User-Agent').slice(0, 512) || null }, next));
   const userSchema = openapi.register('User', User);
   const user = requireUser(verifier);
+  const guards = { user, recent: recent(user, uc.stepUp) };
   tokenRoutes(api, openapi, uc);
   accountRoutes(api, uc, user, userSchema);
   adminRoutes(api, uc, user, userSchema);
   googleRoutes(api, google, openapi.register('TokenPair', TokenPair));
   internalRoutes(api, internal.revocations, requireService(internal.services));
-  passkeyRoutes(api, openapi, uc, requireUser(verifier), openapi.register('TokenPair', TokenPair));
+  passkeyRoutes(api, openapi, uc, guards, openapi.register('TokenPair', TokenPair));
+  sessionRoutes(api, openapi, uc, user);
+  emailChangeRoutes(api, uc, guards, userSchema);
   return api;
 }

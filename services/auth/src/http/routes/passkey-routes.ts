@@ -17,7 +17,7 @@ import type { TokenPair } from '../schemas.js';
 import { sendTokenPair } from './token-routes.js';
 
 /** WebAuthn: adding a passkey to an account, and signing in with one (no password). */
-export function passkeyRoutes(api: ApiRouter, openapi: OpenAPIRegistry, uc: AuthUseCases, user: Guard, pair: typeof TokenPair): ApiRouter {
+export function passkeyRoutes(api: ApiRouter, openapi: OpenAPIRegistry, uc: AuthUseCases, guards: { user: Guard; recent: Guard }, pair: typeof TokenPair): ApiRouter {
   const factor = z.object({ factor: openapi.register('Factor', Factor) });
   const creationOptions = openapi.register('PublicKeyCredentialCreationOptionsJSON', CreationOptions);
   const challenge = PasskeyChallenge(openapi.register('PublicKeyCredentialRequestOptionsJSON', RequestOptions));
@@ -28,10 +28,9 @@ export function passkeyRoutes(api: ApiRouter, openapi: OpenAPIRegistry, uc: Auth
       summary: 'Start adding a passkey: options for navigator.credentials.create()',
       description:
         'The challenge is bound to the caller and lives 5 minutes. The passkey must be discoverable and verify the user; ' +
-        'the caller’s passkeys are listed in `excludeCredentials`.',
+        'the caller’s passkeys are listed in `excludeCredentials`. Needs a recent sign-in (401 `step_up_required`).',
       tags: ['account'],
-      // The contract marks this route *recent*: the step-up guard goes here once it exists.
-      guards: [user],
+      guards: [guards.recent],
       errors: [403],
       responses: { 200: { description: 'PublicKeyCredentialCreationOptionsJSON', schema: creationOptions } },
       handler: async (ctx) => {
@@ -47,7 +46,7 @@ export function passkeyRoutes(api: ApiRouter, openapi: OpenAPIRegistry, uc: Auth
         '422 `validation_failed` when the attestation does not verify: another challenge (or one issued to someone else, used or expired), ' +
         'an origin or RP id this service does not accept, or no user verification. Each challenge gets one attempt.',
       tags: ['account'],
-      guards: [user],
+      guards: [guards.user],
       body: PasskeyRegistrationBody,
       errors: [403],
       responses: { 201: { description: 'The new passkey', schema: factor } },
