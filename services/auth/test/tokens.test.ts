@@ -30,7 +30,9 @@ describe('tokens', () => {
       const { header, payload } = jwt.decode(res.body.access_token, { complete: true }) as jwt.Jwt & { payload: jwt.JwtPayload };
       assert.equal(header.alg, 'RS256');
       assert.equal(header.kid, auth.keys.kid);
-      assert.deepEqual(Object.keys(payload).sort(), ['aud', 'auth_method', 'email', 'email_verified', 'exp', 'iat', 'iss', 'jti', 'name', 'roles', 'sub']);
+      assert.deepEqual(Object.keys(payload).sort(), [
+        'amr', 'aud', 'auth_method', 'auth_time', 'email', 'email_verified', 'exp', 'iat', 'iss', 'jti', 'name', 'roles', 'sid', 'sub',
+      ]);
       assert.equal(payload.sub, registered.body.user.id);
       assert.equal(payload.iss, 'merchant-platform');
       assert.equal(payload.aud, 'merchant-platform');
