@@ -34,6 +34,7 @@ import { AccountMail } from './domain/account-mail.js';
 import { Accounts } from './domain/accounts.js';
 import { AdminMfa } from './domain/admin-mfa.js';
 import { AdminUsers } from './domain/admin-users.js';
+import { EmailChange } from './domain/email-change.js';
 import { EmailVerification } from './domain/email-verification.js';
 import { GoogleSignIn } from './domain/google-sign-in.js';
 import { SignInLockNotice } from './domain/lock-notice.js';
@@ -50,6 +51,8 @@ import { RoleGrants } from './domain/roles.js';
 import { SecondFactors } from './domain/second-factors.js';
 import { TotpFactors } from './domain/totp-factors.js';
 import { TotpSecretBox } from './domain/totp-secret-box.js';
+import { Sessions } from './domain/sessions.js';
+import { StepUp } from './domain/step-up.js';
 import { PasskeyRegistration } from './domain/passkeys-registration.js';
 import { PasskeySignIn } from './domain/passkeys-sign-in.js';
 import { WebAuthnCeremonies } from './domain/passkeys-verification.js';
@@ -80,7 +83,7 @@ export type AuthSettings = Pick<
   Partial<Pick<AuthConfig, 'GOOGLE_CLIENT_ID' | 'GOOGLE_CLIENT_SECRET' | 'GOOGLE_REDIRECT_URI' | 'GOOGLE_ISSUER' | 'AUTH_REDIRECT_ALLOWLIST'>> &
   /** Without them the internal routes refuse every caller (token mode, no SERVICE_TOKEN). */
   Partial<ServiceAuthSettings> &
-  Partial<Pick<AuthConfig, 'REVOCATION_POLL_INTERVAL_MS'>>;
+  Partial<Pick<AuthConfig, 'REVOCATION_POLL_INTERVAL_MS' | 'STEP_UP_MAX_AGE_SECONDS'>>;
 
 export interface AuthDependencies {
   db: Database;
@@ -142,7 +145,7 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
   const passkeys = new SequelizePasskeyCredentialRepository(passkeyModels.PasskeyCredential, db.sequelize);
   const challenges = new SequelizeWebAuthnChallengeRepository(passkeyModels.WebAuthnChallenge);
   const ceremonies = new WebAuthnCeremonies({ id: settings.WEBAUTHN_RP_ID, name: settings.WEBAUTHN_RP_NAME, origins: settings.WEBAUTHN_ORIGINS });
-  const accounts = new Accounts(users, hasher, tokens, mail, limits.registrations, limits.passwordChecks);
+  const accounts = new Accounts(users, hasher, revocations, mail, limits.registrations, limits.passwordChecks);
   const passkeySignIn = new PasskeySignIn(users, passkeys, challenges, ceremonies, tokens, deps.logger, derivedKey(deps.keys, 'passkey-decoy-id'));
 
   // Second factors: their secrets and recovery codes are keyed from the pepper, which never rotates (the signing key may).
@@ -159,7 +162,10 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
     signIn: new PasswordSignIn(users, hasher, tokens, limits.signIn, lockNotice.notify, roles, mfaSignIn),
     tokens,
     verification: new EmailVerification(users, codes, mail, limits.mailsPerHour, roles),
-    passwordReset: new PasswordReset(users, codes, mail, hasher, tokens, { perEmailAndIp: limits.mailsPerHour, perIp: limits.forgotPerIp }, deps.logger),
+    passwordReset: new PasswordReset(users, codes, mail, hasher, revocations, { perEmailAndIp: limits.mailsPerHour, perIp: limits.forgotPerIp }, deps.logger),
+    emailChange: new EmailChange(accounts, users, codes, mail, limits.mailsPerHour, roles, revocations),
+    sessions: new Sessions(refreshTokens, revocations),
+    stepUp: new StepUp(secondFactors, settings.STEP_UP_MAX_AGE_SECONDS ?? 600),
     admin: new AdminUsers(users, revocations),
     passkeyRegistration: new PasskeyRegistration(accounts, passkeys, challenges, ceremonies, deps.logger),
     passkeySignIn,

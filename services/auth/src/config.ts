@@ -35,6 +35,8 @@ export const authEnvShape = {
   EMAIL_SERVICE_URL: z.url().optional(),
   ADMIN_EMAILS: listFromEnv.default([]).transform((list) => list.map((e) => e.toLowerCase())),
   BCRYPT_COST: z.coerce.number().int().min(10).max(15).default(12),
+  /** How old a sign-in may be for the routes the contract marks *recent* (step-up). */
+  STEP_UP_MAX_AGE_SECONDS: z.coerce.number().int().min(30).max(86_400).default(600),
   GOOGLE_CLIENT_ID: z.string().optional(),
   GOOGLE_CLIENT_SECRET: z.string().optional(),
   GOOGLE_REDIRECT_URI: z.url().optional(),

@@ -48,8 +48,9 @@ describe('the signed-in account', () => {
   });
 
   describe('PUT /auth/password', () => {
-    it('changes the password and revokes every refresh token', async () => {
+    it("changes the password and ends every other session, keeping the caller's", async () => {
       const { access, refresh } = await auth.verifiedUser('change@example.com');
+      const other = await auth.signIn('change@example.com');
       const res = await auth.call<undefined>('PUT', '/auth/password', {
         token: access,
         json: { current_password: STRONG_PASSWORD, password: NEW_PASSWORD, confirm_password: NEW_PASSWORD },
@@ -57,7 +58,10 @@ describe('the signed-in account', () => {
       assert.equal(res.status, 204);
       assert.equal((await auth.signIn('change@example.com')).status, 401);
       assert.equal((await auth.signIn('change@example.com', NEW_PASSWORD)).status, 200);
-      assert.equal((await auth.call<TokenPairView>('POST', '/auth/refresh', { json: { refresh_token: refresh } })).status, 401);
+      assert.equal((await auth.call('POST', '/auth/refresh', { json: { refresh_token: other.body.refresh_token } })).status, 401);
+      assert.equal((await auth.call('GET', '/auth/me', { token: other.body.access_token })).status, 401);
+      assert.equal((await auth.call('GET', '/auth/me', { token: access })).status, 200);
+      assert.equal((await auth.call('POST', '/auth/refresh', { json: { refresh_token: refresh } })).status, 200);
     });
 
     it('answers a wrong current password with 401 invalid_credentials and a weak new one with 422', async () => {

@@ -14,7 +14,7 @@ export const REDIRECT_URI = `${API}/auth/google/callback`;
 export const APP = 'https://app.merchant.test';
 export const SESSION = { keys: ['google-test-session-key'], secure: false };
 
-export const TOKEN_CLAIMS = ['amr', 'aud', 'auth_method', 'email', 'email_verified', 'exp', 'iat', 'iss', 'jti', 'name', 'roles', 'sub'];
+export const TOKEN_CLAIMS = ['amr', 'aud', 'auth_method', 'auth_time', 'email', 'email_verified', 'exp', 'iat', 'iss', 'jti', 'name', 'roles', 'sid', 'sub'];
 export const PAIR_FIELDS = ['access_token', 'expires_in', 'refresh_expires_in', 'refresh_token', 'token_type'];
 const USER_FIELDS = ['auth_methods', 'created_at', 'email', 'email_verified', 'first_name', 'id', 'last_name', 'middle_name', 'profile_picture', 'roles'];
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { newAuthenticator, ORIGIN, registerPasskey } from './passkeys-support.js';
+import { newAuthenticator, ORIGIN, registerPasskey, signInWithPasskey } from './passkeys-support.js';
 import { startAuth, type AuthHarness } from './support.js';
 
 describe('passkey registration', () => {
@@ -39,10 +39,12 @@ describe('passkey registration', () => {
 
     const me = await auth.call('GET', '/auth/me', { token: user.access });
     assert.deepEqual(me.body.user.auth_methods, ['password', 'passkey']);
-    const again = await auth.call('POST', '/auth/passkeys/registration/options', { token: user.access });
+    // With a passkey, adding another needs a sign-in that used it (step-up).
+    const withPasskey = (await signInWithPasskey(auth, authenticator)).body.access_token as string;
+    const again = await auth.call('POST', '/auth/passkeys/registration/options', { token: withPasskey });
     assert.deepEqual(again.body.excludeCredentials, [{ id: authenticator.credentialIds[0], type: 'public-key', transports: ['internal'] }]);
 
-    const unnamed = await registerPasskey(auth, user.access, newAuthenticator());
+    const unnamed = await registerPasskey(auth, withPasskey, newAuthenticator());
     assert.equal(unnamed.body.factor.name, 'Passkey');
   });
 

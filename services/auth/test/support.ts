@@ -9,7 +9,7 @@ import { request, type JsonResponse, type RequestOptions, type RunningServer } f
 import { serveModules } from '@merchant-platform/common/testing/test-app';
 import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
 import { authMigrations, createAuthModule, type AuthModule, type AuthSettings } from '../src/app.js';
-import type { Mailer, MailRequest } from '../src/domain/mailer.js';
+import type { EmailTemplate, Mailer, MailRequest } from '../src/domain/mailer.js';
 import { SigningKeys } from '../src/domain/signing-keys.js';
 import type { TokenPairView, UserView } from '../src/domain/views.js';
 import type { Accepted } from '../src/http/schemas.js';
@@ -28,12 +28,12 @@ export class InboxMailer implements Mailer {
     if (this.failing) throw new Error('email service unreachable');
     this.sent.push(mail);
   }
-  lastCode(to: string, template: 'verify_email' | 'password_reset'): string {
+  lastCode(to: string, template: EmailTemplate): string {
     const mail = [...this.sent].reverse().find((m) => m.to === to && m.template === template);
     if (!mail?.data.code) throw new Error(`no ${template} mail to ${to}`);
     return mail.data.code;
   }
-  waitForCode(to: string, template: 'verify_email' | 'password_reset', timeoutMs = 5000): Promise<string> {
+  waitForCode(to: string, template: EmailTemplate, timeoutMs = 5000): Promise<string> {
     return eventually(() => this.lastCode(to, template), `a ${template} mail to ${to}`, { timeoutMs, intervalMs: 20 });
   }
 }

@@ -33,7 +33,9 @@ describe('tokens', () => {
       const { header, payload } = jwt.decode(res.body.access_token, { complete: true }) as jwt.Jwt & { payload: jwt.JwtPayload };
       assert.equal(header.alg, 'RS256');
       assert.equal(header.kid, auth.keys.kid);
-      assert.deepEqual(Object.keys(payload).sort(), ['amr', 'auth_method', 'aud', 'email', 'email_verified', 'exp', 'iat', 'iss', 'jti', 'name', 'roles', 'sub'].sort());
+      assert.deepEqual(Object.keys(payload).sort(), [
+        'amr', 'aud', 'auth_method', 'auth_time', 'email', 'email_verified', 'exp', 'iat', 'iss', 'jti', 'name', 'roles', 'sid', 'sub',
+      ]);
       assert.deepEqual(payload.amr, ['pwd']);
       assert.equal(payload.sub, registered.body.user.id);
       assert.equal(payload.iss, 'merchant-platform');

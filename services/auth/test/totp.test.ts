@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { startAuth, type AuthHarness } from './support.js';
-import { base32Decode, currentCode, startTotp, totpAt, totpUser } from './totp-support.js';
+import { base32Decode, currentCode, signInWithTotp, startTotp, totpAt, totpUser } from './totp-support.js';
 
 describe('authenticator apps (TOTP)', () => {
   let auth: AuthHarness;
@@ -77,9 +77,11 @@ describe('authenticator apps (TOTP)', () => {
     const again = await auth.call('POST', path, { token: user.access, json: { code: currentCode(enrolment.secret, 1) } });
     assert.equal(again.status, 409, 'a confirmed factor is not confirmed twice');
 
-    const second = await startTotp(auth, user.access, 'Tablet');
+    // Adding another factor is a *recent* route: with a factor, that means a sign-in that used it.
+    const stepped = await signInWithTotp(auth, 'confirm@example.com', enrolment.secret);
+    const second = await startTotp(auth, stepped, 'Tablet');
     const secondConfirmed = await auth.call('POST', `/auth/mfa/totp/${second.factor_id}/confirm`, {
-      token: user.access,
+      token: stepped,
       json: { code: currentCode(second.secret) },
     });
     assert.equal(secondConfirmed.status, 200, secondConfirmed.text);
@@ -125,10 +127,13 @@ describe('authenticator apps (TOTP)', () => {
 
     const foreign = await auth.call('DELETE', `/auth/mfa/factors/${user.factorId}`, { token: other.access });
     assert.equal(foreign.status, 404);
-    const removed = await auth.call('DELETE', `/auth/mfa/factors/${user.factorId}`, { token: user.access });
+    const singleFactor = await auth.call('DELETE', `/auth/mfa/factors/${user.factorId}`, { token: user.access });
+    assert.equal(singleFactor.body.error.code, 'step_up_required', 'removing a factor needs a sign-in that used one');
+    const stepped = await signInWithTotp(auth, 'listing@example.com', user.secret);
+    const removed = await auth.call('DELETE', `/auth/mfa/factors/${user.factorId}`, { token: stepped });
     assert.equal(removed.status, 204);
-    assert.deepEqual((await auth.call('GET', '/auth/mfa/factors', { token: user.access })).body, { items: [] });
-    assert.equal((await auth.call('DELETE', `/auth/mfa/factors/${user.factorId}`, { token: user.access })).status, 404);
+    assert.deepEqual((await auth.call('GET', '/auth/mfa/factors', { token: stepped })).body, { items: [] });
+    assert.equal((await auth.call('DELETE', `/auth/mfa/factors/${user.factorId}`, { token: stepped })).status, 404);
     assert.equal((await auth.signIn('listing@example.com')).status, 200, 'without a factor, the password alone signs in again');
   });
 
@@ -139,7 +144,7 @@ describe('authenticator apps (TOTP)', () => {
     assert.equal(refused.body.error.code, 'conflict');
 
     const user = await totpUser(auth, 'renew@example.com');
-    const renewed = await auth.call('POST', '/auth/mfa/recovery-codes', { token: user.access });
+    const renewed = await auth.call('POST', '/auth/mfa/recovery-codes', { token: await signInWithTotp(auth, 'renew@example.com', user.secret) });
     assert.equal(renewed.status, 200, renewed.text);
     assert.equal(renewed.headers.get('cache-control'), 'no-store');
     assert.deepEqual(Object.keys(renewed.body), ['recovery_codes']);

@@ -56,6 +56,12 @@ export const invalidCredentials = (message = 'The email or password is incorrect
 export const tokenReused = () =>
   new AppError(401, 'token_reused', 'This refresh token was already used; its sessions were revoked.');
 
+/** The route needs a recent sign-in (and a second factor, if the user has one): sign in again. */
+export const stepUpRequired = () =>
+  new AppError(401, 'step_up_required', 'This needs a recent sign-in; sign in again (with your second factor, if you have one).', {
+    headers: { 'WWW-Authenticate': 'Bearer error="insufficient_user_authentication"' },
+  });
+
 export const forbidden = (message = 'You are not allowed to do this.', code = 'forbidden') =>
   new AppError(403, code, message);
 

@@ -111,6 +111,22 @@ describe('email service API', () => {
       }
     });
 
+    it('sends email_change_code with the code only, and email_change_notice without data naming no address', async () => {
+      const fresh = unique('change-new');
+      const old = unique('change-old');
+      assert.equal((await post({ to: fresh, template: 'email_change_code', data: { code: '314159', name: 'lure' } })).status, 202);
+      assert.equal((await post({ to: fresh, template: 'email_change_code', data: {} })).status, 422);
+      assert.equal((await post({ to: old, template: 'email_change_notice', data: { new_email: fresh } })).status, 202);
+      const [code] = await waitFor('the code mail', () => ses.emailsTo(fresh), (m) => m.length === 1);
+      const [notice] = await waitFor('the notice', () => ses.emailsTo(old), (m) => m.length === 1);
+      assert.equal(code!.subject, 'Confirm your new email address');
+      assert.match(code!.body.text!, /Your confirmation code is: 314159\n/);
+      assert.ok(!code!.body.text!.includes('lure'));
+      assert.equal(notice!.subject, 'Your email address is being changed');
+      const everything = `${notice!.body.text}\n${notice!.body.html}`;
+      assert.ok(!everything.includes('@') && !/\d{6}/.test(everything), `no address or code in ${everything}`);
+    });
+
     it('returns the first id for a repeated idempotency_key and sends one mail', async () => {
       const to = unique('idem');
       const body = { to, template: 'welcome', data: { name: 'Ada' }, idempotency_key: `welcome:${to}` };

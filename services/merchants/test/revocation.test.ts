@@ -4,52 +4,23 @@ import { request } from '@merchant-platform/common/testing/http-server';
 import { eventually } from '@merchant-platform/common/testing/eventually';
 import { refusedWithin, verifiedAccount } from '@merchant-platform/common/testing/platform-accounts';
 import { freePort } from '@merchant-platform/common/testing/ports';
-import { spawnNode, spawnReadyService, type SpawnedService } from '@merchant-platform/common/testing/processes';
-import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
+import { spawnReadyService } from '@merchant-platform/common/testing/processes';
+import { startAuthAndMerchants, type RunningService } from './separate-processes.js';
 
 const PROFILE = { business_name: 'Soon Gone Ltd', address: { line1: '1 Main St', city: 'Springfield', country: 'US' } };
-
-/** Applies one service's migrations as its own process, as the Helm pre-upgrade Job does. */
-async function migrate(service: string, databaseUrl: string): Promise<void> {
-  const run = spawnNode([`services/${service}/src/migrate.ts`], { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' });
-  assert.equal(await run.exited, 0, run.output());
-}
 
 describe('revocation reaches merchants over HTTP (auth and merchants as separate processes)', function () {
   this.timeout(90_000);
   const serviceToken = randomBytes(24).toString('base64url');
-  let testDb: TestDatabase;
-  let auth: SpawnedService & { base: string };
-  let merchants: SpawnedService & { base: string };
+  let running: Awaited<ReturnType<typeof startAuthAndMerchants>> | undefined;
+  let auth: RunningService;
+  let merchants: RunningService;
 
   before(async () => {
-    testDb = await createTestDatabase();
-    await migrate('auth', testDb.url);
-    await migrate('merchants', testDb.url);
-    auth = await spawnReadyService(
-      ['services/auth/src/main.ts'],
-      { DATABASE_URL: testDb.url, BCRYPT_COST: '10', ADMIN_EMAILS: 'chief@example.com', SERVICE_TOKEN: serviceToken, LOG_LEVEL: 'info' },
-      await freePort(),
-    );
-    merchants = await spawnReadyService(
-      ['services/merchants/src/main.ts'],
-      {
-        DATABASE_URL: testDb.url,
-        JWKS_URL: `${auth.base}/auth/.well-known/jwks.json`,
-        AUTH_INTERNAL_URL: auth.base,
-        SERVICE_TOKEN: serviceToken,
-        LOG_LEVEL: 'info',
-      },
-      await freePort(),
-    );
+    running = await startAuthAndMerchants(serviceToken, { ADMIN_EMAILS: 'chief@example.com' });
+    ({ auth, merchants } = running);
   });
-  after(async () => {
-    for (const service of [merchants, auth]) {
-      service?.child.kill('SIGTERM');
-      await service?.exited;
-    }
-    await testDb?.drop();
-  });
+  after(() => running?.stop());
 
   it("refuses a disabled user's PUT /merchants/me within 5 seconds, with 401 invalid_token", async () => {
     const chief = await verifiedAccount(auth.base, auth.output, 'chief@example.com');
@@ -81,7 +52,7 @@ describe('revocation reaches merchants over HTTP (auth and merchants as separate
     const lonely = await spawnReadyService(
       ['services/merchants/src/main.ts'],
       {
-        DATABASE_URL: testDb.url,
+        DATABASE_URL: running!.testDb.url,
         JWKS_URL: `${auth.base}/auth/.well-known/jwks.json`,
         AUTH_INTERNAL_URL: `http://127.0.0.1:${await freePort()}`,
         SERVICE_TOKEN: serviceToken,

@@ -29,6 +29,12 @@ export interface RefreshTokenRow extends Model<InferAttributes<RefreshTokenRow>,
   expires_at: Date;
   used_at: CreationOptional<Date | null>;
   revoked_at: CreationOptional<Date | null>;
+  /** Space-separated RFC 8176 values; null on rows of a release before sessions. */
+  amr: string | null;
+  auth_time: Date | null;
+  session_started_at: Date | null;
+  ip: string | null;
+  user_agent: string | null;
   created_at: CreationOptional<Date>;
 }
 
@@ -40,6 +46,8 @@ export interface OneTimeCodeRow extends Model<InferAttributes<OneTimeCodeRow>, I
   attempts: CreationOptional<number>;
   expires_at: Date;
   consumed_at: CreationOptional<Date | null>;
+  /** What the code proves besides the account: the new address of an email change. */
+  target: CreationOptional<string | null>;
   created_at: CreationOptional<Date>;
 }
 
@@ -98,6 +106,11 @@ export function defineAuthModels(sequelize: Sequelize): AuthModels {
       expires_at: { type: DataTypes.DATE(3), allowNull: false },
       used_at: { type: DataTypes.DATE(3), allowNull: true },
       revoked_at: { type: DataTypes.DATE(3), allowNull: true },
+      amr: { type: DataTypes.STRING(64), allowNull: true },
+      auth_time: { type: DataTypes.DATE(3), allowNull: true },
+      session_started_at: { type: DataTypes.DATE(3), allowNull: true },
+      ip: { type: DataTypes.STRING(64), allowNull: true },
+      user_agent: { type: DataTypes.STRING(512), allowNull: true },
       created_at: DataTypes.DATE(3),
     },
     { tableName: 'refresh_tokens', timestamps: true, createdAt: 'created_at', updatedAt: false },
@@ -112,6 +125,7 @@ export function defineAuthModels(sequelize: Sequelize): AuthModels {
       attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       expires_at: { type: DataTypes.DATE(3), allowNull: false },
       consumed_at: { type: DataTypes.DATE(3), allowNull: true },
+      target: { type: DataTypes.STRING(254), allowNull: true },
       created_at: DataTypes.DATE(3),
     },
     { tableName: 'one_time_codes', timestamps: true, createdAt: 'created_at', updatedAt: false },

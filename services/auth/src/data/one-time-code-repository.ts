@@ -9,7 +9,7 @@ export class SequelizeOneTimeCodeRepository implements OneTimeCodeRepository {
     private readonly sequelize: Sequelize,
   ) {}
 
-  async replace(record: { id: string; userId: string; purpose: CodePurpose; codeHash: string; expiresAt: Date }): Promise<void> {
+  async replace(record: { id: string; userId: string; purpose: CodePurpose; codeHash: string; expiresAt: Date; target: string | null }): Promise<void> {
     // Two concurrent requests may both delete and then race to insert; the unique index on
     // (user_id, purpose) lets one win, and the loser retries so the newest code is the live one.
     // On MySQL the delete's gap locks can also make concurrent issues for *different* users a
@@ -23,7 +23,7 @@ export class SequelizeOneTimeCodeRepository implements OneTimeCodeRepository {
           const previous = await this.model.findOne({ where: { user_id: record.userId, purpose: record.purpose }, transaction });
           if (previous) await this.model.destroy({ where: { id: previous.id }, transaction });
           await this.model.create(
-            { id: record.id, user_id: record.userId, purpose: record.purpose, code_hash: record.codeHash, expires_at: record.expiresAt },
+            { id: record.id, user_id: record.userId, purpose: record.purpose, code_hash: record.codeHash, expires_at: record.expiresAt, target: record.target },
             { transaction },
           );
         });
@@ -37,7 +37,7 @@ export class SequelizeOneTimeCodeRepository implements OneTimeCodeRepository {
   async find(userId: string, purpose: CodePurpose): Promise<CodeRecord | undefined> {
     const row = await this.model.findOne({ where: { user_id: userId, purpose } });
     if (!row) return undefined;
-    return { id: row.id, codeHash: row.code_hash, attempts: row.attempts, expiresAt: row.expires_at, consumedAt: row.consumed_at ?? null };
+    return { id: row.id, codeHash: row.code_hash, attempts: row.attempts, expiresAt: row.expires_at, consumedAt: row.consumed_at ?? null, target: row.target ?? null };
   }
 
   async recordAttempt(id: string, max: number): Promise<boolean> {

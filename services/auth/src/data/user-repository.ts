@@ -61,6 +61,16 @@ export class SequelizeUserRepository implements UserRepository {
     return toUser(row);
   }
 
+  async changeEmail(id: string, email: string, roles: Role[]): Promise<User | undefined> {
+    try {
+      const [changed] = await this.model.update({ email, email_verified: true, roles: roles.join(',') }, { where: { id } });
+      return changed === 1 ? await this.findById(id) : undefined;
+    } catch (error) {
+      if (error instanceof UniqueConstraintError) return undefined;
+      throw error;
+    }
+  }
+
   async listPage(limit: number, after: { createdAt: Date; id: string } | undefined): Promise<User[]> {
     const rows = await this.model.findAll({ where: afterCursor(after), order: KEYSET_ORDER, limit });
     return rows.map(toUser);

@@ -4,8 +4,8 @@ import { clientNetwork, reserveAttempt } from '@merchant-platform/common/rate-li
 import type { AccountMail } from './account-mail.js';
 import { assertPasswordsMatch, assertStrongPassword, type PasswordHasher } from './passwords.js';
 import { presentUser } from './presenters.js';
+import type { Revocations } from './revocations.js';
 import type { UserView } from './views.js';
-import type { TokenIssuer } from './token-issuer.js';
 import type { ProfileChanges, User, UserRepository } from './user.js';
 
 /** Registrations send mail, so they are limited per client network and platform-wide. */
@@ -29,7 +29,7 @@ export class Accounts {
   constructor(
     private readonly users: UserRepository,
     private readonly hasher: PasswordHasher,
-    private readonly tokens: TokenIssuer,
+    private readonly revocations: Revocations,
     private readonly mail: AccountMail,
     private readonly registrationLimits: RegistrationLimits,
     /** Wrong current passwords per user (PUT /auth/password), spent before bcrypt like sign-in's. */
@@ -77,8 +77,8 @@ export class Accounts {
     return presentUser(user);
   }
 
-  /** Changes the password and signs out every session (refresh token) of the user. */
-  async changePassword(userId: string, current: string, password: string, confirmation: string): Promise<void> {
+  /** Changes the password and ends every other session of the user (`sessionId` is the caller's). */
+  async changePassword(userId: string, sessionId: string | undefined, current: string, password: string, confirmation: string): Promise<void> {
     const user = await this.activeUser(userId);
     const attempt = await reserveAttempt([{ limiter: this.passwordChecks, key: userId }]);
     const currentOk = user.passwordHash ? await this.hasher.verify(current, user.passwordHash) : await this.hasher.verifyNobody(current);
@@ -87,15 +87,16 @@ export class Accounts {
     assertPasswordsMatch(password, confirmation);
     assertStrongPassword(password);
     await this.users.update(userId, { passwordHash: await this.hasher.hash(password) });
-    await this.tokens.revokeAllForUser(userId);
+    await this.revocations.endOtherSessions(userId, sessionId);
   }
 
+  /** Every session ends: refresh tokens now, access tokens in every service within a poll. */
   logoutEverywhere(userId: string): Promise<void> {
-    return this.tokens.revokeAllForUser(userId);
+    return this.revocations.endAllSessions(userId);
   }
 
   /** An access token outlives a deletion or a ban by up to its lifetime; the row has the last word. */
-  private async activeUser(userId: string): Promise<User> {
+  async activeUser(userId: string): Promise<User> {
     const user = await this.users.findById(userId);
     if (!user) throw notFound('This account no longer exists.');
     if (user.disabled) throw forbidden('This account is disabled.', 'account_disabled');
@@ -103,4 +104,4 @@ export class Accounts {
   }
 }
 
-const emailTaken = () => conflict('An account with this email already exists.', 'email_taken');
+export const emailTaken = () => conflict('An account with this email already exists.', 'email_taken');

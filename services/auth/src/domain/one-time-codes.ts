@@ -1,7 +1,7 @@
 import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import { rateLimited, unprocessable } from '@merchant-platform/common/errors';
 
-export type CodePurpose = 'verify_email' | 'password_reset';
+export type CodePurpose = 'verify_email' | 'password_reset' | 'email_change';
 
 export interface CodeRecord {
   id: string;
@@ -9,11 +9,13 @@ export interface CodeRecord {
   attempts: number;
   expiresAt: Date;
   consumedAt: Date | null;
+  /** What the code proves besides the account (an email change's new address), else null. */
+  target: string | null;
 }
 
 export interface OneTimeCodeRepository {
   /** Stores a new code for (user, purpose), replacing any previous one: one live code each. */
-  replace(record: { id: string; userId: string; purpose: CodePurpose; codeHash: string; expiresAt: Date }): Promise<void>;
+  replace(record: { id: string; userId: string; purpose: CodePurpose; codeHash: string; expiresAt: Date; target: string | null }): Promise<void>;
   find(userId: string, purpose: CodePurpose): Promise<CodeRecord | undefined>;
   /** Counts one attempt unless `max` were already made; false means the code is used up. */
   recordAttempt(id: string, max: number): Promise<boolean>;
@@ -37,7 +39,8 @@ export class OneTimeCodes {
     private readonly hmacKey: Buffer,
   ) {}
 
-  async issue(userId: string, purpose: CodePurpose): Promise<{ id: string; code: string }> {
+  /** `target`: what the code will prove besides the account (the new address of an email change). */
+  async issue(userId: string, purpose: CodePurpose, target: string | null = null): Promise<{ id: string; code: string }> {
     const code = randomInt(0, 1_000_000).toString().padStart(6, '0');
     const id = randomUUID();
     await this.codes.replace({
@@ -46,12 +49,13 @@ export class OneTimeCodes {
       purpose,
       codeHash: this.hash(userId, purpose, code),
       expiresAt: new Date(Date.now() + CODE_TTL_MS),
+      target,
     });
     return { id, code };
   }
 
-  /** Resolves when `code` is the live code for (user, purpose), consuming it; throws otherwise. */
-  async redeem(userId: string, purpose: CodePurpose, code: string): Promise<void> {
+  /** Resolves with the code's target when `code` is the live code for (user, purpose), consuming it; throws otherwise. */
+  async redeem(userId: string, purpose: CodePurpose, code: string): Promise<{ target: string | null }> {
     const record = await this.codes.find(userId, purpose);
     if (!record || record.consumedAt) throw invalidCode();
     if (record.attempts >= MAX_CODE_ATTEMPTS) throw rateLimited((record.expiresAt.getTime() - Date.now()) / 1000);
@@ -63,6 +67,7 @@ export class OneTimeCodes {
     const actual = Buffer.from(this.hash(userId, purpose, code), 'hex');
     if (!timingSafeEqual(expected, actual)) throw invalidCode();
     if (!(await this.codes.consume(record.id))) throw invalidCode();
+    return { target: record.target };
   }
 
   /**

@@ -5,7 +5,7 @@ import { clientNetwork, reserveAttempt } from '@merchant-platform/common/rate-li
 import type { AccountMail } from './account-mail.js';
 import type { OneTimeCodes } from './one-time-codes.js';
 import { assertPasswordsMatch, assertStrongPassword, type PasswordHasher } from './passwords.js';
-import type { TokenIssuer } from './token-issuer.js';
+import type { Revocations } from './revocations.js';
 import type { User, UserRepository } from './user.js';
 
 export interface ForgotLimits {
@@ -32,7 +32,7 @@ export class PasswordReset {
     private readonly codes: OneTimeCodes,
     private readonly mail: AccountMail,
     private readonly hasher: PasswordHasher,
-    private readonly tokens: TokenIssuer,
+    private readonly revocations: Revocations,
     private readonly limits: ForgotLimits,
     private readonly logger: Logger,
   ) {}
@@ -61,7 +61,7 @@ export class PasswordReset {
     if (!user) throw unprocessable('invalid_code', 'The code is not valid.');
     // The mailed code proves the address, so a reset also verifies it.
     await this.users.update(user.id, { passwordHash: await this.hasher.hash(password), emailVerified: true });
-    await this.tokens.revokeAllForUser(user.id);
+    await this.revocations.endAllSessions(user.id);
   }
 
   private async usableAccount(email: string): Promise<User | undefined> {

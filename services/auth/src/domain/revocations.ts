@@ -18,6 +18,10 @@ export interface RevocationRepository {
 const LEEWAY_MS = 30_000;
 const PAGE_SIZE = 500;
 
+function untilNextSecond(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 1));
+}
+
 /**
  * Where auth writes down that access tokens must die before they expire, and the feed every
  * service's RevocationList reads it from (over HTTP, or in-process in all-in-one mode). A record
@@ -42,12 +46,34 @@ export class Revocations implements RevocationSource {
   async record(kind: RevocationKind, subjectId: string): Promise<void> {
     const entry = this.toEntry(await this.records.add(kind, subjectId, new Date()));
     for (const listener of this.listeners) listener(entry);
+    // `iat` has whole seconds, so a user's sign-in later in this second would look revoked too;
+    // answering once the second is over means whatever the client does next is not refused.
+    if (kind === 'user') await untilNextSecond();
   }
 
   /** Ends every session of a user: refresh tokens now, access tokens in every service within a poll. */
   async endAllSessions(userId: string): Promise<void> {
     await this.refreshTokens.revokeAllForUser(userId);
     await this.record('user', userId);
+  }
+
+  /** Ends one live session of the user (its refresh tokens and, by `sid`, its access tokens); false when it is none. */
+  async endSession(userId: string, sessionId: string): Promise<boolean> {
+    if (!(await this.refreshTokens.revokeLiveSession(userId, sessionId))) return false;
+    await this.record('session', sessionId);
+    return true;
+  }
+
+  /**
+   * Ends every session of the user but `keepSessionId` (the caller's), each by `sid`: every family
+   * that is live or issued a token still within its lifetime. Without a session to keep (a v1
+   * token has no `sid`), all of them end.
+   */
+  async endOtherSessions(userId: string, keepSessionId: string | undefined): Promise<void> {
+    if (keepSessionId === undefined) return this.endAllSessions(userId);
+    const issuedSince = new Date(Date.now() - this.relevanceMs);
+    const ended = await this.refreshTokens.revokeOtherFamilies(userId, keepSessionId, issuedSince);
+    for (const sessionId of ended) await this.record('session', sessionId);
   }
 
   async fetchAfter(cursor: string | undefined): Promise<RevocationFeedPage> {

@@ -2,15 +2,8 @@ import { conflict, notFound } from '@merchant-platform/common/errors';
 import { presentPasskeyFactor, type PasskeyCredentialRepository } from './passkeys.js';
 import type { RecoveryCodes } from './recovery-codes.js';
 import type { TotpFactor, TotpFactorRepository } from './totp.js';
+import type { FactorView } from './views.js';
 
-/** The contract's factor object, whichever kind. */
-export interface FactorView {
-  id: string;
-  type: 'totp' | 'passkey';
-  name: string;
-  created_at: string;
-  last_used_at: string | null;
-}
 
 export function presentTotpFactor(factor: TotpFactor): FactorView {
   return {

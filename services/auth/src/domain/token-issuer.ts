@@ -2,7 +2,8 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { invalidToken, tokenReused } from '@merchant-platform/common/errors';
 import type { AuthMethod } from '@merchant-platform/common/tokens/access-token';
-import type { RefreshTokenRepository } from './refresh-token.js';
+import { FIRST_FACTOR_AMR, type RefreshTokenRepository, type SessionFacts } from './refresh-token.js';
+import { currentSignInClient } from './sign-in-client.js';
 import type { SigningKeys } from './signing-keys.js';
 import { displayName, type User, type UserRepository } from './user.js';
 import type { TokenPairView } from './views.js';
@@ -21,9 +22,10 @@ export interface TokenSettings {
 const hashRefreshToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /**
- * Issues access/refresh pairs and rotates refresh tokens. Each login starts a family; each
- * refresh uses up one token and issues its successor; a used token presented again means it
- * was stolen or replayed, so the whole family is revoked.
+ * Issues access/refresh pairs and rotates refresh tokens. Each login starts a family (a session:
+ * its id is the access tokens' `sid`); each refresh uses up one token and issues its successor
+ * with the same `amr` and `auth_time`; a used token presented again means it was stolen or
+ * replayed, so the whole family is revoked.
  */
 export class TokenIssuer {
   constructor(
@@ -33,8 +35,19 @@ export class TokenIssuer {
     private readonly settings: TokenSettings,
   ) {}
 
-  /** `extra.amr`: how the person signed in (RFC 8176), when the caller knows it (a passkey: `["hwk"]`). */
+  /**
+   * A sign-in: a new session, proven now. `extra.amr` says how (RFC 8176) when it is more than
+   * the first factor (a second-factor step); by default the first factor's value (`pwd`, `fed`, `hwk`).
+   * `familyId` is the new session's id (the access tokens' `sid`); callers leave it to the default.
+   */
   async issueTokenPair(user: User, authMethod: AuthMethod, familyId: string = randomUUID(), extra: { amr?: string[] } = {}): Promise<TokenPair> {
+    const now = new Date();
+    const client = currentSignInClient();
+    const session: SessionFacts = { amr: extra.amr ?? FIRST_FACTOR_AMR[authMethod], authTime: now, startedAt: now, ip: client.ip, userAgent: client.userAgent };
+    return this.issue(user, authMethod, familyId, session);
+  }
+
+  private async issue(user: User, authMethod: AuthMethod, familyId: string, session: SessionFacts): Promise<TokenPair> {
     const refreshToken = randomBytes(32).toString('base64url');
     await this.refreshTokens.create({
       userId: user.id,
@@ -42,9 +55,10 @@ export class TokenIssuer {
       tokenHash: hashRefreshToken(refreshToken),
       authMethod,
       expiresAt: new Date(Date.now() + this.settings.refreshTtlSeconds * 1000),
+      session,
     });
     return {
-      access_token: this.signAccessToken(user, authMethod, extra.amr),
+      access_token: this.signAccessToken(user, authMethod, familyId, session),
       token_type: 'bearer',
       expires_in: this.settings.accessTtlSeconds,
       refresh_token: refreshToken,
@@ -72,7 +86,15 @@ export class TokenIssuer {
       await this.refreshTokens.revokeFamily(record.familyId);
       throw invalidToken('The refresh token is invalid or has expired.');
     }
-    return this.issueTokenPair(user, record.authMethod, record.familyId);
+    const pair = await this.issue(user, record.authMethod, record.familyId, record.session);
+    // A revocation that marked the family between markUsed and the insert would miss the new
+    // token; it reached the used one, though. Checked after signing: a revocation later than this
+    // read has a cutoff later than the access token's `iat`, so the list refuses that token.
+    if (await this.refreshTokens.isRevoked(record.id)) {
+      await this.refreshTokens.revokeFamily(record.familyId);
+      throw invalidToken('The refresh token is invalid or has expired.');
+    }
+    return pair;
   }
 
   /** Logout: ends the session (family) the token belongs to; unknown tokens are ignored. */
@@ -85,7 +107,7 @@ export class TokenIssuer {
     return this.refreshTokens.revokeAllForUser(userId);
   }
 
-  private signAccessToken(user: User, authMethod: AuthMethod, amr: string[] | undefined): string {
+  private signAccessToken(user: User, authMethod: AuthMethod, sid: string, session: SessionFacts): string {
     return jwt.sign(
       {
         email: user.email,
@@ -93,7 +115,9 @@ export class TokenIssuer {
         name: displayName(user),
         roles: user.roles,
         auth_method: authMethod,
-        ...(amr ? { amr } : {}),
+        sid,
+        amr: session.amr,
+        auth_time: Math.floor(session.authTime.getTime() / 1000),
       },
       this.keys.privateKey,
       {

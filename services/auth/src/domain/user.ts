@@ -33,6 +33,8 @@ export interface UserRepository {
   findByEmail(email: string): Promise<User | undefined>;
   findByGoogleSubject(subject: string): Promise<User | undefined>;
   update(id: string, changes: UserChanges): Promise<User | undefined>;
+  /** Moves the account to a proven address; undefined when another account holds it (the unique index decides races). */
+  changeEmail(id: string, email: string, roles: Role[]): Promise<User | undefined>;
   listPage(limit: number, after: { createdAt: Date; id: string } | undefined): Promise<User[]>;
 }
 

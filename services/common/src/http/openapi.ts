@@ -26,7 +26,7 @@ export const ErrorBody = z
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: '`malformed_body`: the body is not parseable JSON or form data',
-  401: '`unauthenticated`, `invalid_credentials`, `invalid_token` or `token_reused`',
+  401: '`unauthenticated`, `invalid_credentials`, `invalid_token`, `token_reused` or `step_up_required`',
   403: '`forbidden`, `account_disabled`, `email_not_verified` or `mfa_enrollment_required`',
   404: '`not_found`',
   405: '`method_not_allowed`, with `Allow`',

@@ -21,8 +21,10 @@ export const AccessTokenClaims = z.object({
   auth_method: z.enum(AUTH_METHODS),
   /** The session (refresh-token family); tokens of a revoked session are refused. */
   sid: z.string().optional(),
-  /** How the sign-in was authenticated (RFC 8176: `pwd`, `fed`, `otp`, `hwk`, `mfa`). */
+  /** How the session was authenticated (RFC 8176 values: `pwd`, `fed`, `hwk`, `otp`, `mfa`); absent in v1 tokens. */
   amr: z.array(z.string()).optional(),
+  /** Unix seconds of the last time the person proved who they are; a refresh keeps it. Absent in v1 tokens. */
+  auth_time: z.number().optional(),
 });
 export type AccessTokenClaims = z.infer<typeof AccessTokenClaims>;
 

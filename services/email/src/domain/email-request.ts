@@ -16,7 +16,7 @@ export const EmailRequest = z
     data: z
       .record(z.string(), z.unknown())
       .optional()
-      .describe('What the template needs: `code` for verify_email and password_reset, `name` for welcome, nothing for account_locked'),
+      .describe('What the template needs: `code` for verify_email, password_reset and email_change_code, `name` for welcome, nothing for account_locked and email_change_notice'),
     idempotency_key: z
       .string()
       .min(1)

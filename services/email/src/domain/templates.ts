@@ -19,6 +19,10 @@ export const TEMPLATE_DATA = {
   welcome: z.object({ name }),
   /** Sent by auth when a per-email sign-in limit trips: no data, it says what happened and how to reset. */
   account_locked: z.object({}),
+  /** To the new address of an email change: the code that proves it. */
+  email_change_code: z.object({ code }),
+  /** To the current address of an email change: no data, and it names no address. */
+  email_change_notice: z.object({}),
 } as const;
 
 export type TemplateName = keyof typeof TEMPLATE_DATA;

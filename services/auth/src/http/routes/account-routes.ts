@@ -60,21 +60,22 @@ export function accountRoutes(api: ApiRouter, uc: AuthUseCases, user: Guard, use
       method: 'put',
       path: '/auth/password',
       summary: 'Change the password',
-      description: 'Every refresh token of the user is revoked: other devices (and this one, once its access token expires) sign in again.',
+      description: 'Every other session of the user ends (refresh and access tokens); the caller’s stays.',
       tags,
       guards: [user],
       body: PasswordChangeBody,
       errors: [403, 429],
       responses: { 204: { description: 'Changed' } },
       handler: async (ctx, { body }) => {
-        await uc.accounts.changePassword(currentUser(ctx).sub, body.current_password, body.password, body.confirm_password);
+        const claims = currentUser(ctx);
+        await uc.accounts.changePassword(claims.sub, claims.sid, body.current_password, body.password, body.confirm_password);
         ctx.status = 204;
       },
     })
     .route({
       method: 'post',
       path: '/auth/logout-all',
-      summary: 'Sign out everywhere: revoke every refresh token of the user',
+      summary: 'Sign out everywhere: every session of the user ends, refresh and access tokens',
       tags,
       guards: [user],
       responses: { 204: { description: 'Signed out everywhere' } },
@@ -130,7 +131,7 @@ export function accountRoutes(api: ApiRouter, uc: AuthUseCases, user: Guard, use
       method: 'post',
       path: '/auth/password/reset',
       summary: 'Set a new password with the mailed code',
-      description: 'Every refresh token of the user is revoked. The code also proves the email address, so it becomes verified.',
+      description: 'Every session of the user ends (refresh and access tokens). The code also proves the email address, so it becomes verified.',
       tags: ['sign-in'],
       body: ResetBody,
       errors: [429],

@@ -6,6 +6,7 @@ import { PageQuery } from '@merchant-platform/common/pagination';
 import type { AdminMfa } from '../../domain/admin-mfa.js';
 import type { AdminUsers } from '../../domain/admin-users.js';
 import type { AuthUseCases } from '../../domain/use-cases.js';
+import { recent } from '../step-up-guard.js';
 import type { UserView } from '../../domain/views.js';
 import { AdminPatchBody, UserIdParams } from '../schemas.js';
 
@@ -67,8 +68,7 @@ export function adminRoutes(api: ApiRouter, uc: AuthUseCases, user: Guard, userS
         'For a user who lost their factors: their authenticator apps, passkeys and recovery codes are removed and all their sessions ' +
         'end (refresh tokens now, access tokens within seconds in every service). 404 for an unknown user.',
       tags,
-      // The contract marks this route *recent*: the step-up guard goes here once it exists.
-      guards: [admin],
+      guards: [recent(admin, uc.stepUp)],
       params: UserIdParams,
       errors: [404],
       responses: { 204: { description: 'Reset' } },

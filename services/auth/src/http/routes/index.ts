@@ -9,12 +9,16 @@ import type { Revocations } from '../../domain/revocations.js';
 import type { AuthUseCases } from '../../domain/use-cases.js';
 import { MfaRequiredError } from '../mfa-schemas.js';
 import { TokenPairView, UserView } from '../../domain/views.js';
+import { withSignInClient } from '../../domain/sign-in-client.js';
+import { recent } from '../step-up-guard.js';
 import { accountRoutes } from './account-routes.js';
 import { adminRoutes } from './admin-routes.js';
 import { googleRoutes } from './google-routes.js';
 import { internalRoutes } from './internal-routes.js';
 import { mfaRoutes } from './mfa-routes.js';
+import { emailChangeRoutes } from './email-change-routes.js';
 import { passkeyRoutes } from './passkey-routes.js';
+import { sessionRoutes } from './session-routes.js';
 import { tokenRoutes } from './token-routes.js';
 
 /** Every auth route, on one ApiRouter (routes and OpenAPI document from the same definitions). */
@@ -26,15 +30,20 @@ export function authRoutes(
   internal: { revocations: Revocations; services: ServiceAuthenticator },
 ): ApiRouter {
   const api = new ApiRouter(openapi);
+  // Whichever route signs someone in records where from (GET /auth/sessions shows it).
+  api.router.use((ctx, next) => withSignInClient({ ip: ctx.ip || null, userAgent: ctx.get('User-Agent').slice(0, 512) || null }, next));
   const userSchema = openapi.register('User', UserView);
   const user = requireUser(verifier);
+  const guards = { user, recent: recent(user, uc.stepUp) };
   const mfaRequired = openapi.register('MfaRequiredError', MfaRequiredError);
   tokenRoutes(api, openapi, uc, mfaRequired);
   accountRoutes(api, uc, user, userSchema);
   adminRoutes(api, uc, user, userSchema);
   googleRoutes(api, google, openapi.register('TokenPair', TokenPairView), mfaRequired);
   internalRoutes(api, internal.revocations, requireService(internal.services));
-  passkeyRoutes(api, openapi, uc, requireUser(verifier), openapi.register('TokenPair', TokenPairView));
-  mfaRoutes(api, openapi, uc, user, openapi.register('TokenPair', TokenPairView));
+  passkeyRoutes(api, openapi, uc, guards, openapi.register('TokenPair', TokenPairView));
+  mfaRoutes(api, openapi, uc, guards, openapi.register('TokenPair', TokenPairView));
+  sessionRoutes(api, openapi, uc, user);
+  emailChangeRoutes(api, uc, guards, userSchema);
   return api;
 }

@@ -18,7 +18,8 @@ import { FactorView, type TokenPairView } from '../../domain/views.js';
 import { sendTokenPair } from './token-routes.js';
 
 /** Second factors: authenticator apps (TOTP), the factor list, recovery codes and the sign-in's second step. */
-export function mfaRoutes(api: ApiRouter, openapi: OpenAPIRegistry, uc: AuthUseCases, user: Guard, pair: typeof TokenPairView): ApiRouter {
+export function mfaRoutes(api: ApiRouter, openapi: OpenAPIRegistry, uc: AuthUseCases, guards: { user: Guard; recent: Guard }, pair: typeof TokenPairView): ApiRouter {
+  const { user } = guards;
   const factor = openapi.register('Factor', FactorView);
   const tags = ['account'];
   return api
@@ -30,8 +31,7 @@ export function mfaRoutes(api: ApiRouter, openapi: OpenAPIRegistry, uc: AuthUseC
         'A new secret, as base32, an `otpauth://` URI and that URI as an SVG QR code. The factor counts only once confirmed with a ' +
         'first code; an earlier unconfirmed one of the caller is dropped. RFC 6238: SHA-1, 6 digits, 30 s.',
       tags,
-      // The contract marks this route *recent*: the step-up guard goes here once it exists.
-      guards: [user],
+      guards: [guards.recent],
       body: TotpEnrolmentBody,
       errors: [404],
       responses: { 201: { description: 'The unconfirmed factor and its secret (shown once)', schema: TotpEnrolment } },
@@ -76,8 +76,7 @@ export function mfaRoutes(api: ApiRouter, openapi: OpenAPIRegistry, uc: AuthUseC
       summary: 'Remove one of the caller’s factors',
       description: '404 for an id that is not one of the caller’s factors.',
       tags,
-      // The contract marks this route *recent*: the step-up guard goes here once it exists.
-      guards: [user],
+      guards: [guards.recent],
       params: FactorParams,
       errors: [404],
       responses: { 204: { description: 'Removed' } },
@@ -92,8 +91,7 @@ export function mfaRoutes(api: ApiRouter, openapi: OpenAPIRegistry, uc: AuthUseC
       summary: 'Replace the caller’s recovery codes',
       description: 'Ten new single-use codes, shown only in this answer; the previous set stops working. 409 `conflict` without a factor.',
       tags,
-      // The contract marks this route *recent*: the step-up guard goes here once it exists.
-      guards: [user],
+      guards: [guards.recent],
       errors: [409],
       responses: { 200: { description: 'The new set', schema: RecoveryCodeSet } },
       handler: async (ctx) => {

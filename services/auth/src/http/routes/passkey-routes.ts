@@ -16,7 +16,7 @@ import {
 import { sendTokenPair } from './token-routes.js';
 
 /** WebAuthn: adding a passkey to an account, and signing in with one (no password). */
-export function passkeyRoutes(api: ApiRouter, openapi: OpenAPIRegistry, uc: AuthUseCases, user: Guard, pair: typeof TokenPairView): ApiRouter {
+export function passkeyRoutes(api: ApiRouter, openapi: OpenAPIRegistry, uc: AuthUseCases, guards: { user: Guard; recent: Guard }, pair: typeof TokenPairView): ApiRouter {
   const factor = z.object({ factor: openapi.register('Factor', FactorView) });
   const creationOptions = openapi.register('PublicKeyCredentialCreationOptionsJSON', CreationOptions);
   const challenge = PasskeyChallenge(openapi.register('PublicKeyCredentialRequestOptionsJSON', RequestOptions));
@@ -27,10 +27,9 @@ export function passkeyRoutes(api: ApiRouter, openapi: OpenAPIRegistry, uc: Auth
       summary: 'Start adding a passkey: options for navigator.credentials.create()',
       description:
         'The challenge is bound to the caller and lives 5 minutes. The passkey must be discoverable and verify the user; ' +
-        'the caller’s passkeys are listed in `excludeCredentials`.',
+        'the caller’s passkeys are listed in `excludeCredentials`. Needs a recent sign-in (401 `step_up_required`).',
       tags: ['account'],
-      // The contract marks this route *recent*: the step-up guard goes here once it exists.
-      guards: [user],
+      guards: [guards.recent],
       errors: [403],
       responses: { 200: { description: 'PublicKeyCredentialCreationOptionsJSON', schema: creationOptions } },
       handler: async (ctx) => {
@@ -46,7 +45,7 @@ export function passkeyRoutes(api: ApiRouter, openapi: OpenAPIRegistry, uc: Auth
         '422 `validation_failed` when the attestation does not verify: another challenge (or one issued to someone else, used or expired), ' +
         'an origin or RP id this service does not accept, or no user verification. Each challenge gets one attempt.',
       tags: ['account'],
-      guards: [user],
+      guards: [guards.user],
       body: PasskeyRegistrationBody,
       errors: [403],
       responses: { 201: { description: 'The new passkey', schema: factor } },

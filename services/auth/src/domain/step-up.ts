@@ -1,0 +1,30 @@
+import { stepUpRequired } from '@merchant-platform/common/errors';
+import type { SecondFactors } from './second-factors.js';
+
+/** The access-token claims the rule reads. */
+export interface StepUpClaims {
+  sub: string;
+  amr?: string[] | undefined;
+  auth_time?: number | undefined;
+}
+
+/** `amr` values that show a second factor, or a passkey (possession and user verification in one). */
+const MULTI_FACTOR_AMR = ['mfa', 'hwk'];
+
+/**
+ * Routes the contract marks *recent*: the person proved who they are at most `maxAgeSeconds` ago
+ * and, if they have a confirmed second factor, with it. A v1 token (no `auth_time`) is never recent.
+ */
+export class StepUp {
+  constructor(
+    private readonly factors: SecondFactors,
+    private readonly maxAgeSeconds: number,
+  ) {}
+
+  async assertRecent(claims: StepUpClaims): Promise<void> {
+    const ageSeconds = claims.auth_time === undefined ? Infinity : Date.now() / 1000 - claims.auth_time;
+    if (ageSeconds > this.maxAgeSeconds) throw stepUpRequired();
+    const multiFactor = claims.amr?.some((value) => MULTI_FACTOR_AMR.includes(value)) ?? false;
+    if (!multiFactor && (await this.factors.hasConfirmed(claims.sub))) throw stepUpRequired();
+  }
+}
