@@ -1,7 +1,8 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import { conflict, forbidden, invalidCredentials, notFound } from '@merchant-platform/common/errors';
+import { emailTaken, invalidCredentials, notFound } from '@merchant-platform/common/errors';
 import { clientNetwork, reserveAttempt } from '@merchant-platform/common/rate-limit';
 import type { AccountMail } from './account-mail.js';
+import { activeUser } from './active-user.js';
 import { assertPasswordsMatch, assertStrongPassword, type PasswordHasher } from './passwords.js';
 import { presentUser, type UserView } from './presenters.js';
 import type { TokenIssuer } from './token-issuer.js';
@@ -93,13 +94,7 @@ export class Accounts {
     return this.tokens.revokeAllForUser(userId);
   }
 
-  /** An access token outlives a deletion or a ban by up to its lifetime; the row has the last word. */
-  private async activeUser(userId: string): Promise<User> {
-    const user = await this.users.findById(userId);
-    if (!user) throw notFound('This account no longer exists.');
-    if (user.disabled) throw forbidden('This account is disabled.', 'account_disabled');
-    return user;
+  private activeUser(userId: string): Promise<User> {
+    return activeUser(this.users, userId);
   }
 }
-
-const emailTaken = () => conflict('An account with this email already exists.', 'email_taken');

@@ -1,5 +1,5 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import { conflict, forbidden, invalidToken, notFound, validationFailed } from '@merchant-platform/common/errors';
+import { accountDisabled, conflict, emailNotVerified, invalidToken, notFound, validationFailed } from '@merchant-platform/common/errors';
 import { email as emailField } from '@merchant-platform/common/http/fields';
 import { spendIfAvailable } from '@merchant-platform/common/rate-limit';
 import type { TokenIssuer, TokenPair } from './token-issuer.js';
@@ -115,7 +115,7 @@ export class GoogleSignIn {
     if (local) return this.link(local, identity);
     if (!identity.emailVerified) {
       // An unverified address would squat the email: its real owner could never register it.
-      throw forbidden('Google has not verified the email address of this account; verify it with Google first.', 'email_not_verified');
+      throw emailNotVerified('Google has not verified the email address of this account; verify it with Google first.');
     }
     const created = await this.users.create(this.newUser(identity, email));
     if (created) return created;
@@ -175,7 +175,7 @@ export function isAllowedRedirect(redirectTo: string, allowList: string[]): bool
 }
 
 function active(user: User): User {
-  if (user.disabled) throw forbidden('This account is disabled.', 'account_disabled');
+  if (user.disabled) throw accountDisabled();
   return user;
 }
 
