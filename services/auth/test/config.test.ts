@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { ConfigError } from '@merchant-platform/common/config';
+import { loadAuthConfig } from '../src/config.js';
+
+const problems = (env: Record<string, string>) => {
+  try {
+    loadAuthConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+};
+
+/** Everything production requires of auth. */
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  DATABASE_URL: 'mysql://u:p@db:3306/auth',
+  SESSION_KEYS: 'k',
+  EMAIL_SERVICE_URL: 'http://email:8080',
+  JWT_PRIVATE_KEY: 'pem',
+  SERVICE_TOKEN: 'a-service-token-of-some-length',
+  PASSWORD_PEPPER: 'a-test-pepper-of-at-least-32-characters',
+  WEBAUTHN_RP_ID: 'example.com',
+  WEBAUTHN_ORIGINS: 'https://app.example.com',
+};
+
+const without = (...names: (keyof typeof PRODUCTION)[]) => Object.fromEntries(Object.entries(PRODUCTION).filter(([name]) => !names.includes(name as keyof typeof PRODUCTION)));
+
+describe('auth service configuration', () => {
+  it('starts in production with every secret given', () => {
+    assert.deepEqual(problems(PRODUCTION), []);
+  });
+
+  it('names every missing production secret at once, with the file alternative where there is one', () => {
+    assert.deepEqual(problems({ NODE_ENV: 'production' }), [
+      'DATABASE_URL: is required when NODE_ENV=production',
+      'SESSION_KEYS: is required when NODE_ENV=production',
+      'EMAIL_SERVICE_URL: is required when NODE_ENV=production',
+      'PASSWORD_PEPPER: is required when NODE_ENV=production',
+      'JWT_PRIVATE_KEY: is required when NODE_ENV=production (or JWT_PRIVATE_KEY_FILE)',
+      'SERVICE_TOKEN: is required when NODE_ENV=production and SERVICE_AUTH=token',
+      'WEBAUTHN_RP_ID: is required when NODE_ENV=production',
+      'WEBAUTHN_ORIGINS: is required when NODE_ENV=production',
+    ]);
+  });
+
+  it('takes the signing key from a mounted file instead', () => {
+    assert.deepEqual(problems({ ...without('JWT_PRIVATE_KEY'), JWT_PRIVATE_KEY_FILE: '/run/secrets/jwt.pem' }), []);
+  });
+
+  it('in kubernetes mode needs a credential to present to email: SERVICE_TOKEN or a projected token file', () => {
+    const kubernetes = { ...without('SERVICE_TOKEN'), SERVICE_AUTH: 'kubernetes', SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS: 'system:serviceaccount:platform:merchants' };
+    assert.deepEqual(problems(kubernetes), ['SERVICE_TOKEN: is required when NODE_ENV=production (or SERVICE_TOKEN_FILE)']);
+    assert.deepEqual(problems({ ...kubernetes, SERVICE_TOKEN_FILE: '/var/run/secrets/tokens/email' }), []);
+  });
+
+  it('in token mode needs the shared secret itself, which a token file cannot stand in for', () => {
+    assert.deepEqual(problems({ ...without('SERVICE_TOKEN'), SERVICE_TOKEN_FILE: '/var/run/secrets/tokens/email' }), [
+      'SERVICE_TOKEN: is required when NODE_ENV=production and SERVICE_AUTH=token',
+    ]);
+  });
+
+  it('asks for no secret outside production', () => {
+    assert.deepEqual(problems({}), []);
+  });
+});
