@@ -24,5 +24,3 @@ export const allInOneConfigSchema = z
     const dataDir = resolve(config.DATA_DIR);
     return { ...withWebAuthnDefaults(config), DATA_DIR: dataDir, DATABASE_URL: config.DATABASE_URL ?? `sqlite:${join(dataDir, 'platform.sqlite')}` };
   });
-
-export type AllInOneConfig = z.output<typeof allInOneConfigSchema>;

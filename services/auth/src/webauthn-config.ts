@@ -50,7 +50,7 @@ function originProblem(origin: string, rpId: string, production: boolean): strin
 }
 
 /** The relying party with development defaults filled in. */
-export function webAuthnRelyingParty(config: WebAuthnEnv): { rpId: string; origins: string[] } {
+function webAuthnRelyingParty(config: WebAuthnEnv): { rpId: string; origins: string[] } {
   return {
     rpId: config.WEBAUTHN_RP_ID ?? 'localhost',
     origins: config.WEBAUTHN_ORIGINS ?? [`http://localhost:${config.PORT}`],

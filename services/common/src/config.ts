@@ -79,7 +79,7 @@ export function loadConfigOrExit<S extends z.ZodType>(schema: S, env: Env = proc
   }
 }
 
-export const booleanFromEnv = z
+const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 

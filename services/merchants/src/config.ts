@@ -18,5 +18,3 @@ export const merchantsConfigSchema = z
   })
   .superRefine(requireInProduction(['DATABASE_URL', 'AUTH_INTERNAL_URL']))
   .superRefine(requireWhen({ holds: (config) => config.AUTH_INTERNAL_URL !== undefined, described: 'AUTH_INTERNAL_URL is set' }, [['SERVICE_TOKEN', 'SERVICE_TOKEN_FILE']]));
-
-export type MerchantsConfig = z.output<typeof merchantsConfigSchema>;

@@ -163,7 +163,7 @@ export class GoogleSignIn {
  * entry must end on a boundary: `https://app.example` allows `https://app.example/x`, never
  * `https://app.example.evil.net`. No fragment: the token pair goes there.
  */
-export function isAllowedRedirect(redirectTo: string, allowList: string[]): boolean {
+function isAllowedRedirect(redirectTo: string, allowList: string[]): boolean {
   if (!URL.canParse(redirectTo) || redirectTo.includes('#') || /[\s\\]/.test(redirectTo)) return false;
   const url = new URL(redirectTo);
   if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) return false;

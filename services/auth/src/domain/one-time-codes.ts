@@ -21,8 +21,8 @@ export interface OneTimeCodeRepository {
   consume(id: string): Promise<boolean>;
 }
 
-export const CODE_TTL_MS = 10 * 60_000;
-export const MAX_CODE_ATTEMPTS = 5;
+const CODE_TTL_MS = 10 * 60_000;
+const MAX_CODE_ATTEMPTS = 5;
 
 /**
  * Six-digit codes from a CSPRNG, stored only as an HMAC under a server-side key (a leaked

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import bcrypt from 'bcrypt';
 import { passwordMismatch, weakPassword } from '@merchant-platform/common/errors';
 
-export const PASSWORD_POLICY =
+const PASSWORD_POLICY =
   'Passwords need 8 to 128 characters, with at least one lower-case letter, one upper-case letter, one digit and one of @$!%*?&.';
 
 export function assertStrongPassword(password: string): void {

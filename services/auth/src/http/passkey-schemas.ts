@@ -21,7 +21,7 @@ const credentialCommon = {
 };
 
 /** The browser's `RegistrationResponseJSON` (what `PublicKeyCredential.toJSON()` gives after `create()`). */
-export const RegistrationResponse = z.object({
+const RegistrationResponse = z.object({
   ...credentialCommon,
   response: z.object({
     clientDataJSON: base64url(8192),
@@ -38,7 +38,7 @@ export const RegistrationResponse = z.object({
 });
 
 /** The browser's `AuthenticationResponseJSON` (what `PublicKeyCredential.toJSON()` gives after `get()`). */
-export const AuthenticationResponse = z.object({
+const AuthenticationResponse = z.object({
   ...credentialCommon,
   response: z.object({
     clientDataJSON: base64url(8192),

@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import { unsupportedMediaType, validationFailed, type ErrorDetail } from '../errors.js';
 import type { BodyKind } from './body-parser.js';
 
-export function issuesToDetails(issues: z.core.$ZodIssue[]): ErrorDetail[] {
+function issuesToDetails(issues: z.core.$ZodIssue[]): ErrorDetail[] {
   return issues.map((issue) => ({
     path: issue.path.map(String).join('.') || '(root)',
     message: issue.message,

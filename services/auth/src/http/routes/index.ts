@@ -25,12 +25,13 @@ export function authRoutes(
 ): ApiRouter {
   const api = new ApiRouter(openapi);
   const userSchema = openapi.register('User', User);
+  const pairSchema = openapi.register('TokenPair', TokenPair);
   const user = requireUser(verifier);
-  tokenRoutes(api, openapi, uc);
+  tokenRoutes(api, uc, pairSchema);
   accountRoutes(api, uc, user, userSchema);
   adminRoutes(api, uc, user, userSchema);
-  googleRoutes(api, google, openapi.register('TokenPair', TokenPair));
+  googleRoutes(api, google, pairSchema);
   internalRoutes(api, internal.revocations, requireService(internal.services));
-  passkeyRoutes(api, openapi, uc, requireUser(verifier), openapi.register('TokenPair', TokenPair));
+  passkeyRoutes(api, openapi, uc, user, pairSchema);
   return api;
 }

@@ -1,10 +1,9 @@
 import type { Context } from 'koa';
-import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { ApiRouter } from '@merchant-platform/common/http/api-router';
 import { parseOr422 } from '@merchant-platform/common/http/validate';
 import type { AuthUseCases } from '../../domain/use-cases.js';
 import type { TokenPair as IssuedPair } from '../../domain/token-issuer.js';
-import { Jwks, PasswordGrant, RefreshBody, TokenBody, TokenPair } from '../schemas.js';
+import { Jwks, PasswordGrant, RefreshBody, TokenBody, type TokenPair } from '../schemas.js';
 
 /** Token responses must never be cached by a browser or proxy (RFC 6749 §5.1). */
 export function sendTokenPair(ctx: Context, pair: IssuedPair): void {
@@ -13,8 +12,7 @@ export function sendTokenPair(ctx: Context, pair: IssuedPair): void {
   ctx.body = pair;
 }
 
-export function tokenRoutes(api: ApiRouter, openapi: OpenAPIRegistry, uc: AuthUseCases): ApiRouter {
-  const pair = openapi.register('TokenPair', TokenPair);
+export function tokenRoutes(api: ApiRouter, uc: AuthUseCases, pair: typeof TokenPair): ApiRouter {
   const tags = ['sign-in'];
   return api
     .route({
