@@ -1,6 +1,6 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { accountDisabled, conflict, emailNotVerified, invalidToken, notFound, validationFailed } from '@merchant-platform/common/errors';
-import { email as emailField } from '@merchant-platform/common/http/fields';
+import { email as emailField } from '@merchant-platform/common/fields';
 import { spendIfAvailable } from '@merchant-platform/common/rate-limit';
 import type { TokenIssuer, TokenPair } from './token-issuer.js';
 import type { RoleGrants } from './roles.js';

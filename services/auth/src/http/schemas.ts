@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { email, httpsUrl, optionalText, text } from '@merchant-platform/common/http/fields';
+import { email, httpsUrl, optionalText, text } from '@merchant-platform/common/fields';
 import { AUTH_METHODS } from '@merchant-platform/common/tokens/access-token';
 import { ROLES } from '../domain/user.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AUTH_METHODS } from '@merchant-platform/common/tokens/access-token';
-import { httpsUrl, optionalText, text } from '@merchant-platform/common/http/fields';
+import { httpsUrl, optionalText, text } from '@merchant-platform/common/fields';
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
 const currencies = new Set(Intl.supportedValuesOf('currency'));
