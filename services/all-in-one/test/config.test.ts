@@ -1,16 +1,9 @@
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig } from '@merchant-platform/common/config';
+import { loadConfig } from '@merchant-platform/common/config';
+import { configProblems } from '@merchant-platform/common/testing/config-problems';
 import { allInOneConfigSchema } from '../src/config.js';
 
-const problems = (env: Record<string, string>) => {
-  try {
-    loadConfig(allInOneConfigSchema, env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-};
+const problems = (env: Record<string, string>) => configProblems(allInOneConfigSchema, env);
 
 const RELYING_PARTY = { WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://app.example.com' };
 

@@ -1,29 +1,12 @@
 import assert from 'node:assert/strict';
-import { ConfigError } from '@merchant-platform/common/config';
-import { loadAuthConfig } from '../src/config.js';
+import { configProblems } from '@merchant-platform/common/testing/config-problems';
+import { authConfigSchema } from '../src/config.js';
+import { PRODUCTION_SECRETS } from './production-env.js';
 
-const problems = (env: Record<string, string>) => {
-  try {
-    loadAuthConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-};
+const problems = (env: Record<string, string>) => configProblems(authConfigSchema, env);
 
 /** Everything production requires of auth. */
-const PRODUCTION = {
-  NODE_ENV: 'production',
-  DATABASE_URL: 'mysql://u:p@db:3306/auth',
-  SESSION_KEYS: 'k',
-  EMAIL_SERVICE_URL: 'http://email:8080',
-  JWT_PRIVATE_KEY: 'pem',
-  SERVICE_TOKEN: 'a-service-token-of-some-length',
-  PASSWORD_PEPPER: 'a-test-pepper-of-at-least-32-characters',
-  WEBAUTHN_RP_ID: 'example.com',
-  WEBAUTHN_ORIGINS: 'https://app.example.com',
-};
+const PRODUCTION = { ...PRODUCTION_SECRETS, WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://app.example.com' };
 
 const without = (...names: (keyof typeof PRODUCTION)[]) => Object.fromEntries(Object.entries(PRODUCTION).filter(([name]) => !names.includes(name as keyof typeof PRODUCTION)));
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { z } from 'zod';
-import { ConfigError, listFromEnv, loadConfig, portFromEnv, requireInProduction, requireWhen } from '@merchant-platform/common/config';
+import { listFromEnv, loadConfig, portFromEnv, requireInProduction, requireWhen } from '@merchant-platform/common/config';
+import { configProblems } from '@merchant-platform/common/testing/config-problems';
 
 const schema = z
   .object({
@@ -17,15 +18,7 @@ const schema = z
     if (config.PARTNER_ID !== undefined && config.API_KEY === undefined) ctx.addIssue({ code: 'custom', path: ['API_KEY'], message: 'is required with PARTNER_ID' });
   });
 
-function problems(env: Record<string, string>, against: z.ZodType = schema): string[] {
-  try {
-    loadConfig(against, env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problems = (env: Record<string, string>, against: z.ZodType = schema) => configProblems(against, env);
 
 describe('loadConfig', () => {
   it('reports a bad value and the rules across variables in the same message', () => {

@@ -1,16 +1,8 @@
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig } from '@merchant-platform/common/config';
+import { configProblems } from '@merchant-platform/common/testing/config-problems';
 import { merchantsConfigSchema } from '../src/config.js';
 
-const problems = (env: Record<string, string>) => {
-  try {
-    loadConfig(merchantsConfigSchema, env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-};
+const problems = (env: Record<string, string>) => configProblems(merchantsConfigSchema, env);
 
 const JWKS_URL = 'http://auth:8080/auth/.well-known/jwks.json';
 
