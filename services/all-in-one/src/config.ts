@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { loadConfig, type Env } from '@merchant-platform/common/config';
+import { requireInProduction } from '@merchant-platform/common/config';
 import { authEnvShape, googleSignInIsComplete } from '@merchant-platform/auth/config';
 import { webAuthnIsValid, withWebAuthnDefaults } from '@merchant-platform/auth/webauthn-config';
 import { checkEmailConfig, emailEnvShape } from '@merchant-platform/email/config';
@@ -18,24 +18,9 @@ export const allInOneConfigSchema = z
   .superRefine(checkEmailConfig)
   .superRefine(googleSignInIsComplete)
   .superRefine(webAuthnIsValid)
-  .superRefine((config, ctx) => {
-    // Outside production missing secrets are generated under DATA_DIR; in production, never.
-    if (config.NODE_ENV !== 'production') return;
-    const missing: [string, unknown][] = [
-      ['JWT_PRIVATE_KEY', config.JWT_PRIVATE_KEY ?? config.JWT_PRIVATE_KEY_FILE],
-      ['SESSION_KEYS', config.SESSION_KEYS],
-      ['SERVICE_TOKEN', config.SERVICE_TOKEN],
-      ['PASSWORD_PEPPER', config.PASSWORD_PEPPER],
-    ];
-    for (const [name, value] of missing) {
-      if (value === undefined) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when NODE_ENV=production' });
-    }
-  })
+  // Outside production missing secrets are generated under DATA_DIR (local-secrets.ts); in production, never.
+  .superRefine(requireInProduction([['JWT_PRIVATE_KEY', 'JWT_PRIVATE_KEY_FILE'], 'SESSION_KEYS', 'SERVICE_TOKEN', 'PASSWORD_PEPPER']))
   .transform((config) => {
     const dataDir = resolve(config.DATA_DIR);
     return { ...withWebAuthnDefaults(config), DATA_DIR: dataDir, DATABASE_URL: config.DATABASE_URL ?? `sqlite:${join(dataDir, 'platform.sqlite')}` };
   });
-
-export type AllInOneConfig = z.output<typeof allInOneConfigSchema>;
-
-export const loadAllInOneConfig = (env?: Env) => loadConfig(allInOneConfigSchema, env);

@@ -12,23 +12,13 @@ export interface LocalSecrets {
 
 /**
  * Secrets for all-in-one mode: taken from the environment when given, else generated once and
- * kept under DATA_DIR (mode 0600) so tokens and sessions survive a restart. Production
- * refuses to generate anything: every secret must be supplied.
+ * kept under DATA_DIR (mode 0600) so tokens and sessions survive a restart. In production the
+ * config schema (requireInProduction) already refused to start without every one of them.
  */
 export function localSecrets(
   dataDir: string,
   given: { jwtPrivateKey?: string; sessionKeys?: string[]; serviceToken?: string; passwordPepper?: string },
-  production: boolean,
 ): LocalSecrets {
-  const missing = [
-    !given.jwtPrivateKey && 'JWT_PRIVATE_KEY',
-    !given.sessionKeys?.length && 'SESSION_KEYS',
-    !given.serviceToken && 'SERVICE_TOKEN',
-    !given.passwordPepper && 'PASSWORD_PEPPER',
-  ].filter(Boolean);
-  if (production && missing.length > 0) {
-    throw new Error(`NODE_ENV=production: ${missing.join(', ')} must be set; no secret is generated in production`);
-  }
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   return {
     jwtPrivateKey: given.jwtPrivateKey ?? keptSecret(dataDir, 'jwt-private-key.pem', () => SigningKeys.generatePem()),

@@ -16,7 +16,7 @@ const given = {
 };
 const secrets = await startupStep(
   'all-in-one',
-  () => localSecrets(config.DATA_DIR, given, config.NODE_ENV === 'production'),
+  () => localSecrets(config.DATA_DIR, given),
   explainFileFailure(config.DATA_DIR, 'DATA_DIR'),
 );
 

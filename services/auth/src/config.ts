@@ -64,19 +64,12 @@ export const authEnvShape = {
 
 export const authConfigSchema = z
   .object(authEnvShape)
-  .superRefine(requireInProduction(['DATABASE_URL', 'SESSION_KEYS', 'EMAIL_SERVICE_URL', 'PASSWORD_PEPPER']))
+  .superRefine(requireInProduction(['DATABASE_URL', 'SESSION_KEYS', 'EMAIL_SERVICE_URL', 'PASSWORD_PEPPER', ['JWT_PRIVATE_KEY', 'JWT_PRIVATE_KEY_FILE']]))
   .superRefine(googleSignInIsComplete)
   .superRefine(checkServiceAuthConfig)
   .superRefine(webAuthnIsValid)
-  .superRefine((config, ctx) => {
-    if (config.NODE_ENV !== 'production') return;
-    if (!config.JWT_PRIVATE_KEY && !config.JWT_PRIVATE_KEY_FILE) {
-      ctx.addIssue({ code: 'custom', path: ['JWT_PRIVATE_KEY'], message: 'JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE is required when NODE_ENV=production' });
-    }
-    if (!config.SERVICE_TOKEN && !config.SERVICE_TOKEN_FILE) {
-      ctx.addIssue({ code: 'custom', path: ['SERVICE_TOKEN'], message: 'SERVICE_TOKEN or SERVICE_TOKEN_FILE is required when NODE_ENV=production' });
-    }
-  })
+  // What auth presents to email; after checkServiceAuthConfig, so token mode names the stricter SERVICE_TOKEN rule.
+  .superRefine(requireInProduction([['SERVICE_TOKEN', 'SERVICE_TOKEN_FILE']]))
   .transform(withWebAuthnDefaults)
   .transform((config) => ({ ...config, ADMIN_MFA_REQUIRED: config.ADMIN_MFA_REQUIRED ?? config.NODE_ENV === 'production' }));
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { listFromEnv } from '@merchant-platform/common/config';
+import { listFromEnv, requireInProduction } from '@merchant-platform/common/config';
 
 /** The WebAuthn relying party: who passkeys are bound to (RP id) and where browsers may use them. */
 export const webAuthnEnvShape = {
@@ -26,11 +26,7 @@ const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a
  * production except for localhost.
  */
 export function webAuthnIsValid(config: WebAuthnEnv, ctx: z.RefinementCtx): void {
-  if (config.NODE_ENV === 'production') {
-    for (const name of ['WEBAUTHN_RP_ID', 'WEBAUTHN_ORIGINS'] as const) {
-      if (config[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when NODE_ENV=production' });
-    }
-  }
+  requireInProduction<WebAuthnEnv>(['WEBAUTHN_RP_ID', 'WEBAUTHN_ORIGINS'])(config, ctx);
   const { rpId, origins } = webAuthnRelyingParty(config);
   if (!DOMAIN.test(rpId)) {
     ctx.addIssue({ code: 'custom', path: ['WEBAUTHN_RP_ID'], message: 'must be a lower-case domain name without scheme, port or path' });
@@ -54,7 +50,7 @@ function originProblem(origin: string, rpId: string, production: boolean): strin
 }
 
 /** The relying party with development defaults filled in. */
-export function webAuthnRelyingParty(config: WebAuthnEnv): { rpId: string; origins: string[] } {
+function webAuthnRelyingParty(config: WebAuthnEnv): { rpId: string; origins: string[] } {
   return {
     rpId: config.WEBAUTHN_RP_ID ?? 'localhost',
     origins: config.WEBAUTHN_ORIGINS ?? [`http://localhost:${config.PORT}`],

@@ -159,6 +159,29 @@ describe('the signed-in account', () => {
       const verified = await auth.call<UserBody>('POST', '/auth/email/verification/confirm', { token: first.access_token, json: { code } });
       assert.deepEqual(verified.body.user.roles, ['merchant', 'admin']);
     });
+
+    it('answers a disabled account with 403 account_disabled, as /auth/me does, and neither issues nor spends a code', async () => {
+      const { body } = await auth.register('disabled-unverified@example.com');
+      const { access_token } = (await auth.signIn('disabled-unverified@example.com')).body;
+      const code = auth.inbox.lastCode('disabled-unverified@example.com', 'verify_email');
+      const codeRow = async () =>
+        (await auth.db.sequelize.query("SELECT id, attempts FROM one_time_codes WHERE user_id = ? AND purpose = 'verify_email'", { replacements: [body.user.id] }))[0];
+      const codeBefore = await codeRow();
+      // Disabled behind this process's back (another replica, an operator): the token is still valid here.
+      await auth.db.sequelize.query('UPDATE users SET disabled = ? WHERE id = ?', { replacements: [true, body.user.id] });
+      for (const [path, json] of [
+        ['/auth/me', undefined],
+        ['/auth/email/verification', undefined],
+        ['/auth/email/verification/confirm', { code }],
+      ] as const) {
+        const res = await auth.call(path === '/auth/me' ? 'GET' : 'POST', path, { token: access_token, ...(json ? { json } : {}) });
+        assert.equal(res.status, 403, path);
+        assert.equal(res.body.error.code, 'account_disabled', path);
+      }
+      assert.deepEqual(await codeRow(), codeBefore, 'the code was neither replaced nor tried');
+      const [rows] = await auth.db.sequelize.query('SELECT email_verified FROM users WHERE id = ?', { replacements: [body.user.id] });
+      assert.equal(Boolean((rows as { email_verified: unknown }[])[0]!.email_verified), false, 'the email was not verified');
+    });
   });
 
   describe('forgot and reset password', () => {

@@ -1,26 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawnNode } from '@merchant-platform/common/testing/processes';
-import { loadAuthConfig } from '../src/config.js';
+import { configProblems } from '@merchant-platform/common/testing/config-problems';
+import { authConfigSchema, loadAuthConfig } from '../src/config.js';
+import { PRODUCTION_SECRETS } from './production-env.js';
 
-const problems = (env: Record<string, string>) => {
-  try {
-    loadAuthConfig(env);
-    return [];
-  } catch (error) {
-    return (error as { problems: string[] }).problems.filter((p) => p.startsWith('WEBAUTHN_'));
-  }
-};
+const problems = (env: Record<string, string>) => configProblems(authConfigSchema, env).filter((p) => p.startsWith('WEBAUTHN_'));
 
 /** Everything else production requires, so only the WebAuthn variables are in question. */
-const PRODUCTION = {
-  NODE_ENV: 'production',
-  DATABASE_URL: 'mysql://u:p@db:3306/auth',
-  SESSION_KEYS: 'k',
-  EMAIL_SERVICE_URL: 'http://email:8080',
-  JWT_PRIVATE_KEY: 'pem',
-  SERVICE_TOKEN: 'a-service-token-of-some-length',
-  PASSWORD_PEPPER: 'a-test-pepper-of-at-least-32-characters',
-};
+const PRODUCTION = PRODUCTION_SECRETS;
 
 describe('WebAuthn configuration', () => {
   it('defaults to localhost and http://localhost:<PORT> outside production', () => {

@@ -122,19 +122,48 @@ export const jwtVerifyEnvShape = {
   JWKS_URL: z.url().optional(),
 };
 
+/** A variable, or alternatives any one of which will do: `['JWT_PRIVATE_KEY', 'JWT_PRIVATE_KEY_FILE']`. */
+export type Requirement<T> = (keyof T & string) | readonly [keyof T & string, ...(keyof T & string)[]];
+
+/** When a requirement applies, and the words its message says that in. */
+export interface Condition<T> {
+  holds: (config: T) => boolean;
+  described: string;
+}
+
 /**
- * Marks variables as required when NODE_ENV=production (the chart sets it), so no service ever
- * runs in production on a default or generated secret.
+ * Reports every requirement none of whose alternatives is set while `when` holds, under its first
+ * name: `JWT_PRIVATE_KEY: is required when NODE_ENV=production (or JWT_PRIVATE_KEY_FILE)`.
+ * An empty list (`SESSION_KEYS=,`) counts as unset.
  */
-export function requireInProduction<T extends { NODE_ENV: string }>(names: (keyof T & string)[]) {
+export function requireWhen<T>(when: Condition<T>, required: Requirement<T>[]) {
   return (config: T, ctx: z.RefinementCtx) => {
-    if (config.NODE_ENV !== 'production') return;
-    for (const name of names) {
-      if (config[name] === undefined) {
-        ctx.addIssue({ code: 'custom', path: [name], message: 'is required when NODE_ENV=production' });
-      }
+    if (!when.holds(config)) return;
+    for (const requirement of required) {
+      const names: readonly (keyof T & string)[] = typeof requirement === 'string' ? [requirement] : requirement;
+      const [first, ...others] = names;
+      if (names.some((name) => isSet(config[name]))) continue;
+      const alternatives = others.length > 0 ? ` (or ${others.join(' or ')})` : '';
+      ctx.addIssue({ code: 'custom', path: [first!], message: `is required when ${when.described}${alternatives}` });
     }
   };
+}
+
+const isSet = (value: unknown) => value !== undefined && !(Array.isArray(value) && value.length === 0);
+
+/**
+ * The production rule every service's schema uses: with NODE_ENV=production (the chart sets it)
+ * these must be supplied, so no service ever runs in production on a default or generated
+ * secret. `also` narrows it (SERVICE_TOKEN matters only when SERVICE_AUTH=token).
+ */
+export function requireInProduction<T extends { NODE_ENV: string }>(required: Requirement<T>[], also?: Condition<T>) {
+  return requireWhen<T>(
+    {
+      holds: (config) => config.NODE_ENV === 'production' && (also?.holds(config) ?? true),
+      described: also ? `NODE_ENV=production and ${also.described}` : 'NODE_ENV=production',
+    },
+    required,
+  );
 }
 
 /** `X` or `X_FILE` (a mounted Secret): the file wins when both are set. */

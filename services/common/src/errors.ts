@@ -39,6 +39,11 @@ export class AppError extends Error {
   }
 }
 
+/*
+ * One factory per contract code (docs/api.md, "Errors"): each fixes its status, code and a default
+ * message, so callers never spell a code and one situation always gets one answer.
+ */
+
 export const malformedBody = (message = 'The request body could not be parsed.') =>
   new AppError(400, 'malformed_body', message);
 
@@ -62,8 +67,16 @@ export const stepUpRequired = () =>
     headers: { 'WWW-Authenticate': 'Bearer error="insufficient_user_authentication"' },
   });
 
-export const forbidden = (message = 'You are not allowed to do this.', code = 'forbidden') =>
-  new AppError(403, code, message);
+export const forbidden = (message = 'You are not allowed to do this.') => new AppError(403, 'forbidden', message);
+
+export const accountDisabled = (message = 'This account is disabled.') => new AppError(403, 'account_disabled', message);
+
+export const mfaEnrollmentRequired = (message = 'This needs a sign-in with a second factor: enrol one, then sign in with it.') =>
+  new AppError(403, 'mfa_enrollment_required', message);
+
+export const invalidMfaCode = (message = 'The code is not valid.') => new AppError(422, 'invalid_mfa_code', message);
+
+export const emailNotVerified = (message = 'Verify your email address first.') => new AppError(403, 'email_not_verified', message);
 
 export const notFound = (message = 'The requested resource was not found.') =>
   new AppError(404, 'not_found', message);
@@ -73,7 +86,9 @@ export const methodNotAllowed = (allowed: string[]) =>
     headers: { Allow: allowed.join(', ') },
   });
 
-export const conflict = (message: string, code = 'conflict') => new AppError(409, code, message);
+export const emailTaken = (message = 'An account with this email already exists.') => new AppError(409, 'email_taken', message);
+
+export const conflict = (message = 'The current state of the resource does not allow this.') => new AppError(409, 'conflict', message);
 
 /** `Connection: close`: the connection is not reused after a body the server did not read. */
 export const payloadTooLarge = (limitBytes: number) =>
@@ -87,8 +102,14 @@ export const unsupportedMediaType = (accepted: string[]) =>
 export const validationFailed = (details: ErrorDetail[], message = 'The request is not valid.') =>
   new AppError(422, 'validation_failed', message, { details });
 
-/** A 422 with a domain code (`invalid_code`, `weak_password`, ...). */
-export const unprocessable = (code: string, message: string) => new AppError(422, code, message);
+export const invalidCode = (message = 'The code is not valid.') => new AppError(422, 'invalid_code', message);
+
+export const codeExpired = (message = 'The code has expired; ask for a new one.') => new AppError(422, 'code_expired', message);
+
+export const passwordMismatch = (message = 'The password and its confirmation differ.') => new AppError(422, 'password_mismatch', message);
+
+/** The message should state the policy, so the person knows what to change. */
+export const weakPassword = (message = 'The password is too weak.') => new AppError(422, 'weak_password', message);
 
 export const rateLimited = (retryAfterSeconds: number) =>
   new AppError(429, 'rate_limited', 'Too many requests; try again later.', {

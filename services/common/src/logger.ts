@@ -32,7 +32,7 @@ const SECRET_KEYS = [
   'service_token',
 ];
 
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   ...SECRET_KEYS,
   ...SECRET_KEYS.map((k) => `*.${k}`),
   'req.headers.authorization',

@@ -1,6 +1,5 @@
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { Middleware } from 'koa';
-import type { Logger } from './logger.js';
 
 export interface Metrics {
   registry: Registry;
@@ -35,9 +34,9 @@ export function observeRequests(metrics: Metrics): Middleware {
       await next();
     } finally {
       const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
-      const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
+      const route = ctx._matchedRoute ?? 'unmatched';
       metrics.httpDuration.observe({ method: ctx.method, route: String(route), status: String(ctx.status) }, seconds);
-      const log = ctx.state.log as Logger;
+      const log = ctx.state.log;
       const line = { method: ctx.method, route, status: ctx.status, ms: Math.round(seconds * 1e4) / 10 };
       if (QUIET_ROUTES.has(ctx.path)) log.debug(line, 'request');
       else log.info(line, 'request');

@@ -11,7 +11,7 @@ export interface Cursor {
 
 const CursorPayload = z.object({ t: z.iso.datetime(), i: z.string().min(1).max(64) });
 
-export function encodeCursor(cursor: Cursor): string {
+function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify({ t: cursor.createdAt.toISOString(), i: cursor.id })).toString('base64url');
 }
 

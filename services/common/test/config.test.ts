@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { z } from 'zod';
-import { ConfigError, loadConfig, portFromEnv } from '@merchant-platform/common/config';
+import { listFromEnv, loadConfig, portFromEnv, requireInProduction, requireWhen } from '@merchant-platform/common/config';
+import { configProblems } from '@merchant-platform/common/testing/config-problems';
 
 const schema = z
   .object({
@@ -17,15 +18,7 @@ const schema = z
     if (config.PARTNER_ID !== undefined && config.API_KEY === undefined) ctx.addIssue({ code: 'custom', path: ['API_KEY'], message: 'is required with PARTNER_ID' });
   });
 
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadConfig(schema, env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problems = (env: Record<string, string>, against: z.ZodType = schema) => configProblems(against, env);
 
 describe('loadConfig', () => {
   it('reports a bad value and the rules across variables in the same message', () => {
@@ -52,5 +45,43 @@ describe('loadConfig', () => {
       assert.equal(error.message, 'Invalid configuration: PORT: must be at least 0; WORKERS: must be at least 1. Fix these environment variables and start again.');
       return true;
     });
+  });
+});
+
+describe('the production rule', () => {
+  const secrets = z
+    .object({
+      NODE_ENV: z.string().default('development'),
+      MODE: z.enum(['token', 'other']).default('token'),
+      KEY: z.string().optional(),
+      KEY_FILE: z.string().optional(),
+      KEYS: listFromEnv.optional(),
+      TOKEN: z.string().optional(),
+      UPSTREAM_URL: z.string().optional(),
+    })
+    .superRefine(requireInProduction([['KEY', 'KEY_FILE'], 'KEYS']))
+    .superRefine(requireInProduction(['TOKEN'], { holds: (config) => config.MODE === 'token', described: 'MODE=token' }))
+    .superRefine(requireWhen({ holds: (config) => config.UPSTREAM_URL !== undefined, described: 'UPSTREAM_URL is set' }, [['TOKEN']]));
+
+  it('asks for nothing outside production', () => {
+    assert.deepEqual(problems({}, secrets), []);
+  });
+
+  it('names every missing secret at once in production, with the alternatives that would do and the narrower condition', () => {
+    assert.deepEqual(problems({ NODE_ENV: 'production' }, secrets), [
+      'KEY: is required when NODE_ENV=production (or KEY_FILE)',
+      'KEYS: is required when NODE_ENV=production',
+      'TOKEN: is required when NODE_ENV=production and MODE=token',
+    ]);
+  });
+
+  it('is satisfied by any one alternative, and counts an empty list as unset', () => {
+    assert.deepEqual(problems({ NODE_ENV: 'production', KEY_FILE: '/run/key', KEYS: ',', MODE: 'other' }, secrets), [
+      'KEYS: is required when NODE_ENV=production',
+    ]);
+  });
+
+  it('applies a requirement under any other condition the same way', () => {
+    assert.deepEqual(problems({ UPSTREAM_URL: 'http://up' }, secrets), ['TOKEN: is required when UPSTREAM_URL is set']);
   });
 });

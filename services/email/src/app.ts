@@ -136,7 +136,7 @@ export function outboxSender(outbox: Outbox, caller: string): { send(mail: Outbo
  * `EMAIL_TRANSPORT=ses`: SES through the SDK's default credential chain; `log`: the log, and
  * outside production a readable block on stdout too.
  */
-export function createMailTransport(config: EmailModuleConfig, logger: Logger): MailTransport {
+function createMailTransport(config: EmailModuleConfig, logger: Logger): MailTransport {
   if (config.EMAIL_TRANSPORT === 'log') {
     return new LogTransport(logger, config.EMAIL_FROM, config.NODE_ENV === 'production' ? undefined : process.stdout);
   }

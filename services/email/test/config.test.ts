@@ -1,16 +1,8 @@
 import assert from 'node:assert/strict';
-import { ConfigError } from '@merchant-platform/common/config';
-import { loadEmailConfig } from '../src/config.js';
+import { configProblems } from '@merchant-platform/common/testing/config-problems';
+import { emailConfigSchema, loadEmailConfig } from '../src/config.js';
 
-const problems = (env: Record<string, string>) => {
-  try {
-    loadEmailConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-};
+const problems = (env: Record<string, string>) => configProblems(emailConfigSchema, env);
 
 describe('email service configuration', () => {
   it('has working defaults outside production: the log transport and a local sender', () => {

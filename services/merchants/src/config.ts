@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { databaseUrl, httpEnvShape, jwtVerifyEnvShape, loadConfig, requireInProduction, type Env } from '@merchant-platform/common/config';
+import { databaseUrl, httpEnvShape, jwtVerifyEnvShape, requireInProduction, requireWhen } from '@merchant-platform/common/config';
 
 export const merchantsConfigSchema = z
   .object({
@@ -17,12 +17,4 @@ export const merchantsConfigSchema = z
     REVOCATION_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
   })
   .superRefine(requireInProduction(['DATABASE_URL', 'AUTH_INTERNAL_URL']))
-  .superRefine((config, ctx) => {
-    if (config.AUTH_INTERNAL_URL && !config.SERVICE_TOKEN && !config.SERVICE_TOKEN_FILE) {
-      ctx.addIssue({ code: 'custom', path: ['SERVICE_TOKEN'], message: 'SERVICE_TOKEN or SERVICE_TOKEN_FILE is required with AUTH_INTERNAL_URL' });
-    }
-  });
-
-export type MerchantsConfig = z.output<typeof merchantsConfigSchema>;
-
-export const loadMerchantsConfig = (env?: Env) => loadConfig(merchantsConfigSchema, env);
+  .superRefine(requireWhen({ holds: (config) => config.AUTH_INTERNAL_URL !== undefined, described: 'AUTH_INTERNAL_URL is set' }, [['SERVICE_TOKEN', 'SERVICE_TOKEN_FILE']]));

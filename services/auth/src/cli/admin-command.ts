@@ -5,7 +5,7 @@ import { databaseUrl } from '@merchant-platform/common/config';
 import { openDatabase, type Database } from '@merchant-platform/common/db/database';
 import { SchemaMigrator } from '@merchant-platform/common/db/migrations';
 import { AppError } from '@merchant-platform/common/errors';
-import { email } from '@merchant-platform/common/http/fields';
+import { email } from '@merchant-platform/common/fields';
 import { authEnvShape } from '../config.js';
 import { authMigrations } from '../data/migrations/index.js';
 import { defineAuthModels } from '../data/models.js';

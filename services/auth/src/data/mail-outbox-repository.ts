@@ -80,7 +80,7 @@ export class SequelizeMailOutbox implements MailOutbox {
   async retryAt(id: string, at: Date, error: string): Promise<void> {
     await this.sequelize.transaction((transaction) =>
       this.model.update(
-        { next_attempt_at: at, last_error: error.slice(0, 500), attempts: this.sequelize.literal('attempts + 1') as unknown as number },
+        { next_attempt_at: at, last_error: error.slice(0, 500), attempts: this.sequelize.literal('attempts + 1') },
         { where: { id }, transaction },
       ),
     );

@@ -42,7 +42,7 @@ export class SequelizeOneTimeCodeRepository implements OneTimeCodeRepository {
 
   async recordAttempt(id: string, max: number): Promise<boolean> {
     const [changed] = await this.model.update(
-      { attempts: this.sequelize.literal('attempts + 1') as unknown as number },
+      { attempts: this.sequelize.literal('attempts + 1') },
       { where: { id, attempts: { [Op.lt]: max } } },
     );
     return changed === 1;

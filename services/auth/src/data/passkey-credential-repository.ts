@@ -45,7 +45,7 @@ export class SequelizePasskeyCredentialRepository implements PasskeyCredentialRe
   }
 
   async recordCounterRegression(id: string): Promise<void> {
-    await this.model.update({ counter_regressions: this.sequelize.literal('counter_regressions + 1') as unknown as number }, { where: { id } });
+    await this.model.update({ counter_regressions: this.sequelize.literal('counter_regressions + 1') }, { where: { id } });
   }
 
   async delete(id: string, userId: string): Promise<boolean> {

@@ -1,7 +1,8 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import { conflict, forbidden, invalidCredentials, notFound } from '@merchant-platform/common/errors';
+import { emailTaken, invalidCredentials, notFound } from '@merchant-platform/common/errors';
 import { clientNetwork, reserveAttempt } from '@merchant-platform/common/rate-limit';
 import type { AccountMail } from './account-mail.js';
+import { activeUser } from './active-user.js';
 import { assertPasswordsMatch, assertStrongPassword, type PasswordHasher } from './passwords.js';
 import { presentUser } from './presenters.js';
 import type { Revocations } from './revocations.js';
@@ -96,12 +97,7 @@ export class Accounts {
   }
 
   /** An access token outlives a deletion or a ban by up to its lifetime; the row has the last word. */
-  async activeUser(userId: string): Promise<User> {
-    const user = await this.users.findById(userId);
-    if (!user) throw notFound('This account no longer exists.');
-    if (user.disabled) throw forbidden('This account is disabled.', 'account_disabled');
-    return user;
+  activeUser(userId: string): Promise<User> {
+    return activeUser(this.users, userId);
   }
 }
-
-export const emailTaken = () => conflict('An account with this email already exists.', 'email_taken');

@@ -1,4 +1,4 @@
-import { forbidden, notFound } from '@merchant-platform/common/errors';
+import { mfaEnrollmentRequired, notFound } from '@merchant-platform/common/errors';
 import type { Revocations } from './revocations.js';
 import type { SecondFactors } from './second-factors.js';
 import type { UserRepository } from './user.js';
@@ -19,7 +19,7 @@ export class AdminMfa {
   /** With the policy on, an admin route needs a token from a multi-factor (or passkey) sign-in. */
   assertStrongSignIn(amr: string[] | undefined): void {
     if (!this.required || amr?.some((method) => STRONG_AMR.includes(method))) return;
-    throw forbidden('Admin routes need a sign-in with a second factor: enrol one, then sign in with it.', 'mfa_enrollment_required');
+    throw mfaEnrollmentRequired('Admin routes need a sign-in with a second factor: enrol one, then sign in with it.');
   }
 
   /** A user who lost every factor: all of them and the recovery codes go, and so do their sessions. */

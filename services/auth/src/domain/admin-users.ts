@@ -1,4 +1,4 @@
-import { forbidden, notFound } from '@merchant-platform/common/errors';
+import { accountDisabled, forbidden, notFound } from '@merchant-platform/common/errors';
 import { toPage, type Page, type PageQuery } from '@merchant-platform/common/pagination';
 import { presentUser } from './presenters.js';
 import type { UserView } from './views.js';
@@ -18,7 +18,7 @@ export class AdminUsers {
    */
   async authorize(actorId: string): Promise<void> {
     const actor = await this.users.findById(actorId);
-    if (!actor || actor.disabled) throw forbidden('This account is disabled.', 'account_disabled');
+    if (!actor || actor.disabled) throw accountDisabled();
     if (!actor.roles.includes('admin')) throw forbidden('This requires the admin role.');
   }
 

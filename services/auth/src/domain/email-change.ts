@@ -1,8 +1,8 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import { conflict, unprocessable } from '@merchant-platform/common/errors';
+import { conflict, emailTaken, invalidCode } from '@merchant-platform/common/errors';
 import { consumeOrThrow } from '@merchant-platform/common/rate-limit';
 import type { AccountMail } from './account-mail.js';
-import { emailTaken, type Accounts } from './accounts.js';
+import type { Accounts } from './accounts.js';
 import type { OneTimeCodes } from './one-time-codes.js';
 import { presentUser } from './presenters.js';
 import type { UserView } from './views.js';
@@ -39,7 +39,7 @@ export class EmailChange {
   async confirm(userId: string, sessionId: string | undefined, code: string): Promise<UserView> {
     const user = await this.accounts.activeUser(userId);
     const { target } = await this.codes.redeem(user.id, 'email_change', code);
-    if (!target) throw unprocessable('invalid_code', 'The code is not valid.');
+    if (!target) throw invalidCode();
     const roles = this.roles.rolesFor({ ...user, email: target, emailVerified: true });
     const changed = await this.users.changeEmail(user.id, target, roles);
     if (!changed) throw emailTaken();

@@ -2,6 +2,7 @@ import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { conflict, notFound } from '@merchant-platform/common/errors';
 import { consumeOrThrow } from '@merchant-platform/common/rate-limit';
 import type { AccountMail } from './account-mail.js';
+import { activeUser } from './active-user.js';
 import type { OneTimeCodes } from './one-time-codes.js';
 import { presentUser } from './presenters.js';
 import type { UserView } from './views.js';
@@ -19,16 +20,14 @@ export class EmailVerification {
   ) {}
 
   async resend(userId: string): Promise<void> {
-    const user = await this.users.findById(userId);
-    if (!user || user.disabled) throw notFound('This account no longer exists.');
+    const user = await activeUser(this.users, userId);
     if (user.emailVerified) throw conflict('This email address is already verified.');
     await consumeOrThrow(this.mailsPerHour, `verify:${user.id}`);
     await this.mail.commit((queue) => queue.code(user, 'verify_email'));
   }
 
   async confirm(userId: string, code: string): Promise<UserView> {
-    const user = await this.users.findById(userId);
-    if (!user || user.disabled) throw notFound('This account no longer exists.');
+    const user = await activeUser(this.users, userId);
     if (user.emailVerified) throw conflict('This email address is already verified.');
     await this.codes.redeem(user.id, 'verify_email', code);
     const roles = this.roles.rolesFor({ ...user, emailVerified: true });

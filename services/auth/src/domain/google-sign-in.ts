@@ -1,6 +1,6 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import { conflict, forbidden, invalidToken, notFound, validationFailed } from '@merchant-platform/common/errors';
-import { email as emailField } from '@merchant-platform/common/http/fields';
+import { accountDisabled, conflict, emailNotVerified, invalidToken, notFound, validationFailed } from '@merchant-platform/common/errors';
+import { email as emailField } from '@merchant-platform/common/fields';
 import { spendIfAvailable } from '@merchant-platform/common/rate-limit';
 import type { MfaChallengeSignIn } from './mfa-challenge-sign-in.js';
 import type { TokenIssuer, TokenPair } from './token-issuer.js';
@@ -119,7 +119,7 @@ export class GoogleSignIn {
     if (local) return this.link(local, identity);
     if (!identity.emailVerified) {
       // An unverified address would squat the email: its real owner could never register it.
-      throw forbidden('Google has not verified the email address of this account; verify it with Google first.', 'email_not_verified');
+      throw emailNotVerified('Google has not verified the email address of this account; verify it with Google first.');
     }
     const created = await this.users.create(this.newUser(identity, email));
     if (created) return created;
@@ -167,7 +167,7 @@ export class GoogleSignIn {
  * entry must end on a boundary: `https://app.example` allows `https://app.example/x`, never
  * `https://app.example.evil.net`. No fragment: the token pair goes there.
  */
-export function isAllowedRedirect(redirectTo: string, allowList: string[]): boolean {
+function isAllowedRedirect(redirectTo: string, allowList: string[]): boolean {
   if (!URL.canParse(redirectTo) || redirectTo.includes('#') || /[\s\\]/.test(redirectTo)) return false;
   const url = new URL(redirectTo);
   if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) return false;
@@ -179,7 +179,7 @@ export function isAllowedRedirect(redirectTo: string, allowList: string[]): bool
 }
 
 function active(user: User): User {
-  if (user.disabled) throw forbidden('This account is disabled.', 'account_disabled');
+  if (user.disabled) throw accountDisabled();
   return user;
 }
 

@@ -12,7 +12,7 @@ export interface MailRelayOptions {
   retryMaxMs: number;
 }
 
-export const DEFAULT_RELAY_OPTIONS: MailRelayOptions = {
+const DEFAULT_RELAY_OPTIONS: MailRelayOptions = {
   pollIntervalMs: 1_000,
   batchSize: 20,
   leaseMs: 30_000,

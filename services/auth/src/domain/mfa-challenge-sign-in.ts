@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import { forbidden, invalidToken } from '@merchant-platform/common/errors';
+import { accountDisabled, invalidMfaCode, invalidToken } from '@merchant-platform/common/errors';
 import type { Logger } from '@merchant-platform/common/logger';
 import { reserveAttempt } from '@merchant-platform/common/rate-limit';
 import { MAX_MFA_ATTEMPTS, MFA_CHALLENGE_TTL_SECONDS, MfaRequired, type MfaChallenge, type MfaChallengeRepository } from './mfa-challenge.js';
@@ -12,7 +12,7 @@ import type { RoleGrants } from './roles.js';
 import type { SecondFactors } from './second-factors.js';
 import type { TokenIssuer, TokenPair } from './token-issuer.js';
 import { isTotpCode } from './totp.js';
-import { invalidMfaCode, type TotpFactors } from './totp-factors.js';
+import type { TotpFactors } from './totp-factors.js';
 import type { User, UserRepository } from './user.js';
 
 export type SecondFactorProof = { code: string } | { passkeyResponse: AuthenticationResponseJSON };
@@ -94,7 +94,7 @@ export class MfaChallengeSignIn {
     if (!(await this.challenges.complete(challenge.id))) throw deadChallenge();
     const user = await this.users.findById(challenge.userId);
     if (!user) throw deadChallenge();
-    if (user.disabled) throw forbidden('This account is disabled.', 'account_disabled');
+    if (user.disabled) throw accountDisabled();
     const amr = [FIRST_FACTOR_AMR[challenge.authMethod], secondFactor, 'mfa'];
     return this.tokens.issueTokenPair(await this.roles.apply(user), challenge.authMethod, undefined, { amr });
   }

@@ -1,5 +1,5 @@
 import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
-import { rateLimited, unprocessable } from '@merchant-platform/common/errors';
+import { codeExpired, invalidCode, rateLimited } from '@merchant-platform/common/errors';
 
 export type CodePurpose = 'verify_email' | 'password_reset' | 'email_change';
 
@@ -23,10 +23,8 @@ export interface OneTimeCodeRepository {
   consume(id: string): Promise<boolean>;
 }
 
-export const CODE_TTL_MS = 10 * 60_000;
-export const MAX_CODE_ATTEMPTS = 5;
-
-const invalidCode = () => unprocessable('invalid_code', 'The code is not valid.');
+const CODE_TTL_MS = 10 * 60_000;
+const MAX_CODE_ATTEMPTS = 5;
 
 /**
  * Six-digit codes from a CSPRNG, stored only as an HMAC under a server-side key (a leaked
@@ -59,7 +57,7 @@ export class OneTimeCodes {
     const record = await this.codes.find(userId, purpose);
     if (!record || record.consumedAt) throw invalidCode();
     if (record.attempts >= MAX_CODE_ATTEMPTS) throw rateLimited((record.expiresAt.getTime() - Date.now()) / 1000);
-    if (record.expiresAt.getTime() <= Date.now()) throw unprocessable('code_expired', 'The code has expired; ask for a new one.');
+    if (record.expiresAt.getTime() <= Date.now()) throw codeExpired();
     if (!(await this.codes.recordAttempt(record.id, MAX_CODE_ATTEMPTS))) {
       throw rateLimited((record.expiresAt.getTime() - Date.now()) / 1000);
     }

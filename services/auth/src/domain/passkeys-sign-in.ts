@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
-import { forbidden, invalidCredentials } from '@merchant-platform/common/errors';
+import { accountDisabled, invalidCredentials } from '@merchant-platform/common/errors';
 import type { Logger } from '@merchant-platform/common/logger';
 import {
   CHALLENGE_TTL_MS,
@@ -63,7 +63,7 @@ export class PasskeySignIn {
     if (!credential) throw invalidCredentials('The passkey could not be verified.');
     const user = await this.users.findById(credential.userId);
     if (!user) throw invalidCredentials('The passkey could not be verified.');
-    if (user.disabled) throw forbidden('This account is disabled.', 'account_disabled');
+    if (user.disabled) throw accountDisabled();
     return this.tokens.issueTokenPair(user, 'passkey', undefined, { amr: ['hwk'] });
   }
 

@@ -1,5 +1,5 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import { unprocessable } from '@merchant-platform/common/errors';
+import { invalidCode } from '@merchant-platform/common/errors';
 import type { Logger } from '@merchant-platform/common/logger';
 import { clientNetwork, reserveAttempt } from '@merchant-platform/common/rate-limit';
 import type { AccountMail } from './account-mail.js';
@@ -58,7 +58,7 @@ export class PasswordReset {
     const user = await this.usableAccount(email);
     await this.codes.redeem(user?.id ?? this.codes.standInUserId(email), 'password_reset', code);
     // Only a guess of a never-mailed stand-in code gets here: it is still wrong.
-    if (!user) throw unprocessable('invalid_code', 'The code is not valid.');
+    if (!user) throw invalidCode();
     // The mailed code proves the address, so a reset also verifies it.
     await this.users.update(user.id, { passwordHash: await this.hasher.hash(password), emailVerified: true });
     await this.revocations.endAllSessions(user.id);

@@ -1,5 +1,5 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import { forbidden, invalidCredentials } from '@merchant-platform/common/errors';
+import { accountDisabled, invalidCredentials } from '@merchant-platform/common/errors';
 import { clientNetwork, forget, reserveAttempt } from '@merchant-platform/common/rate-limit';
 import type { MfaChallengeSignIn } from './mfa-challenge-sign-in.js';
 import type { PasswordHasher } from './passwords.js';
@@ -53,7 +53,7 @@ export class PasswordSignIn {
     await attempt.giveBack();
     // The owner proved the password from this network: earlier failures there were theirs.
     await forget(this.limits.perAccount, accountKey);
-    if (user.disabled) throw forbidden('This account is disabled.', 'account_disabled');
+    if (user.disabled) throw accountDisabled();
     if (this.hasher.needsRehash(user.passwordHash!)) {
       // An unpeppered hash, or BCRYPT_COST changed since it was made: upgrade it while we know the password.
       await this.users.update(user.id, { passwordHash: await this.hasher.hash(password) });

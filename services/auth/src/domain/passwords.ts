@@ -1,9 +1,9 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import bcrypt from 'bcrypt';
-import { unprocessable } from '@merchant-platform/common/errors';
+import { passwordMismatch, weakPassword } from '@merchant-platform/common/errors';
 
-export const PASSWORD_POLICY =
+const PASSWORD_POLICY =
   'Passwords need 8 to 128 characters, with at least one lower-case letter, one upper-case letter, one digit and one of @$!%*?&.';
 
 export function assertStrongPassword(password: string): void {
@@ -14,11 +14,11 @@ export function assertStrongPassword(password: string): void {
     /[A-Z]/.test(password) &&
     /\d/.test(password) &&
     /[@$!%*?&]/.test(password);
-  if (!strong) throw unprocessable('weak_password', PASSWORD_POLICY);
+  if (!strong) throw weakPassword(PASSWORD_POLICY);
 }
 
 export function assertPasswordsMatch(password: string, confirmation: string): void {
-  if (password !== confirmation) throw unprocessable('password_mismatch', 'The password and its confirmation differ.');
+  if (password !== confirmation) throw passwordMismatch();
 }
 
 /**

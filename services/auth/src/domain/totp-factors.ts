@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import QRCode from 'qrcode';
-import { conflict, notFound, unprocessable } from '@merchant-platform/common/errors';
+import { conflict, invalidMfaCode, notFound } from '@merchant-platform/common/errors';
 import type { Logger } from '@merchant-platform/common/logger';
 import type { RecoveryCodes } from './recovery-codes.js';
 import { presentTotpFactor, type SecondFactors } from './second-factors.js';
@@ -11,7 +11,6 @@ import type { UserRepository } from './user.js';
 
 const DEFAULT_NAME = 'Authenticator app';
 
-export const invalidMfaCode = () => unprocessable('invalid_mfa_code', 'The code is not valid.');
 
 export interface TotpEnrolment {
   factor_id: string;

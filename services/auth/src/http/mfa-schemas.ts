@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { text } from '@merchant-platform/common/http/fields';
+import { text } from '@merchant-platform/common/fields';
 import { AuthenticationResponse } from './passkey-schemas.js';
 
 export const TotpEnrolmentBody = z.object({ name: text(100).optional().describe('How the factor is listed, e.g. "Work phone"') });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { email, text } from '@merchant-platform/common/http/fields';
+import { email, text } from '@merchant-platform/common/fields';
 
 /** WebAuthn's binary fields travel as base64url (padding tolerated, as some clients send it). */
 const base64url = (max: number) =>
@@ -21,7 +21,7 @@ const credentialCommon = {
 };
 
 /** The browser's `RegistrationResponseJSON` (what `PublicKeyCredential.toJSON()` gives after `create()`). */
-export const RegistrationResponse = z.object({
+const RegistrationResponse = z.object({
   ...credentialCommon,
   response: z.object({
     clientDataJSON: base64url(8192),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { email, httpsUrl, optionalText, text } from '@merchant-platform/common/http/fields';
+import { email, httpsUrl, optionalText, text } from '@merchant-platform/common/fields';
 import { ROLES } from '../domain/user.js';
 
 /** Passwords are checked against the policy by the domain (422 `weak_password`), not here. */

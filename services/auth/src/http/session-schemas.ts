@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { email } from '@merchant-platform/common/http/fields';
+import { email } from '@merchant-platform/common/fields';
 
 export const Session = z.object({
   id: z.string(),

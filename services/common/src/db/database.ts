@@ -27,8 +27,8 @@ export interface DatabaseOptions {
   reportOutages?: boolean;
 }
 
-export const DEFAULT_QUERY_TIMEOUT_MS = 5_000;
-export const DEFAULT_ACQUIRE_TIMEOUT_MS = 5_000;
+const DEFAULT_QUERY_TIMEOUT_MS = 5_000;
+const DEFAULT_ACQUIRE_TIMEOUT_MS = 5_000;
 
 /**
  * One pooled Sequelize instance per process, from `DATABASE_URL`: `mysql://` (or `mariadb://`)

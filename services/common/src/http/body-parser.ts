@@ -5,12 +5,6 @@ import { type AppError, malformedBody, payloadTooLarge, unsupportedMediaType } f
 
 export type BodyKind = 'none' | 'json' | 'form' | 'unsupported';
 
-/** ctx.state fields set by `parseBody`; `validate` decides whether the kind is acceptable. */
-export interface BodyState {
-  bodyKind: BodyKind;
-  rawBody: unknown;
-}
-
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
 
 /**
@@ -19,7 +13,7 @@ export const DEFAULT_BODY_LIMIT = 64 * 1024;
  */
 export function parseBody(limitBytes = DEFAULT_BODY_LIMIT): Middleware {
   return async (ctx, next) => {
-    ctx.state.bodyKind = 'none' satisfies BodyKind;
+    ctx.state.bodyKind = 'none';
     ctx.state.rawBody = undefined;
     if (!ctx.request.length && !ctx.get('Transfer-Encoding')) return next();
 

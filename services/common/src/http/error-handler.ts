@@ -21,7 +21,7 @@ export function errorHandler(): Middleware {
         }
       }
     } catch (caught) {
-      const error = toAppError(caught, ctx.state.log as Logger | undefined);
+      const error = toAppError(caught, ctx.state.log);
       ctx.status = error.status;
       for (const [name, value] of Object.entries(error.headers)) ctx.set(name, value);
       ctx.body = error.toBody();

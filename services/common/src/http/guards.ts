@@ -15,7 +15,7 @@ export function bearerToken(ctx: Context): string | undefined {
 
 /** The caller's verified access-token claims; only valid after `requireUser`. */
 export function currentUser(ctx: Context): AccessTokenClaims {
-  const user = ctx.state.user as AccessTokenClaims | undefined;
+  const user = ctx.state.user;
   if (!user) throw unauthenticated();
   return user;
 }

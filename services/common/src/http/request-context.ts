@@ -4,12 +4,6 @@ import type { Logger } from '../logger.js';
 
 const VALID_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
-/** What every request carries in ctx.state, set by `requestContext`. */
-export interface RequestState {
-  requestId: string;
-  log: Logger;
-}
-
 /**
  * Assigns the request id (the caller's, when it is safe to echo, else a new one), echoes it in
  * `X-Request-Id`, and gives the request a child logger so every line it logs carries the id.

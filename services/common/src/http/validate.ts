@@ -1,9 +1,8 @@
 import type { ZodType, z } from 'zod';
 import type { Context } from 'koa';
 import { unsupportedMediaType, validationFailed, type ErrorDetail } from '../errors.js';
-import type { BodyKind } from './body-parser.js';
 
-export function issuesToDetails(issues: z.core.$ZodIssue[]): ErrorDetail[] {
+function issuesToDetails(issues: z.core.$ZodIssue[]): ErrorDetail[] {
   return issues.map((issue) => ({
     path: issue.path.map(String).join('.') || '(root)',
     message: issue.message,
@@ -25,7 +24,7 @@ export function parseOr422<S extends ZodType>(schema: S, value: unknown, prefix?
  * (`POST /auth/token`). A missing body counts as `{}` so the 422 names the missing fields.
  */
 export function readBody<S extends ZodType>(ctx: Context, schema: S, acceptForm: boolean): z.output<S> {
-  const kind = ctx.state.bodyKind as BodyKind;
+  const kind = ctx.state.bodyKind;
   if (kind === 'unsupported' || (kind === 'form' && !acceptForm)) {
     throw unsupportedMediaType(acceptForm ? ['application/json', 'application/x-www-form-urlencoded'] : ['application/json']);
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { listFromEnv } from '../config.js';
+import { listFromEnv, requireInProduction, type Condition } from '../config.js';
 
 const SERVICE_ACCOUNT = /^system:serviceaccount:[a-z0-9]([-a-z0-9]*[a-z0-9])?:[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/;
 
@@ -27,11 +27,11 @@ export interface ServiceAuthSettings {
   SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS: string[];
 }
 
+const inTokenMode: Condition<ServiceAuthSettings> = { holds: (config) => config.SERVICE_AUTH === 'token', described: 'SERVICE_AUTH=token' };
+
 /** Rules across the variables above; every service (and all-in-one mode) that reads them applies this. */
 export function checkServiceAuthConfig(config: ServiceAuthSettings & { NODE_ENV: string }, ctx: z.RefinementCtx): void {
-  if (config.SERVICE_AUTH === 'token' && config.NODE_ENV === 'production' && config.SERVICE_TOKEN === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['SERVICE_TOKEN'], message: 'is required when NODE_ENV=production and SERVICE_AUTH=token' });
-  }
+  requireInProduction<ServiceAuthSettings & { NODE_ENV: string }>(['SERVICE_TOKEN'], inTokenMode)(config, ctx);
   if (config.SERVICE_AUTH === 'kubernetes' && config.SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS.length === 0) {
     ctx.addIssue({
       code: 'custom',

@@ -17,7 +17,7 @@ export function requireService(authenticator: ServiceAuthenticator): Guard {
 
 /** The calling service; only valid after `requireService`. */
 export function currentService(ctx: Context): ServiceCaller {
-  const service = ctx.state.service as ServiceCaller | undefined;
+  const service = ctx.state.service;
   if (!service) throw unauthenticated();
   return service;
 }

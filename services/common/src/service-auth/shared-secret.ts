@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { invalidToken } from '../errors.js';
 import type { ServiceAuthenticator, ServiceCaller } from './service-authenticator.js';
 
-export const SHARED_SECRET_CALLER = 'shared-secret';
+const SHARED_SECRET_CALLER = 'shared-secret';
 
 /**
  * `Authorization: Bearer <SERVICE_TOKEN>`. Both sides are hashed first so the comparison is

@@ -6,7 +6,7 @@ import { z } from 'zod';
  * of its subject (a user, or one session) issued at or before `revoked_before`; it matters until
  * `expires_at`, when the last such token has expired anyway.
  */
-export const REVOCATION_KINDS = ['user', 'session'] as const;
+const REVOCATION_KINDS = ['user', 'session'] as const;
 export type RevocationKind = (typeof REVOCATION_KINDS)[number];
 
 export const RevocationEntry = z.object({

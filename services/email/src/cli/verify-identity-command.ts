@@ -1,7 +1,7 @@
 import { VerifyEmailIdentityCommand, type SESClient } from '@aws-sdk/client-ses';
 import { z } from 'zod';
 import { cliArguments, EX_CONFIG, EX_UNAVAILABLE, EX_USAGE, loadCliConfig, type CliIo } from '@merchant-platform/common/cli';
-import { email } from '@merchant-platform/common/http/fields';
+import { email } from '@merchant-platform/common/fields';
 import { createSesClient } from '../delivery/ses-client.js';
 
 const cliConfigSchema = z.object({

@@ -52,7 +52,7 @@ const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOS
  * Only a request that left without an answer coming back (a timeout, a reset) may have been
  * delivered anyway.
  */
-export function classifySesError(error: unknown): DeliveryError {
+function classifySesError(error: unknown): DeliveryError {
   const e = (error ?? {}) as { name?: string; code?: string; message?: string; $fault?: string; $metadata?: { httpStatusCode?: number } };
   const name = e.name ?? 'Error';
   const label = `${name}: ${e.message ?? 'no message'}`;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { email } from '@merchant-platform/common/http/fields';
+import { email } from '@merchant-platform/common/fields';
 import { NO_CONTROL_CHARACTERS } from '@merchant-platform/common/text';
 import { TEMPLATE_DATA, TEMPLATE_NAMES } from './templates.js';
 

@@ -40,7 +40,7 @@ interface TemplateFiles {
 }
 
 /** A stored row that cannot be rendered (its template or data no longer fits): a permanent failure. */
-export class TemplateRenderError extends Error {
+class TemplateRenderError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'TemplateRenderError';

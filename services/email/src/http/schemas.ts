@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { email } from '@merchant-platform/common/http/fields';
+import { email } from '@merchant-platform/common/fields';
 import { NO_CONTROL_CHARACTERS } from '@merchant-platform/common/text';
 
 // `POST /emails` takes the domain's `EmailRequest` as its body, so HTTP and in-process callers meet the same rules.

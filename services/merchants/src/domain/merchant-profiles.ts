@@ -1,4 +1,4 @@
-import { forbidden, notFound } from '@merchant-platform/common/errors';
+import { emailNotVerified, notFound } from '@merchant-platform/common/errors';
 import type { AccessTokenClaims } from '@merchant-platform/common/tokens/access-token';
 import { toPage, type Page, type PageQuery } from '@merchant-platform/common/pagination';
 import type { MerchantProfileInput, MerchantRepository } from './merchant.js';
@@ -21,7 +21,7 @@ export class MerchantProfiles {
    */
   async saveOwn(caller: AccessTokenClaims, profile: MerchantProfileInput): Promise<{ merchant: MerchantView; created: boolean }> {
     if (!caller.email_verified) {
-      throw forbidden('Verify your email address before creating a merchant profile.', 'email_not_verified');
+      throw emailNotVerified('Verify your email address before creating a merchant profile.');
     }
     const updated = await this.merchants.updateForUser(caller.sub, profile);
     if (updated) return { merchant: presentMerchant(updated), created: false };

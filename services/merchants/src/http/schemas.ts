@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { httpsUrl, optionalText, text } from '@merchant-platform/common/http/fields';
+import { httpsUrl, optionalText, text } from '@merchant-platform/common/fields';
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
 const currencies = new Set(Intl.supportedValuesOf('currency'));

@@ -90,7 +90,7 @@ export function accountRoutes(api: ApiRouter, uc: AuthUseCases, user: Guard, use
       summary: 'E-mail a new verification code (the previous one dies)',
       tags: ['sign-up'],
       guards: [user],
-      errors: [409, 429],
+      errors: [403, 409, 429],
       responses: { 202: { description: 'A code is on its way', schema: Accepted } },
       handler: async (ctx) => {
         await uc.verification.resend(currentUser(ctx).sub);
@@ -106,7 +106,7 @@ export function accountRoutes(api: ApiRouter, uc: AuthUseCases, user: Guard, use
       tags: ['sign-up'],
       guards: [user],
       body: CodeBody,
-      errors: [409, 429],
+      errors: [403, 409, 429],
       responses: { 200: { description: 'Verified', schema: userBody } },
       handler: async (ctx, { body }) => {
         ctx.body = { user: await uc.verification.confirm(currentUser(ctx).sub, body.code) };

@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import { z, type ZodType } from 'zod';
 import type { ApiRouter } from '@merchant-platform/common/http/api-router';
+import type { SessionBag } from '@merchant-platform/common/http/request-state';
 import type { GoogleSignIn } from '../../domain/google-sign-in.js';
 import type { TokenPair } from '../../domain/token-issuer.js';
 import { MFA_REQUIRED_401 } from '../mfa-schemas.js';
@@ -19,11 +20,6 @@ const CallbackQuery = z.object({
   error: z.string().max(256).optional(),
   error_description: z.string().max(4096).optional(),
 });
-
-/** koa-session's bag; createApp mounts it when the service passes `session` (mp_session cookie). */
-interface GoogleSession {
-  google?: unknown;
-}
 
 /**
  * `GET /auth/google/login` and `GET /auth/google/callback`. The login's state, nonce and PKCE
@@ -106,12 +102,13 @@ function redirect(ctx: Context, location: string): void {
   ctx.body = '';
 }
 
-function sessionOf(ctx: Context): GoogleSession {
-  const session = (ctx as unknown as { session?: GoogleSession | null }).session;
+/** koa-session's bag; createApp mounts it when the service passes `session` (mp_session cookie). */
+function sessionOf(ctx: Context): SessionBag {
+  const session = ctx.session;
   if (!session) throw new Error('Google sign-in needs the session cookie: createApp was built without `session`');
   return session;
 }
 
 function clearSession(ctx: Context): void {
-  (ctx as unknown as { session: GoogleSession | null }).session = null;
+  ctx.session = null;
 }

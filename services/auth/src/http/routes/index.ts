@@ -33,16 +33,17 @@ export function authRoutes(
   // Whichever route signs someone in records where from (GET /auth/sessions shows it).
   api.router.use((ctx, next) => withSignInClient({ ip: ctx.ip || null, userAgent: ctx.get('User-Agent').slice(0, 512) || null }, next));
   const userSchema = openapi.register('User', UserView);
+  const pairSchema = openapi.register('TokenPair', TokenPairView);
   const user = requireUser(verifier);
   const guards = { user, recent: recent(user, uc.stepUp) };
   const mfaRequired = openapi.register('MfaRequiredError', MfaRequiredError);
-  tokenRoutes(api, openapi, uc, mfaRequired);
+  tokenRoutes(api, uc, pairSchema, mfaRequired);
   accountRoutes(api, uc, user, userSchema);
   adminRoutes(api, uc, user, userSchema);
-  googleRoutes(api, google, openapi.register('TokenPair', TokenPairView), mfaRequired);
+  googleRoutes(api, google, pairSchema, mfaRequired);
   internalRoutes(api, internal.revocations, requireService(internal.services));
-  passkeyRoutes(api, openapi, uc, guards, openapi.register('TokenPair', TokenPairView));
-  mfaRoutes(api, openapi, uc, guards, openapi.register('TokenPair', TokenPairView));
+  passkeyRoutes(api, openapi, uc, guards, pairSchema);
+  mfaRoutes(api, openapi, uc, guards, pairSchema);
   sessionRoutes(api, openapi, uc, user);
   emailChangeRoutes(api, uc, guards, userSchema);
   return api;

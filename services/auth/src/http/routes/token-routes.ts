@@ -1,11 +1,10 @@
 import type { Context } from 'koa';
-import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { ApiRouter } from '@merchant-platform/common/http/api-router';
 import { parseOr422 } from '@merchant-platform/common/http/validate';
 import type { AuthUseCases } from '../../domain/use-cases.js';
 import type { TokenPair as IssuedPair } from '../../domain/token-issuer.js';
 import { MFA_REQUIRED_401, type MfaRequiredError } from '../mfa-schemas.js';
-import { TokenPairView } from '../../domain/views.js';
+import type { TokenPairView } from '../../domain/views.js';
 import { Jwks, PasswordGrant, RefreshBody, TokenBody } from '../schemas.js';
 
 /** Token responses must never be cached by a browser or proxy (RFC 6749 §5.1). */
@@ -15,8 +14,7 @@ export function sendTokenPair(ctx: Context, pair: IssuedPair): void {
   ctx.body = pair;
 }
 
-export function tokenRoutes(api: ApiRouter, openapi: OpenAPIRegistry, uc: AuthUseCases, mfaRequired: typeof MfaRequiredError): ApiRouter {
-  const pair = openapi.register('TokenPair', TokenPairView);
+export function tokenRoutes(api: ApiRouter, uc: AuthUseCases, pair: typeof TokenPairView, mfaRequired: typeof MfaRequiredError): ApiRouter {
   const tags = ['sign-in'];
   return api
     .route({

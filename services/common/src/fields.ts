@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NO_CONTROL_CHARACTERS } from '../text.js';
+import { NO_CONTROL_CHARACTERS } from './text.js';
 
 /** Trimmed text of 1..max characters with no control characters (NUL, escapes, newlines). */
 export const text = (max: number) =>
