@@ -43,12 +43,17 @@ export async function startReadLimitServer(
 
 /** Measures raw bcrypt.compare throughput in a process of its own, nothing else running. */
 export async function measureHashingLimit(options: BenchOptions): Promise<HashingLimit> {
-  const out = await runToCompletion('hashing limit', ['bench/baselines/hashing-limit.ts'], {
-    BCRYPT_COST: String(options.bcryptCost),
-    WARMUP_MS: String(options.warmupSeconds * 1000),
-    DURATION_MS: String(options.durationSeconds * 1000),
-    ...(process.env.UV_THREADPOOL_SIZE ? { UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE } : {}),
-  }, TSX);
+  const out = await runToCompletion(
+    'hashing limit',
+    ['bench/baselines/hashing-limit.ts'],
+    {
+      BCRYPT_COST: String(options.bcryptCost),
+      WARMUP_MS: String(options.warmupSeconds * 1000),
+      DURATION_MS: String(options.durationSeconds * 1000),
+      ...(process.env.UV_THREADPOOL_SIZE ? { UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE } : {}),
+    },
+    TSX,
+  );
   return JSON.parse(out.trim().split('\n').pop() ?? '{}') as HashingLimit;
 }
 
@@ -59,5 +64,12 @@ export function pooledHashingLimit(runs: HashingLimit[]): HashingLimit | undefin
   const compares = runs.reduce((sum, r) => sum + r.compares, 0);
   const seconds = runs.reduce((sum, r) => sum + r.seconds, 0);
   const cpuMsPerCompare = runs.reduce((sum, r) => sum + r.cpuMsPerCompare * r.compares, 0) / compares;
-  return { ...first, compares, seconds, comparesPerSecond: compares / seconds, cpuMsPerCompare, runs: runs.map((r) => r.comparesPerSecond) };
+  return {
+    ...first,
+    compares,
+    seconds,
+    comparesPerSecond: compares / seconds,
+    cpuMsPerCompare,
+    runs: runs.map((r) => r.comparesPerSecond),
+  };
 }

@@ -22,13 +22,15 @@ export interface Limit {
 
 export function baselineRates(results: ScenarioResult[], hashing: HashingLimit | undefined): Partial<Record<BaselineKey, Limit>> {
   const rates: Partial<Record<BaselineKey, Limit>> = {};
-  for (const r of results) if (r.defines) rates[r.defines] = { requestsPerSecond: r.load.requestsPerSecond, cpuMsPerRequest: r.cpuMsPerRequest };
+  for (const r of results)
+    if (r.defines) rates[r.defines] = { requestsPerSecond: r.load.requestsPerSecond, cpuMsPerRequest: r.cpuMsPerRequest };
   if (hashing) rates.hashing = { requestsPerSecond: hashing.comparesPerSecond, cpuMsPerRequest: hashing.cpuMsPerCompare };
   const byId = new Map(results.map((r) => [r.id, r.load.requestsPerSecond]));
   const cpuById = new Map(results.map((r) => [r.id, r.cpuMsPerRequest]));
   const secondsPerRequest = MIXED_WORKLOAD.reduce((sum, op) => sum + op.share / (byId.get(MIX_PARTS[op.name]) ?? NaN), 0);
   const cpuPerRequest = MIXED_WORKLOAD.reduce((sum, op) => sum + op.share * (cpuById.get(MIX_PARTS[op.name]) ?? NaN), 0);
-  if (Number.isFinite(secondsPerRequest) && secondsPerRequest > 0) rates.parts = { requestsPerSecond: 1 / secondsPerRequest, cpuMsPerRequest: cpuPerRequest };
+  if (Number.isFinite(secondsPerRequest) && secondsPerRequest > 0)
+    rates.parts = { requestsPerSecond: 1 / secondsPerRequest, cpuMsPerRequest: cpuPerRequest };
   return rates;
 }
 

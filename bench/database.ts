@@ -19,7 +19,12 @@ const isMysqlUrl = (url: string | undefined): url is string => !!url && /^(mysql
  */
 export async function createBenchDatabase(baseUrl: string | undefined, runDir: string): Promise<BenchDatabase> {
   if (!isMysqlUrl(baseUrl)) {
-    return { dialect: 'sqlite', url: `sqlite:${join(runDir, 'platform.sqlite')}`, description: 'SQLite (WAL, temp file)', drop: async () => {} };
+    return {
+      dialect: 'sqlite',
+      url: `sqlite:${join(runDir, 'platform.sqlite')}`,
+      description: 'SQLite (WAL, temp file)',
+      drop: async () => {},
+    };
   }
   const server = new URL(baseUrl.replace(/^mariadb:/, 'mysql:'));
   const name = `mp_bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;

@@ -84,7 +84,10 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     logLevel: values['log-level'] ?? 'info',
     fromSource: values['from-source'] ?? false,
     cpuProf: values['cpu-prof'] ?? false,
-    only: (values.only ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    only: (values.only ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
   };
 }
 

@@ -39,7 +39,8 @@ function entry(service: string, script: string, options: BenchOptions): { args: 
     return { args: [`services/${service}/src/${script}.ts`], nodeFlags: ['--conditions=source', '--import=tsx'] };
   }
   const built = `services/${service}/dist/${script}.js`;
-  if (!existsSync(join(ROOT, built))) throw new Error(`${built} is missing: run \`npm run build\` first (npm run bench does), or pass --from-source`);
+  if (!existsSync(join(ROOT, built)))
+    throw new Error(`${built} is missing: run \`npm run build\` first (npm run bench does), or pass --from-source`);
   return { args: [built], nodeFlags: [] };
 }
 
@@ -79,7 +80,8 @@ export function platformEnvironment(db: BenchDatabase, options: BenchOptions, ru
   };
 }
 
-const threadPool = (): Record<string, string> => (process.env.UV_THREADPOOL_SIZE ? { UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE } : {});
+const threadPool = (): Record<string, string> =>
+  process.env.UV_THREADPOOL_SIZE ? { UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE } : {};
 
 /** Every service's migrations, as their own process before any service starts (as the chart's pre-install Job). */
 export async function migrate(env: PlatformEnvironment, options: BenchOptions): Promise<void> {
@@ -91,7 +93,12 @@ export async function migrate(env: PlatformEnvironment, options: BenchOptions): 
  * Production-like start (NODE_ENV=production, every secret supplied): the all-in-one process,
  * then the merchants service alone, verifying tokens against the all-in-one's JWKS.
  */
-export async function startServices(env: PlatformEnvironment, options: BenchOptions, logDir: string, profileDir: string): Promise<Platform> {
+export async function startServices(
+  env: PlatformEnvironment,
+  options: BenchOptions,
+  logDir: string,
+  profileDir: string,
+): Promise<Platform> {
   mkdirSync(logDir, { recursive: true });
   const profileFlags = (name: string) =>
     options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];

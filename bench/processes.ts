@@ -97,7 +97,12 @@ export async function stopAll(): Promise<void> {
 }
 
 /** Runs `node <args>` to completion (a one-off such as the migration command) and returns its stdout. */
-export async function runToCompletion(name: string, args: string[], env: Record<string, string>, nodeFlags: string[] = []): Promise<string> {
+export async function runToCompletion(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  nodeFlags: string[] = [],
+): Promise<string> {
   const child = spawn(process.execPath, [...nodeFlags, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },

@@ -93,7 +93,11 @@ export function renderScenarioTable(report: BenchReport): string {
       '0',
     ]);
   }
-  return table(['scenario', 'server', 'conns', 'req/s', 'ratio', 'p50 ms', 'p99 ms', 'max ms', 'CPU ms/req', 'CPU ratio', 'errors'], rows, new Set([2, 3, 5, 6, 7, 8, 9, 10]));
+  return table(
+    ['scenario', 'server', 'conns', 'req/s', 'ratio', 'p50 ms', 'p99 ms', 'max ms', 'CPU ms/req', 'CPU ratio', 'errors'],
+    rows,
+    new Set([2, 3, 5, 6, 7, 8, 9, 10]),
+  );
 }
 
 export function renderProcessTable(report: BenchReport): string {
@@ -107,7 +111,8 @@ export function renderTargets(report: BenchReport): string {
     .join('\n');
 }
 
-const withCpu = (ratio: number, cpuRatio: number | undefined) => `${ratio.toFixed(2)}${cpuRatio === undefined ? '' : ` (by CPU time: ${cpuRatio.toFixed(2)})`}`;
+const withCpu = (ratio: number, cpuRatio: number | undefined) =>
+  `${ratio.toFixed(2)}${cpuRatio === undefined ? '' : ` (by CPU time: ${cpuRatio.toFixed(2)})`}`;
 
 /** The targets of issue 6, evaluated (reported, never asserted). */
 export function evaluateTargets(scenarios: ScenarioResult[], processes: ProcessReport[]): Target[] {
@@ -115,11 +120,17 @@ export function evaluateTargets(scenarios: ScenarioResult[], processes: ProcessR
   const targets: Target[] = [];
   for (const id of ['users-me.merchants', 'users-me.all-in-one']) {
     const s = byId.get(id);
-    if (s?.ratio !== undefined) targets.push({ what: `${id} vs read limit`, target: '>= 0.8', measured: withCpu(s.ratio, s.cpuRatio), met: s.ratio >= 0.8 });
+    if (s?.ratio !== undefined)
+      targets.push({ what: `${id} vs read limit`, target: '>= 0.8', measured: withCpu(s.ratio, s.cpuRatio), met: s.ratio >= 0.8 });
   }
   const signIns = byId.get('token.all-in-one');
   if (signIns?.ratio !== undefined) {
-    targets.push({ what: 'sign-ins vs hashing limit', target: '>= 0.9', measured: withCpu(signIns.ratio, signIns.cpuRatio), met: signIns.ratio >= 0.9 });
+    targets.push({
+      what: 'sign-ins vs hashing limit',
+      target: '>= 0.9',
+      measured: withCpu(signIns.ratio, signIns.cpuRatio),
+      met: signIns.ratio >= 0.9,
+    });
   }
   const storm = byId.get('storm.users-me');
   if (storm) {
@@ -127,8 +138,18 @@ export function evaluateTargets(scenarios: ScenarioResult[], processes: ProcessR
     targets.push({ what: '/users/me p99 during a sign-in storm', target: '< 50 ms', measured: `${ms(p99)} ms`, met: p99 < 50 });
   }
   for (const p of processes.filter((p) => p.name !== 'read-limit' && p.name !== 'ses-emulator')) {
-    targets.push({ what: `${p.name} cold start (spawn to first 200 on /readyz)`, target: '< 1000 ms', measured: `${ms(p.coldStartMs)} ms`, met: p.coldStartMs < 1000 });
-    targets.push({ what: `${p.name} RSS under load`, target: '< 150 MiB', measured: `${p.loadRssMiB.toFixed(0)} MiB`, met: p.loadRssMiB < 150 });
+    targets.push({
+      what: `${p.name} cold start (spawn to first 200 on /readyz)`,
+      target: '< 1000 ms',
+      measured: `${ms(p.coldStartMs)} ms`,
+      met: p.coldStartMs < 1000,
+    });
+    targets.push({
+      what: `${p.name} RSS under load`,
+      target: '< 150 MiB',
+      measured: `${p.loadRssMiB.toFixed(0)} MiB`,
+      met: p.loadRssMiB < 150,
+    });
   }
   return targets;
 }

@@ -11,12 +11,17 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
 const bearer = (user: SignedInUser) => ({ authorization: `Bearer ${user.accessToken}` });
 
 /** Gives each new connection the next signed-in user, round robin. */
-export function perConnection(users: SignedInUser[], requestsFor: (user: SignedInUser) => autocannon.Request[]): (client: autocannon.Client) => void {
+export function perConnection(
+  users: SignedInUser[],
+  requestsFor: (user: SignedInUser) => autocannon.Request[],
+): (client: autocannon.Client) => void {
   let next = 0;
   return (client) => client.setRequests(requestsFor(users[next++ % users.length]!));
 }
 
-export const getAs = (path: string) => (user: SignedInUser): autocannon.Request[] => [{ method: 'GET', path, headers: bearer(user) }];
+export const getAs =
+  (path: string) =>
+  (user: SignedInUser): autocannon.Request[] => [{ method: 'GET', path, headers: bearer(user) }];
 
 /** A full profile whose business name changes every time, so each PUT really writes a row. */
 export function putMerchantProfileAs(user: SignedInUser): autocannon.Request[] {
@@ -96,7 +101,12 @@ export function mixedRequestsAs(seededUsers: number, runId: string, random: () =
     const build: Record<MixedOperation, () => autocannon.Request> = {
       'GET /users/me': () => ({ method: 'GET', path: '/users/me', headers: bearer(user), body: undefined }),
       'GET /auth/me': () => ({ method: 'GET', path: '/auth/me', headers: bearer(user), body: undefined }),
-      'PUT /merchants/me': () => ({ method: 'PUT', path: '/merchants/me', headers: { ...JSON_HEADERS, ...bearer(user) }, body: profileBody(++version) }),
+      'PUT /merchants/me': () => ({
+        method: 'PUT',
+        path: '/merchants/me',
+        headers: { ...JSON_HEADERS, ...bearer(user) },
+        body: profileBody(++version),
+      }),
       'POST /auth/token': () => signInRequest(seededUsers),
       'POST /auth/register': () => registerRequest(runId),
     };

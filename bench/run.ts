@@ -14,7 +14,16 @@ import { runOutboxScenarios } from './email/outbox.js';
 import { helpText, parseOptions, type BenchOptions } from './options.js';
 import { migrate, platformEnvironment, startServices } from './platform.js';
 import { memoryOf, ROOT, sleep, stopAll, type RunningProcess } from './processes.js';
-import { describeMachine, evaluateTargets, loadAverageNow, renderProcessTable, renderScenarioTable, renderTargets, writeReport, type BenchReport } from './report.js';
+import {
+  describeMachine,
+  evaluateTargets,
+  loadAverageNow,
+  renderProcessTable,
+  renderScenarioTable,
+  renderTargets,
+  writeReport,
+  type BenchReport,
+} from './report.js';
 import { poolLimitRuns, runScenario, runStorm, type ScenarioPlan, type ScenarioResult } from './runner.js';
 import { hashingScenarios, mixedScenario, readWriteScenarios, stormLoads, type ScenarioContext } from './scenarios.js';
 import { seedUsers, signIn } from './seed.js';
@@ -170,7 +179,9 @@ async function main(): Promise<number> {
   say(renderProcessTable(report));
   say('\nTargets (reported, not asserted):');
   say(renderTargets(report));
-  say(`\n${report.machine}; ${report.database}; warm-up ${options.warmupSeconds} s, ${options.durationSeconds} s measured per scenario; load average ${report.loadAverage.start} at start, ${report.loadAverage.end} at end`);
+  say(
+    `\n${report.machine}; ${report.database}; warm-up ${options.warmupSeconds} s, ${options.durationSeconds} s measured per scenario; load average ${report.loadAverage.start} at start, ${report.loadAverage.end} at end`,
+  );
   say(`results: ${writeReport(report, resultsDir)}`);
 
   if (report.errors > 0) {

@@ -44,10 +44,18 @@ export interface ScenarioPlan {
  * Runs one scenario: warm-up, then the measured load while sampling the memory and CPU time of
  * every process the harness started.
  */
-export async function runScenario(plan: ScenarioPlan, watched: RunningProcess[], warmupSeconds: number, seconds: number): Promise<ScenarioResult> {
+export async function runScenario(
+  plan: ScenarioPlan,
+  watched: RunningProcess[],
+  warmupSeconds: number,
+  seconds: number,
+): Promise<ScenarioResult> {
   const sampler = new ProcessSampler(watched.map((p) => p.pid));
   let samples: ReturnType<ProcessSampler['stop']> = new Map();
-  const load = await runLoad(plan.spec, warmupSeconds, seconds, { onOpen: () => sampler.start(), onClose: () => (samples = sampler.stop()) });
+  const load = await runLoad(plan.spec, warmupSeconds, seconds, {
+    onOpen: () => sampler.start(),
+    onClose: () => (samples = sampler.stop()),
+  });
   return {
     id: plan.id,
     title: plan.title,

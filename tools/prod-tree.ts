@@ -18,7 +18,19 @@
  * walker links the very files `npm ci` built (native modules included) with no network. The
  * cluster rehearsal (test/k8s/rehearsal.test.ts) runs every service from the trees it makes.
  */
-import { copyFileSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -87,7 +99,9 @@ export function productionClosure(lock: Lockfile, workspaces: string[]): Product
     const required = Object.keys({ ...entry.dependencies, ...entry.peerDependencies });
     const optional = new Set([
       ...Object.keys(entry.optionalDependencies ?? {}),
-      ...Object.entries(entry.peerDependenciesMeta ?? {}).filter(([, m]) => m.optional).map(([n]) => n),
+      ...Object.entries(entry.peerDependenciesMeta ?? {})
+        .filter(([, m]) => m.optional)
+        .map(([n]) => n),
     ]);
     for (const name of new Set([...required, ...optional])) {
       const found = resolveFrom(lock, location, name);

@@ -35,9 +35,16 @@ async function openQuery(url: string, poolMax: number): Promise<QueryOne> {
     const run = (sql: string) => new Promise<void>((resolve, reject) => db.run(sql, (error) => (error ? reject(error) : resolve())));
     await run('PRAGMA busy_timeout = 5000');
     return (sql, params) =>
-      new Promise((resolve, reject) => db.get(sql, params, (error: Error | null, row: Row | undefined) => (error ? reject(error) : resolve(row))));
+      new Promise((resolve, reject) =>
+        db.get(sql, params, (error: Error | null, row: Row | undefined) => (error ? reject(error) : resolve(row))),
+      );
   }
-  const pool = mysql.createPool({ uri: url.replace(/^mariadb:/, 'mysql:'), connectionLimit: poolMax, timezone: '+00:00', charset: 'utf8mb4' });
+  const pool = mysql.createPool({
+    uri: url.replace(/^mariadb:/, 'mysql:'),
+    connectionLimit: poolMax,
+    timezone: '+00:00',
+    charset: 'utf8mb4',
+  });
   return async (sql, params) => {
     const [rows] = await pool.query(sql, params);
     return (rows as Row[])[0];
@@ -108,12 +115,20 @@ const queryOne = await openQuery(env('DATABASE_URL'), Number(process.env.DB_POOL
 const server = createServer(async (req, res) => {
   try {
     if (req.url === '/healthz' || req.url === '/readyz') return send(res, 200, { status: 'ok' });
-    if (req.method !== 'GET' || (req.url !== '/users/me' && req.url !== '/auth/me')) return send(res, 404, { error: { code: 'not_found' } });
+    if (req.method !== 'GET' || (req.url !== '/users/me' && req.url !== '/auth/me'))
+      return send(res, 404, { error: { code: 'not_found' } });
     const claims = verify(req.headers.authorization);
     if (!claims?.sub) return send(res, 401, { error: { code: 'invalid_token' } });
     if (req.url === '/users/me') {
       const merchant = await queryOne('SELECT * FROM merchants WHERE user_id = ? LIMIT 1', [claims.sub]);
-      const user = { id: claims.sub, email: claims.email, name: claims.name, email_verified: claims.email_verified, roles: claims.roles, auth_method: claims.auth_method };
+      const user = {
+        id: claims.sub,
+        email: claims.email,
+        name: claims.name,
+        email_verified: claims.email_verified,
+        roles: claims.roles,
+        auth_method: claims.auth_method,
+      };
       return send(res, 200, { user, merchant: merchant ? presentMerchant(merchant) : null });
     }
     const user = await queryOne('SELECT * FROM users WHERE id = ? LIMIT 1', [claims.sub]);

@@ -38,18 +38,36 @@ const EMAIL_SETTINGS = {
  * once its row is committed. "delivered": every committed mail accepted by SES (row `sent`),
  * counted from the first request to the last delivery.
  */
-export async function runOutboxScenarios(options: BenchOptions, runDir: string, logDir: string, watched: RunningProcess[]): Promise<OutboxBench> {
+export async function runOutboxScenarios(
+  options: BenchOptions,
+  runDir: string,
+  logDir: string,
+  watched: RunningProcess[],
+): Promise<OutboxBench> {
   const built = existsSync(join(ROOT, 'services/email/dist/main.js')) || options.fromSource;
   if (!existsSync(join(ROOT, 'services/email/src/app.ts')) || !built) {
-    return { ran: false, reason: 'the email service is not in this tree (or not built): outbox scenarios skipped', results: [], processes: [], restRssMiB: {} };
+    return {
+      ran: false,
+      reason: 'the email service is not in this tree (or not built): outbox scenarios skipped',
+      results: [],
+      processes: [],
+      restRssMiB: {},
+    };
   }
   // A database of its own: the all-in-one process runs a dispatcher too, and would take rows.
   const dir = join(runDir, 'email');
   mkdirSync(dir, { recursive: true });
   const db = await createBenchDatabase(process.env.DATABASE_URL, dir);
   try {
-    const migrate = options.fromSource ? { args: ['services/email/src/migrate.ts'], flags: ['--conditions=source', '--import=tsx'] } : { args: ['services/email/dist/migrate.js'], flags: [] };
-    await runToCompletion('email migrations', migrate.args, { NODE_ENV: 'production', DATABASE_URL: db.url, LOG_LEVEL: 'warn' }, migrate.flags);
+    const migrate = options.fromSource
+      ? { args: ['services/email/src/migrate.ts'], flags: ['--conditions=source', '--import=tsx'] }
+      : { args: ['services/email/dist/migrate.js'], flags: [] };
+    await runToCompletion(
+      'email migrations',
+      migrate.args,
+      { NODE_ENV: 'production', DATABASE_URL: db.url, LOG_LEVEL: 'warn' },
+      migrate.flags,
+    );
     return await measureOutbox(db.url, options, logDir, watched);
   } finally {
     await db.drop();
@@ -58,7 +76,15 @@ export async function runOutboxScenarios(options: BenchOptions, runDir: string, 
 
 async function measureOutbox(databaseUrl: string, options: BenchOptions, logDir: string, watched: RunningProcess[]): Promise<OutboxBench> {
   const sesPort = await freePort();
-  const ses = await startProcess({ name: 'ses-emulator', args: ['bench/email/ses-emulator-process.ts'], nodeFlags: ['--import=tsx'], env: { PORT: String(sesPort) }, port: sesPort, readyPath: '/store', logDir });
+  const ses = await startProcess({
+    name: 'ses-emulator',
+    args: ['bench/email/ses-emulator-process.ts'],
+    nodeFlags: ['--import=tsx'],
+    env: { PORT: String(sesPort) },
+    port: sesPort,
+    readyPath: '/store',
+    logDir,
+  });
   const serviceToken = randomBytes(24).toString('base64url');
   const port = await freePort();
   const email = await startProcess({
@@ -90,7 +116,12 @@ async function measureOutbox(databaseUrl: string, options: BenchOptions, logDir:
       method: 'POST',
       path: '/emails',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${serviceToken}` },
-      body: JSON.stringify({ to: `bench-${runId}-${n}@example.com`, template: 'verify_email', data: { name: 'Bench', code: '123456' }, idempotency_key: `bench-${runId}-${n}` }),
+      body: JSON.stringify({
+        to: `bench-${runId}-${n}@example.com`,
+        template: 'verify_email',
+        data: { name: 'Bench', code: '123456' },
+        idempotency_key: `bench-${runId}-${n}`,
+      }),
     };
   };
   const startedAt = performance.now();
@@ -99,7 +130,11 @@ async function measureOutbox(databaseUrl: string, options: BenchOptions, logDir:
       id: 'email.committed',
       title: 'POST /emails (202 once the row is committed)',
       server: email,
-      spec: { url: email.url, connections: options.connections, requests: [{ method: 'POST', path: '/emails', setupRequest: (r) => ({ ...r, ...mail() }) }] },
+      spec: {
+        url: email.url,
+        connections: options.connections,
+        requests: [{ method: 'POST', path: '/emails', setupRequest: (r) => ({ ...r, ...mail() }) }],
+      },
     },
     [...watched, email, ses],
     options.warmupSeconds,
@@ -140,14 +175,20 @@ async function measureOutbox(databaseUrl: string, options: BenchOptions, logDir:
 }
 
 /** Polls the outbox until no mail is queued any more (or the deadline passes). */
-async function waitForDelivery(databaseUrl: string, timeoutSeconds: number): Promise<{ sent: number; failed: number; queued: number; lastAt: number }> {
+async function waitForDelivery(
+  databaseUrl: string,
+  timeoutSeconds: number,
+): Promise<{ sent: number; failed: number; queued: number; lastAt: number }> {
   const db = await openDatabase(databaseUrl);
   const deadline = performance.now() + timeoutSeconds * 1000;
   let counts = { sent: 0, failed: 0, queued: 0 };
   let lastAt = performance.now();
   try {
     for (;;) {
-      const rows = await db.sequelize.query<{ status: string; n: number }>('SELECT status, COUNT(*) AS n FROM email_outbox GROUP BY status', { type: QueryTypes.SELECT });
+      const rows = await db.sequelize.query<{ status: string; n: number }>(
+        'SELECT status, COUNT(*) AS n FROM email_outbox GROUP BY status',
+        { type: QueryTypes.SELECT },
+      );
       const next = { sent: 0, failed: 0, queued: 0 };
       for (const row of rows) if (row.status in next) next[row.status as keyof typeof next] = Number(row.n);
       if (next.sent !== counts.sent || next.failed !== counts.failed) lastAt = performance.now();

@@ -5,7 +5,19 @@ import { describe, it } from 'mocha';
 import { containerEnv, renderedSecrets, type SecretData } from './support/env.js';
 import { allowed, type Endpoint } from './support/network-policy.js';
 import { assertConfigLoadsFrom } from './support/service-config.js';
-import { deploymentOf, isHook, named, ofKind, podSpecs, render, repoRoot, selects, SERVICES, type K8sObject, type ServiceName } from './support/render.js';
+import {
+  deploymentOf,
+  isHook,
+  named,
+  ofKind,
+  podSpecs,
+  render,
+  repoRoot,
+  selects,
+  SERVICES,
+  type K8sObject,
+  type ServiceName,
+} from './support/render.js';
 import { VARIANTS, withSecrets } from './support/variants.js';
 
 /** Set by the chart only to build DATABASE_URL through `$(DATABASE_PASSWORD)`. */
@@ -13,7 +25,12 @@ const CHART_ONLY_VARIABLES = ['DATABASE_PASSWORD'];
 
 /** What a cluster would hold for the Secrets a variant names but does not create. */
 const EXISTING_SECRETS: SecretData = {
-  'platform-secrets': { 'jwt-private-key.pem': 'pem', 'session-keys': 'k1,k2', 'service-token': 'a-service-token-of-32-characters', 'password-pepper': 'a-password-pepper-of-32-characters' },
+  'platform-secrets': {
+    'jwt-private-key.pem': 'pem',
+    'session-keys': 'k1,k2',
+    'service-token': 'a-service-token-of-32-characters',
+    'password-pepper': 'a-password-pepper-of-32-characters',
+  },
   'db-credentials': { password: 'external-pass' },
 };
 
@@ -27,11 +44,15 @@ function apiContractRoutes(): { service: string; paths: string[]; exposed: boole
   assert.ok(existsSync(file), `${file} is missing: the Ingress is checked against it`);
   const rows = readFileSync(file, 'utf8')
     .split('\n')
-    .filter((l) => /^\| (auth|merchants|email) \|/.test(l));
+    .filter((l) => /^\| (auth|merchants|email) +\|/.test(l));
   assert.equal(rows.length, 3, 'docs/api.md no longer has the services table this test reads');
   return rows.map((row) => {
     const cells = row.split('|').map((c) => c.trim());
-    return { service: cells[1]!, paths: [...cells[3]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!.replace(/\/$/, '')), exposed: cells[4]!.startsWith('yes') };
+    return {
+      service: cells[1]!,
+      paths: [...cells[3]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!.replace(/\/$/, '')),
+      exposed: cells[4]!.startsWith('yes'),
+    };
   });
 }
 
@@ -62,7 +83,10 @@ describe('chart and code agree', function () {
       for (const [probe, path] of Object.entries(probes)) {
         assert.equal(container[probe].httpGet.path, path, `${service} ${probe}`);
         assert.ok(served.includes(path), `${path} is not served by services/common/src/health.ts`);
-        assert.ok(container.ports.some((p: { name: string }) => p.name === container[probe].httpGet.port), `${service} ${probe} port`);
+        assert.ok(
+          container.ports.some((p: { name: string }) => p.name === container[probe].httpGet.port),
+          `${service} ${probe} port`,
+        );
       }
     }
   });
@@ -102,7 +126,10 @@ describe('chart and code agree', function () {
           assert.ok(mount, `${service}: ${v.name}=${v.value} is under no volume mount`);
           const volume = spec.volumes.find((vol: { name: string }) => vol.name === mount.name);
           const file = v.value.slice(mount.mountPath.length + 1);
-          const provided = [...(volume.secret?.items ?? []), ...(volume.projected?.sources ?? []).map((s: K8sObject) => s.serviceAccountToken)].map((i) => i.path);
+          const provided = [
+            ...(volume.secret?.items ?? []),
+            ...(volume.projected?.sources ?? []).map((s: K8sObject) => s.serviceAccountToken),
+          ].map((i) => i.path);
           assert.ok(provided.includes(file), `${service}: volume ${volume.name} does not provide ${file}`);
         }
       }
@@ -120,9 +147,15 @@ describe('chart and code agree', function () {
         const url = new URL(value);
         const target = services.find((s) => s.metadata.name === url.hostname);
         assert.ok(target, `${service} ${name}=${value} names no Service`);
-        assert.ok(target.spec.ports.some((p: { port: number }) => String(p.port) === (url.port || '80')), `${service} ${name}: port ${url.port}`);
+        assert.ok(
+          target.spec.ports.some((p: { port: number }) => String(p.port) === (url.port || '80')),
+          `${service} ${name}: port ${url.port}`,
+        );
       }
-      assert.ok(env.DATABASE_URL?.includes(`:${secrets['mp-mysql']!['mysql-password']}@`), 'DATABASE_URL carries the MySQL Secret password');
+      assert.ok(
+        env.DATABASE_URL?.includes(`:${secrets['mp-mysql']!['mysql-password']}@`),
+        'DATABASE_URL carries the MySQL Secret password',
+      );
     }
   });
 
@@ -137,7 +170,11 @@ describe('chart and code agree', function () {
           routed.set(p.path, p.backend.service.name.replace('mp-merchant-platform-', ''));
         }
       }
-      const expected = new Map(apiContractRoutes().filter((r) => r.exposed).flatMap((r) => r.paths.map((p) => [p, r.service] as const)));
+      const expected = new Map(
+        apiContractRoutes()
+          .filter((r) => r.exposed)
+          .flatMap((r) => r.paths.map((p) => [p, r.service] as const)),
+      );
       assert.deepEqual([...routed].sort(), [...expected].sort());
       assert.ok(![...routed.values()].includes('email'));
       assert.ok(ingress[0]!.spec.ingressClassName);
@@ -157,8 +194,14 @@ describe('chart and code agree', function () {
       assert.equal(hpa.spec.metrics[0].resource.name, 'cpu');
       assert.ok(target.spec.template.spec.containers[0].resources.requests.cpu, 'CPU utilisation needs a CPU request');
     }
-    const withMemory = ofKind(render({ values: withSecrets({ services: { auth: { autoscaling: { targetMemoryUtilizationPercentage: 80 } } } }) }), 'HorizontalPodAutoscaler');
-    assert.deepEqual(named(withMemory, 'HorizontalPodAutoscaler', 'mp-merchant-platform-auth').spec.metrics.map((m: K8sObject) => m.resource.name), ['cpu', 'memory']);
+    const withMemory = ofKind(
+      render({ values: withSecrets({ services: { auth: { autoscaling: { targetMemoryUtilizationPercentage: 80 } } } }) }),
+      'HorizontalPodAutoscaler',
+    );
+    assert.deepEqual(
+      named(withMemory, 'HorizontalPodAutoscaler', 'mp-merchant-platform-auth').spec.metrics.map((m: K8sObject) => m.resource.name),
+      ['cpu', 'memory'],
+    );
     const off = render({ values: withSecrets(VARIANTS['autoscaling off']!) });
     assert.equal(ofKind(off, 'HorizontalPodAutoscaler').length, 0);
     for (const service of SERVICES) assert.equal(deploymentOf(off, service).spec.replicas, 3);
@@ -178,7 +221,11 @@ describe('chart and code agree', function () {
     assert.equal(bundled.length, 3);
     for (const job of bundled) assert.equal(job.metadata.annotations?.['helm.sh/hook'], 'pre-upgrade');
     for (const service of SERVICES) {
-      assert.equal(deploymentOf(defaults, service).spec.template.spec.initContainers[0].name, 'migrate', 'with the bundled MySQL the first install migrates in init containers');
+      assert.equal(
+        deploymentOf(defaults, service).spec.template.spec.initContainers[0].name,
+        'migrate',
+        'with the bundled MySQL the first install migrates in init containers',
+      );
     }
     const external = render({ values: withSecrets(VARIANTS['external database']!) });
     for (const job of ofKind(external, 'Job')) assert.equal(job.metadata.annotations?.['helm.sh/hook'], 'pre-install,pre-upgrade');
@@ -190,13 +237,21 @@ describe('chart and code agree', function () {
   it('pods restart when a secret value changes, and not when nothing changed', () => {
     const annotation = (objects: K8sObject[]) => deploymentOf(objects, 'auth').spec.template.metadata.annotations['checksum/secret'];
     assert.equal(annotation(render({ values: withSecrets({}) })), annotation(render({ values: withSecrets({}) })));
-    assert.notEqual(annotation(render({ values: withSecrets({}) })), annotation(render({ values: withSecrets({ secrets: { serviceToken: 'another-token-of-enough-length' } }) })));
+    assert.notEqual(
+      annotation(render({ values: withSecrets({}) })),
+      annotation(render({ values: withSecrets({ secrets: { serviceToken: 'another-token-of-enough-length' } }) })),
+    );
   });
 
   it('only the pods that check service tokens (auth and email, in kubernetes mode) get a ServiceAccount token', () => {
-    for (const [variant, expectation] of [['defaults', []], ['Google sign-in and kubernetes service auth', ['auth', 'email']]] as const) {
+    for (const [variant, expectation] of [
+      ['defaults', []],
+      ['Google sign-in and kubernetes service auth', ['auth', 'email']],
+    ] as const) {
       const objects = render({ values: withSecrets(VARIANTS[variant]!) });
-      const mounted = podSpecs(objects).filter((p) => p.spec.automountServiceAccountToken !== false).map((p) => p.labels['app.kubernetes.io/component']);
+      const mounted = podSpecs(objects)
+        .filter((p) => p.spec.automountServiceAccountToken !== false)
+        .map((p) => p.labels['app.kubernetes.io/component']);
       assert.deepEqual(mounted, [...expectation], variant);
       for (const sa of ofKind(objects, 'ServiceAccount')) assert.equal(sa.automountServiceAccountToken, false);
     }
@@ -208,7 +263,10 @@ describe('chart and code agree', function () {
     assert.deepEqual(role!.rules, [{ apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] }]);
     const [binding] = ofKind(k8s, 'ClusterRoleBinding');
     assert.deepEqual(binding!.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role!.metadata.name });
-    assert.deepEqual(binding!.subjects, ['auth', 'email'].map((s) => ({ kind: 'ServiceAccount', name: `mp-merchant-platform-${s}`, namespace: 'shop' })));
+    assert.deepEqual(
+      binding!.subjects,
+      ['auth', 'email'].map((s) => ({ kind: 'ServiceAccount', name: `mp-merchant-platform-${s}`, namespace: 'shop' })),
+    );
     assert.equal(ofKind(render({ values: withSecrets({}) }), 'ClusterRole').length, 0, 'token mode needs no cluster-wide rights');
   });
 
@@ -223,9 +281,16 @@ describe('chart and code agree', function () {
     assert.equal(projected('email'), undefined, 'email calls no service');
     const [auth, merchants, email] = [envOf('auth'), envOf('merchants'), envOf('email')];
     assert.ok(auth.SERVICE_TOKEN_FILE && merchants.SERVICE_TOKEN_FILE);
-    assert.deepEqual([auth.SERVICE_AUTH, auth.SERVICE_AUTH_AUDIENCE, auth.SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS], ['kubernetes', 'auth', 'system:serviceaccount:shop:mp-merchant-platform-merchants']);
-    assert.deepEqual([email.SERVICE_AUTH, email.SERVICE_AUTH_AUDIENCE, email.SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS], ['kubernetes', 'email', 'system:serviceaccount:shop:mp-merchant-platform-auth']);
-    for (const env of [auth, merchants, email]) assert.equal(env.SERVICE_TOKEN, undefined, 'kubernetes mode must not also hand out the shared token');
+    assert.deepEqual(
+      [auth.SERVICE_AUTH, auth.SERVICE_AUTH_AUDIENCE, auth.SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS],
+      ['kubernetes', 'auth', 'system:serviceaccount:shop:mp-merchant-platform-merchants'],
+    );
+    assert.deepEqual(
+      [email.SERVICE_AUTH, email.SERVICE_AUTH_AUDIENCE, email.SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS],
+      ['kubernetes', 'email', 'system:serviceaccount:shop:mp-merchant-platform-auth'],
+    );
+    for (const env of [auth, merchants, email])
+      assert.equal(env.SERVICE_TOKEN, undefined, 'kubernetes mode must not also hand out the shared token');
   });
 
   it('in token mode auth, merchants and email share the service token, and auth gets the password pepper', () => {
@@ -262,20 +327,29 @@ describe('chart and code agree', function () {
         assert.equal(c.securityContext.readOnlyRootFilesystem, true, where);
         assert.ok(c.resources.requests && c.resources.limits, `${where} ${c.name} resources`);
         if (owner.metadata.labels?.['app.kubernetes.io/name'] === 'merchant-platform') {
-          assert.ok(c.volumeMounts.some((m: { mountPath: string }) => m.mountPath === '/tmp'), `${where} ${c.name} has no writable /tmp`);
+          assert.ok(
+            c.volumeMounts.some((m: { mountPath: string }) => m.mountPath === '/tmp'),
+            `${where} ${c.name} has no writable /tmp`,
+          );
         }
       }
     }
     for (const service of SERVICES) {
       const { spec } = deploymentOf(defaults, service).spec.template;
-      assert.deepEqual(spec.topologySpreadConstraints.map((t: K8sObject) => t.topologyKey), ['kubernetes.io/hostname', 'topology.kubernetes.io/zone']);
+      assert.deepEqual(
+        spec.topologySpreadConstraints.map((t: K8sObject) => t.topologyKey),
+        ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'],
+      );
       assert.ok(selects(spec.topologySpreadConstraints[0].labelSelector, deploymentOf(defaults, service).spec.template.metadata.labels));
     }
   });
 
   it('no hook but the Secret, the migration Jobs and the test pod', () => {
     const hooks = defaults.filter(isHook).map((o) => `${o.kind}:${o.metadata.annotations!['helm.sh/hook']}`);
-    assert.deepEqual(hooks.sort(), ['Job:pre-upgrade', 'Job:pre-upgrade', 'Job:pre-upgrade', 'Pod:test', 'Secret:pre-install,pre-upgrade'].sort());
+    assert.deepEqual(
+      hooks.sort(),
+      ['Job:pre-upgrade', 'Job:pre-upgrade', 'Job:pre-upgrade', 'Pod:test', 'Secret:pre-install,pre-upgrade'].sort(),
+    );
   });
 });
 
@@ -286,13 +360,34 @@ describe('network policies', function () {
   const pod = (component: string, name = 'merchant-platform'): Endpoint => ({
     namespace,
     namespaceLabels: nsLabels,
-    podLabels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': 'mp', 'app.kubernetes.io/component': component, 'app.kubernetes.io/part-of': 'merchant-platform' },
+    podLabels: {
+      'app.kubernetes.io/name': name,
+      'app.kubernetes.io/instance': 'mp',
+      'app.kubernetes.io/component': component,
+      'app.kubernetes.io/part-of': 'merchant-platform',
+    },
   });
-  const mysql: Endpoint = { namespace, namespaceLabels: nsLabels, podLabels: { 'app.kubernetes.io/name': 'mysql', 'app.kubernetes.io/instance': 'mp', 'app.kubernetes.io/component': 'database' } };
-  const controller: Endpoint = { namespace: 'ingress-nginx', namespaceLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' }, podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } };
-  const dns: Endpoint = { namespace: 'kube-system', namespaceLabels: { 'kubernetes.io/metadata.name': 'kube-system' }, podLabels: { 'k8s-app': 'kube-dns' } };
+  const mysql: Endpoint = {
+    namespace,
+    namespaceLabels: nsLabels,
+    podLabels: { 'app.kubernetes.io/name': 'mysql', 'app.kubernetes.io/instance': 'mp', 'app.kubernetes.io/component': 'database' },
+  };
+  const controller: Endpoint = {
+    namespace: 'ingress-nginx',
+    namespaceLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' },
+    podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' },
+  };
+  const dns: Endpoint = {
+    namespace: 'kube-system',
+    namespaceLabels: { 'kubernetes.io/metadata.name': 'kube-system' },
+    podLabels: { 'k8s-app': 'kube-dns' },
+  };
   const stranger: Endpoint = { namespace, namespaceLabels: nsLabels, podLabels: { app: 'something-else' } };
-  const otherNamespace: Endpoint = { namespace: 'other', namespaceLabels: { 'kubernetes.io/metadata.name': 'other' }, podLabels: { 'app.kubernetes.io/component': 'auth' } };
+  const otherNamespace: Endpoint = {
+    namespace: 'other',
+    namespaceLabels: { 'kubernetes.io/metadata.name': 'other' },
+    podLabels: { 'app.kubernetes.io/component': 'auth' },
+  };
   const internet: Endpoint = { ip: '52.94.236.248' };
   const [auth, merchants, email] = [pod('auth'), pod('merchants'), pod('email')];
   const migrate = pod('auth-migrate');
@@ -300,7 +395,8 @@ describe('network policies', function () {
 
   function flows(values: Record<string, unknown>) {
     const policies = ofKind(render({ values: withSecrets(values) }), 'NetworkPolicy');
-    return (source: Endpoint, target: Endpoint, port: number, protocol = 'TCP') => allowed(policies, source, target, port, protocol, { mysql: 3306 });
+    return (source: Endpoint, target: Endpoint, port: number, protocol = 'TCP') =>
+      allowed(policies, source, target, port, protocol, { mysql: 3306 });
   }
 
   it('admit exactly the flows the platform needs and nothing else', () => {
@@ -332,7 +428,9 @@ describe('network policies', function () {
       ['auth -> a wrong port on email', auth, email, 9229, false],
       ['mysql -> the internet', mysql, internet, 443, false],
     ];
-    const wrong = expected.filter(([, s, t, port, want]) => can(s, t, port) !== want).map(([what, , , , want]) => `${what} should be ${want ? 'allowed' : 'denied'}`);
+    const wrong = expected
+      .filter(([, s, t, port, want]) => can(s, t, port) !== want)
+      .map(([what, , , , want]) => `${what} should be ${want ? 'allowed' : 'denied'}`);
     assert.deepEqual(wrong, []);
     for (const p of [auth, merchants, email, migrate]) {
       assert.ok(can(p, dns, 53, 'UDP') && can(p, dns, 53, 'TCP'), 'DNS');
@@ -364,6 +462,9 @@ describe('network policies', function () {
 
   it('are all gone when switched off', () => {
     const objects = render({ values: withSecrets(VARIANTS['network policies off']!) });
-    assert.deepEqual(ofKind(objects, 'NetworkPolicy').map((p) => p.metadata.name), ['mp-mysql']);
+    assert.deepEqual(
+      ofKind(objects, 'NetworkPolicy').map((p) => p.metadata.name),
+      ['mp-mysql'],
+    );
   });
 });

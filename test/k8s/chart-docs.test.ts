@@ -26,8 +26,14 @@ describe('chart documentation', function () {
 
   it('NOTES.txt tells how to reach the API through the Ingress, or by port-forward without one, and warns when the Ingress has no TLS', () => {
     buildDependencies();
-    const secrets = ['--set-json', `secrets=${JSON.stringify(TEST_SECRETS)}`, '--set-json', `mysql.auth=${JSON.stringify(TEST_MYSQL_PASSWORDS)}`];
-    const notes = (extra: string[]) => runToolOrThrow('helm', ['install', 'mp', platformChart, '--dry-run=client', '--namespace', 'shop', ...secrets, ...extra]);
+    const secrets = [
+      '--set-json',
+      `secrets=${JSON.stringify(TEST_SECRETS)}`,
+      '--set-json',
+      `mysql.auth=${JSON.stringify(TEST_MYSQL_PASSWORDS)}`,
+    ];
+    const notes = (extra: string[]) =>
+      runToolOrThrow('helm', ['install', 'mp', platformChart, '--dry-run=client', '--namespace', 'shop', ...secrets, ...extra]);
     const withIngress = notes(['--set', 'ingress.tls[0].secretName=tls', '--set', 'ingress.tls[0].hosts[0]=api.merchant-platform.local']);
     assert.match(withIngress, /NOTES:[\s\S]*https:\/\/api\.merchant-platform\.local\/auth/);
     assert.doesNotMatch(withIngress, /no TLS/);
@@ -49,7 +55,13 @@ describe('local cluster configs', () => {
     const [node] = cluster.nodes;
     assert.match(node!.image, /^kindest\/node:v1\.(29|3[0-5])\.\d+$/);
     assert.match(node!.kubeadmConfigPatches.join('\n'), /node-labels: "ingress-ready=true"/);
-    assert.deepEqual(node!.extraPortMappings.map((m) => [m.containerPort, m.hostPort]), [[80, 80], [443, 443]]);
+    assert.deepEqual(
+      node!.extraPortMappings.map((m) => [m.containerPort, m.hostPort]),
+      [
+        [80, 80],
+        [443, 443],
+      ],
+    );
   });
 
   it('minikube starts with the ingress addon and a CNI that enforces network policies', () => {

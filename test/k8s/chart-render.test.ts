@@ -11,7 +11,10 @@ describe('charts render', function () {
     it(`${chart.split('/').pop()} passes helm lint --strict`, () => {
       if (chart === platformChart) buildDependencies();
       // lint cannot read a cluster, so the chart generates no secret there: name existing ones (as `make chart-lint` does).
-      const secrets = chart === platformChart ? ['--set', 'secrets.existingSecret=lint,mysql.auth.existingSecret=lint'] : ['--set', 'auth.existingSecret=lint'];
+      const secrets =
+        chart === platformChart
+          ? ['--set', 'secrets.existingSecret=lint,mysql.auth.existingSecret=lint']
+          : ['--set', 'auth.existingSecret=lint'];
       const result = runTool('helm', ['lint', '--strict', chart, ...secrets]);
       assert.equal(result.status, 0, result.stdout + result.stderr);
       assert.doesNotMatch(result.stdout, /\[(WARNING|ERROR)\]/);
@@ -52,10 +55,18 @@ describe('values.schema.json', function () {
     ['an unknown e-mail transport', { email: { transport: 'smtp' } }, /transport/],
     ['an external database without a host', { mysql: { enabled: false }, externalDatabase: { password: 'x' } }, /externalDatabase\/host/],
     ['a service-token mode nobody implements', { serviceAuth: { mode: 'mtls' } }, /serviceAuth\/mode/],
-    ['a projected token shorter than Kubernetes allows', { serviceAuth: { tokenExpirationSeconds: 60 } }, /tokenExpirationSeconds.*minimum/s],
+    [
+      'a projected token shorter than Kubernetes allows',
+      { serviceAuth: { tokenExpirationSeconds: 60 } },
+      /tokenExpirationSeconds.*minimum/s,
+    ],
     ['kubernetes service auth without the API server address range', { serviceAuth: { mode: 'kubernetes' } }, /kubernetesApi.*cidr/s],
     ['a password pepper shorter than 32 characters', { secrets: { passwordPepper: 'too-short' } }, /passwordPepper/],
-    ['a service-token audience setting (the audience is the called service)', { serviceAuth: { tokenAudience: 'email' } }, /additional properties 'tokenAudience' not allowed/],
+    [
+      'a service-token audience setting (the audience is the called service)',
+      { serviceAuth: { tokenAudience: 'email' } },
+      /additional properties 'tokenAudience' not allowed/,
+    ],
     ['a mysql image without a tag', { mysql: { enabled: true, image: { tag: '' } } }, /tag.*minLength/s],
   ];
   for (const [what, values, pattern] of refusals) {

@@ -33,7 +33,9 @@ describe('generated secrets where Helm cannot read the cluster (helm template, A
   });
 
   it('explicit values render into the Secrets as given', () => {
-    const secrets = renderedSecrets(render({ values: { secrets: TEST_SECRETS, mysql: { auth: { rootPassword: 'root-pass', password: 'app-pass' } } } }));
+    const secrets = renderedSecrets(
+      render({ values: { secrets: TEST_SECRETS, mysql: { auth: { rootPassword: 'root-pass', password: 'app-pass' } } } }),
+    );
     assert.equal(secrets['mp-merchant-platform']!['password-pepper'], TEST_SECRETS.passwordPepper);
     assert.equal(secrets['mp-merchant-platform']!['jwt-private-key.pem'], testSigningKey);
     assert.deepEqual(secrets['mp-mysql'], { 'mysql-root-password': 'root-pass', 'mysql-password': 'app-pass' });
@@ -62,17 +64,33 @@ describe('generated secrets against a cluster (helm install and upgrade)', funct
   });
 
   it('an upgrade keeps every value the live Secrets hold', async () => {
-    const live = { 'jwt-private-key.pem': b64(testSigningKey), 'session-keys': b64('live-session-key'), 'service-token': b64('live-service-token'), 'password-pepper': b64('live-password-pepper') };
+    const live = {
+      'jwt-private-key.pem': b64(testSigningKey),
+      'session-keys': b64('live-session-key'),
+      'service-token': b64('live-service-token'),
+      'password-pepper': b64('live-password-pepper'),
+    };
     api.secrets.set('shop/mp-merchant-platform', live);
     api.secrets.set('shop/mp-mysql', { 'mysql-root-password': b64('live-root'), 'mysql-password': b64('live-app') });
     const secrets = renderedSecrets(await renderAsync({ kubeconfig: api.kubeconfig }));
-    assert.deepEqual(secrets['mp-merchant-platform'], { 'jwt-private-key.pem': testSigningKey, 'session-keys': 'live-session-key', 'service-token': 'live-service-token', 'password-pepper': 'live-password-pepper' });
+    assert.deepEqual(secrets['mp-merchant-platform'], {
+      'jwt-private-key.pem': testSigningKey,
+      'session-keys': 'live-session-key',
+      'service-token': 'live-service-token',
+      'password-pepper': 'live-password-pepper',
+    });
     assert.deepEqual(secrets['mp-mysql'], { 'mysql-root-password': 'live-root', 'mysql-password': 'live-app' });
   });
 
   it('an upgrade from a release without a password pepper generates one and keeps the rest', async () => {
-    api.secrets.set('older/mp-merchant-platform', { 'jwt-private-key.pem': b64(testSigningKey), 'session-keys': b64('old-session-key'), 'service-token': b64('old-service-token') });
-    const secrets = renderedSecrets(await renderAsync({ kubeconfig: api.kubeconfig, namespace: 'older', values: { mysql: { auth: { existingSecret: 'db' } } } }));
+    api.secrets.set('older/mp-merchant-platform', {
+      'jwt-private-key.pem': b64(testSigningKey),
+      'session-keys': b64('old-session-key'),
+      'service-token': b64('old-service-token'),
+    });
+    const secrets = renderedSecrets(
+      await renderAsync({ kubeconfig: api.kubeconfig, namespace: 'older', values: { mysql: { auth: { existingSecret: 'db' } } } }),
+    );
     const platform = secrets['mp-merchant-platform']!;
     assert.equal(platform['session-keys'], 'old-session-key');
     assert.equal(platform['service-token'], 'old-service-token');

@@ -46,13 +46,16 @@ const exampleEnv = Object.fromEntries(
 
 /** Compose's interpolation: `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?error}`, `${VAR?error}`, `$$`. */
 function interpolate(value: string, env: Record<string, string>): string {
-  return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])([^}]*))?\}/g, (match, name: string | undefined, colon: string, op: string, arg: string) => {
-    if (match === '$$') return '$';
-    const set = name! in env && (colon !== ':' || env[name!] !== '');
-    if (set) return env[name!]!;
-    if (op === '?') throw new Error(`${name} is required: ${arg}`);
-    return op === '-' ? arg : '';
-  });
+  return value.replace(
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])([^}]*))?\}/g,
+    (match, name: string | undefined, colon: string, op: string, arg: string) => {
+      if (match === '$$') return '$';
+      const set = name! in env && (colon !== ':' || env[name!] !== '');
+      if (set) return env[name!]!;
+      if (op === '?') throw new Error(`${name} is required: ${arg}`);
+      return op === '-' ? arg : '';
+    },
+  );
 }
 
 /** As compose does it: the YAML is parsed first, then every string in it is interpolated. */
@@ -74,7 +77,11 @@ function interpolated(env: Record<string, string>): ComposeFile {
 function withoutDraft4Ids(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(withoutDraft4Ids);
   if (!node || typeof node !== 'object') return node;
-  return Object.fromEntries(Object.entries(node).filter(([k, v]) => !((k === 'id' || k === '$schema') && typeof v === 'string')).map(([k, v]) => [k, withoutDraft4Ids(v)]));
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([k, v]) => !((k === 'id' || k === '$schema') && typeof v === 'string'))
+      .map(([k, v]) => [k, withoutDraft4Ids(v)]),
+  );
 }
 
 function validate(doc: unknown): string[] {
@@ -157,8 +164,11 @@ describe('compose.yaml (validated offline, not against a Docker engine)', functi
     assert.ok(auth.secrets?.includes('jwt_private_key'));
     assert.equal(auth.environment!.JWT_PRIVATE_KEY_FILE, '/run/secrets/jwt_private_key');
     assert.equal(compose.services.email!.environment!.EMAIL_TRANSPORT, 'log');
-    const published = Object.entries(compose.services).filter(([, s]) => s.ports?.length).map(([name]) => name);
+    const published = Object.entries(compose.services)
+      .filter(([, s]) => s.ports?.length)
+      .map(([name]) => name);
     assert.deepEqual(published.sort(), ['auth', 'merchants']);
-    for (const s of SERVICES) assert.equal(compose.services[s]!.environment!.TRUST_PROXY ?? 'false', 'false', 'no proxy appends X-Forwarded-For here');
+    for (const s of SERVICES)
+      assert.equal(compose.services[s]!.environment!.TRUST_PROXY ?? 'false', 'false', 'no proxy appends X-Forwarded-For here');
   });
 });

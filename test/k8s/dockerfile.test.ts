@@ -22,7 +22,11 @@ interface Stage {
 
 /** A small Dockerfile reader: joins continuation lines, drops comments, splits stages. */
 function parseDockerfile(text: string): { args: Record<string, string>; stages: Stage[] } {
-  const lines = text.replace(/\\\r?\n/g, ' ').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = text
+    .replace(/\\\r?\n/g, ' ')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   const args: Record<string, string> = {};
   const stages: Stage[] = [];
   for (const line of lines) {
@@ -77,8 +81,16 @@ describe('the Dockerfile', function () {
       assert.equal(last(instructions, 'ENTRYPOINT'), undefined, 'a shell entrypoint would swallow SIGTERM');
       // The image holds the production tree only: no compiler, no sources, no dev dependencies.
       const copies = stage(service).instructions.filter((i) => i.keyword === 'COPY');
-      assert.deepEqual(copies.map((c) => c.args), [`--from=tree-${service} --chown=root:root /app/build/prod/${service}/ /app/`]);
-      assert.match(lineage(`tree-${service}`).map((i) => i.args).join('\n'), new RegExp(`npm run build:prod-tree -- ${service}$`, 'm'));
+      assert.deepEqual(
+        copies.map((c) => c.args),
+        [`--from=tree-${service} --chown=root:root /app/build/prod/${service}/ /app/`],
+      );
+      assert.match(
+        lineage(`tree-${service}`)
+          .map((i) => i.args)
+          .join('\n'),
+        new RegExp(`npm run build:prod-tree -- ${service}$`, 'm'),
+      );
     });
   }
 
@@ -88,8 +100,16 @@ describe('the Dockerfile', function () {
     assert.deepEqual(JSON.parse(last(instructions, 'CMD')?.args ?? 'null'), ['node', 'services/all-in-one/dist/main.js']);
     assert.equal(last(instructions, 'ENTRYPOINT'), undefined, 'a shell entrypoint would swallow SIGTERM');
     const copies = stage('all-in-one').instructions.filter((i) => i.keyword === 'COPY');
-    assert.deepEqual(copies.map((c) => c.args), ['--from=tree-all-in-one --chown=root:root /app/build/prod/all-in-one/ /app/']);
-    assert.match(lineage('tree-all-in-one').map((i) => i.args).join('\n'), /npm run build:prod-tree -- all-in-one$/m);
+    assert.deepEqual(
+      copies.map((c) => c.args),
+      ['--from=tree-all-in-one --chown=root:root /app/build/prod/all-in-one/ /app/'],
+    );
+    assert.match(
+      lineage('tree-all-in-one')
+        .map((i) => i.args)
+        .join('\n'),
+      /npm run build:prod-tree -- all-in-one$/m,
+    );
     // With a read-only root filesystem the data directory must be a volume the service user owns.
     assert.ok(instructions.some((i) => i.keyword === 'ENV' && /\bDATA_DIR=\/data\b/.test(i.args)));
     assert.deepEqual(JSON.parse(last(instructions, 'VOLUME')?.args ?? 'null'), ['/data']);
@@ -99,7 +119,10 @@ describe('the Dockerfile', function () {
   it('every final stage runs as a non-root numeric user', () => {
     const bases = new Set(dockerfile.stages.map((s) => s.base));
     const finals = dockerfile.stages.filter((s) => !bases.has(s.name));
-    assert.deepEqual(finals.map((s) => s.name).sort(), ['all-in-one', 'auth', 'dev', 'email', 'merchants', 'tree-all-in-one', 'tree-auth', 'tree-email', 'tree-merchants'].sort());
+    assert.deepEqual(
+      finals.map((s) => s.name).sort(),
+      ['all-in-one', 'auth', 'dev', 'email', 'merchants', 'tree-all-in-one', 'tree-auth', 'tree-email', 'tree-merchants'].sort(),
+    );
     for (const s of finals.filter((f) => !f.name.startsWith('tree-'))) {
       assert.match(last(lineage(s.name), 'USER')?.args ?? 'root', /^[1-9]\d*:[1-9]\d*$/, s.name);
     }
@@ -110,18 +133,25 @@ describe('the Dockerfile', function () {
       for (const i of s.instructions) {
         if (i.keyword === 'ADD') assert.fail(`${s.name}: ADD fetches or unpacks implicitly; use COPY`);
         if (i.keyword === 'COPY') assert.doesNotMatch(i.args, /\.env|\.pem|\.key\b|secret|credential/i, `${s.name}: COPY ${i.args}`);
-        if (i.keyword === 'ENV' || i.keyword === 'ARG') assert.doesNotMatch(i.args, /PASSWORD|SECRET|TOKEN|PRIVATE_KEY/i, `${s.name}: ${i.keyword} ${i.args}`);
+        if (i.keyword === 'ENV' || i.keyword === 'ARG')
+          assert.doesNotMatch(i.args, /PASSWORD|SECRET|TOKEN|PRIVATE_KEY/i, `${s.name}: ${i.keyword} ${i.args}`);
       }
     }
     const ignore = readFileSync(join(repoRoot, '.dockerignore'), 'utf8').split('\n');
-    assert.equal(ignore.find((l) => l && !l.startsWith('#')), '**', '.dockerignore must start from "ignore everything"');
+    assert.equal(
+      ignore.find((l) => l && !l.startsWith('#')),
+      '**',
+      '.dockerignore must start from "ignore everything"',
+    );
     for (const pattern of ['**/.env', '**/.env.*', '**/*.pem', 'services/*/node_modules', 'services/*/dist']) {
       assert.ok(ignore.includes(pattern), `.dockerignore lacks ${pattern}`);
     }
   });
 
   it('copies into the build stage every file the build scripts read', () => {
-    const copied = stage('build').instructions.filter((i) => i.keyword === 'COPY').map((i) => i.args.split(/\s+/)[0]);
+    const copied = stage('build')
+      .instructions.filter((i) => i.keyword === 'COPY')
+      .map((i) => i.args.split(/\s+/)[0]);
     for (const ws of ['common', 'auth', 'merchants', 'email', 'all-in-one']) {
       assert.ok(copied.includes(`services/${ws}/package.json`), `services/${ws}/package.json is not copied before npm ci`);
     }
@@ -161,14 +191,24 @@ describe('the production tree', function () {
 
   it('the all-in-one tree starts every service on SQLite and keeps its database in DATA_DIR', async () => {
     const tree = join(prod, 'all-in-one');
-    for (const s of DEPLOYABLE_SERVICES) assert.ok(existsSync(join(tree, 'services', s, 'dist')), `services/${s} is missing from the all-in-one tree`);
-    for (const devOnly of ['typescript', 'mocha', 'tsx']) assert.ok(!existsSync(join(tree, 'node_modules', devOnly)), `${devOnly} is in the all-in-one tree`);
+    for (const s of DEPLOYABLE_SERVICES)
+      assert.ok(existsSync(join(tree, 'services', s, 'dist')), `services/${s} is missing from the all-in-one tree`);
+    for (const devOnly of ['typescript', 'mocha', 'tsx'])
+      assert.ok(!existsSync(join(tree, 'node_modules', devOnly)), `${devOnly} is in the all-in-one tree`);
     const data = mkdtempSync(join(tmpdir(), 'mp-all-in-one-data-'));
-    const service = await spawnReadyService([join(tree, 'services', 'all-in-one', 'dist', 'main.js')], { DATA_DIR: data }, await freePort(), { fromSource: false, timeoutMs: 60_000 });
+    const service = await spawnReadyService(
+      [join(tree, 'services', 'all-in-one', 'dist', 'main.js')],
+      { DATA_DIR: data },
+      await freePort(),
+      { fromSource: false, timeoutMs: 60_000 },
+    );
     try {
       const jwks = await fetch(`${service.base}/auth/.well-known/jwks.json`);
       assert.equal(jwks.status, 200);
-      assert.ok(readdirSync(data).some((f) => f.endsWith('.sqlite')), 'the database lives in DATA_DIR');
+      assert.ok(
+        readdirSync(data).some((f) => f.endsWith('.sqlite')),
+        'the database lives in DATA_DIR',
+      );
     } finally {
       service.child.kill('SIGTERM');
       await service.exited;

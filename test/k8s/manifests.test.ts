@@ -14,7 +14,11 @@ describe('k8s/manifests', function () {
     const committed = readdirSync(MANIFESTS_DIR).filter((f) => !HAND_WRITTEN.includes(f));
     assert.deepEqual(committed.sort(), [...expected.keys()].sort(), 'k8s/manifests has other files than the chart renders');
     for (const [name, content] of expected) {
-      assert.equal(readFileSync(join(MANIFESTS_DIR, name), 'utf8'), content, `k8s/manifests/${name} differs from the chart: run make manifests`);
+      assert.equal(
+        readFileSync(join(MANIFESTS_DIR, name), 'utf8'),
+        content,
+        `k8s/manifests/${name} differs from the chart: run make manifests`,
+      );
     }
   });
 
@@ -23,14 +27,27 @@ describe('k8s/manifests', function () {
     const kinds = objects.map((o) => o.kind);
     assert.ok(!kinds.includes('Secret'), 'secrets are created by the documented commands, never committed');
     assert.ok(!kinds.includes('Job') && !kinds.includes('Pod'), 'no Helm hooks in plain manifests');
-    for (const kind of ['Namespace', 'Deployment', 'Service', 'StatefulSet', 'Ingress', 'NetworkPolicy', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']) {
+    for (const kind of [
+      'Namespace',
+      'Deployment',
+      'Service',
+      'StatefulSet',
+      'Ingress',
+      'NetworkPolicy',
+      'HorizontalPodAutoscaler',
+      'PodDisruptionBudget',
+    ]) {
       assert.ok(kinds.includes(kind), `no ${kind}`);
     }
     const namespace = objects.find((o) => o.kind === 'Namespace')!;
     assert.equal(namespace.metadata.labels?.['pod-security.kubernetes.io/enforce'], 'restricted');
     for (const o of objects.filter((x) => x.kind !== 'Namespace')) assert.equal(o.metadata.namespace, NAMESPACE);
     for (const d of objects.filter((o) => o.kind === 'Deployment')) {
-      assert.equal(d.spec.template.spec.initContainers?.[0]?.name, 'migrate', `${d.metadata.name} must migrate itself without the hook Jobs`);
+      assert.equal(
+        d.spec.template.spec.initContainers?.[0]?.name,
+        'migrate',
+        `${d.metadata.name} must migrate itself without the hook Jobs`,
+      );
     }
   });
 
@@ -38,7 +55,8 @@ describe('k8s/manifests', function () {
     const readme = readFileSync(join(MANIFESTS_DIR, 'README.md'), 'utf8');
     const text = [...renderPlainManifests().values()].join('\n');
     const referenced = new Set([...text.matchAll(/secretName: (\S+)|secretKeyRef:\s+name: (\S+)/g)].map((m) => m[1] ?? m[2]));
-    for (const secret of referenced) assert.match(readme, new RegExp(`create secret generic ${secret} `), `the README does not create ${secret}`);
+    for (const secret of referenced)
+      assert.match(readme, new RegExp(`create secret generic ${secret} `), `the README does not create ${secret}`);
     assert.ok(existsSync(join(repoRoot, 'k8s', 'manifests-values.yaml')));
   });
 });

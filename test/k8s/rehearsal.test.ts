@@ -21,7 +21,18 @@ import { after, before, describe, it } from 'mocha';
 import mysql from 'mysql2/promise';
 import { buildProductionTrees } from './support/build.js';
 import { containerEnv, renderedSecrets } from './support/env.js';
-import { Container, freePort, http, materialiseVolumes, Nginx, nginxConfig, ServiceProxy, SesEmulator, sleep, type HttpResponse } from './support/rehearsal.js';
+import {
+  Container,
+  freePort,
+  http,
+  materialiseVolumes,
+  Nginx,
+  nginxConfig,
+  ServiceProxy,
+  SesEmulator,
+  sleep,
+  type HttpResponse,
+} from './support/rehearsal.js';
 import { deploymentOf, ofKind, render, SERVICES, type K8sObject, type ServiceName } from './support/render.js';
 import { withSecrets } from './support/variants.js';
 
@@ -52,7 +63,9 @@ describe('cluster rehearsal', function () {
   let ingress: K8sObject;
   let admin: mysql.Connection | undefined;
 
-  const diagnostics = () => [...migrations, ...replicas.map((r) => r.container)].map((c) => c.tail(15)).join('\n') + `\n--- nginx ---\n${nginx?.logs.join('') ?? ''}`;
+  const diagnostics = () =>
+    [...migrations, ...replicas.map((r) => r.container)].map((c) => c.tail(15)).join('\n') +
+    `\n--- nginx ---\n${nginx?.logs.join('') ?? ''}`;
   const viaIngress = (path: string, options: Parameters<typeof http>[2] = {}): Promise<HttpResponse> =>
     http(ingressPort, path, { ...options, headers: { host: HOST, ...options.headers } });
 
@@ -75,7 +88,12 @@ describe('cluster rehearsal', function () {
   }
 
   function podEnv(pod: K8sObject['spec'], container: K8sObject, extra: Record<string, string> = {}): Record<string, string> {
-    const mounts = materialiseVolumes(pod, container, secrets, join(work, 'volumes', `${container.name}-${randomBytes(2).toString('hex')}`));
+    const mounts = materialiseVolumes(
+      pod,
+      container,
+      secrets,
+      join(work, 'volumes', `${container.name}-${randomBytes(2).toString('hex')}`),
+    );
     // Only what a container gets: no variable of the test runner leaks in, except PATH to find node.
     return { PATH: process.env.PATH ?? '', ...mapServices(containerEnv(container, secrets), mounts), ...extra };
   }
@@ -131,18 +149,31 @@ describe('cluster rehearsal', function () {
         replicas.push({
           service,
           port,
-          container: new Container(`${deployment.metadata.name}-${i}`, container.command, join(prod, service), podEnv(pod, container, extra)),
-          probes: { startup: container.startupProbe.httpGet.path, liveness: container.livenessProbe.httpGet.path, readiness: container.readinessProbe.httpGet.path },
+          container: new Container(
+            `${deployment.metadata.name}-${i}`,
+            container.command,
+            join(prod, service),
+            podEnv(pod, container, extra),
+          ),
+          probes: {
+            startup: container.startupProbe.httpGet.path,
+            liveness: container.livenessProbe.httpGet.path,
+            readiness: container.readinessProbe.httpGet.path,
+          },
         });
       }
     }
     // Endpoints list a pod once its readiness probe passes.
     for (const replica of replicas) {
-      await eventually(async () => ((await http(replica.port, replica.probes.readiness)).status === 200 ? true : undefined), `${replica.container.name} to become ready`, {
-        timeoutMs: 60_000,
-        intervalMs: 200,
-        giveUpIf: () => (replica.container.running ? undefined : 'its container exited'),
-      }).catch((error: Error) => assert.fail(`${error.message}\n${diagnostics()}`));
+      await eventually(
+        async () => ((await http(replica.port, replica.probes.readiness)).status === 200 ? true : undefined),
+        `${replica.container.name} to become ready`,
+        {
+          timeoutMs: 60_000,
+          intervalMs: 200,
+          giveUpIf: () => (replica.container.running ? undefined : 'its container exited'),
+        },
+      ).catch((error: Error) => assert.fail(`${error.message}\n${diagnostics()}`));
       const proxy = proxies.get(deploymentOf(objects, replica.service).metadata.name)!;
       proxy.setEndpoints([...proxy.currentEndpoints, replica.port]);
     }
@@ -167,7 +198,12 @@ describe('cluster rehearsal', function () {
     const again = ofKind(objects, 'Job').map((job) => {
       const pod = job.spec.template.spec;
       const service = job.metadata.labels!['app.kubernetes.io/component']!.replace('-migrate', '');
-      return new Container(`${job.metadata.name}-again`, pod.containers[0].command, join(buildProductionTrees(), service), podEnv(pod, pod.containers[0]));
+      return new Container(
+        `${job.metadata.name}-again`,
+        pod.containers[0].command,
+        join(buildProductionTrees(), service),
+        podEnv(pod, pod.containers[0]),
+      );
     });
     assert.deepEqual(await Promise.all(again.map((m) => m.exited)), [0, 0, 0]);
   });
@@ -194,7 +230,10 @@ describe('cluster rehearsal', function () {
   it('registers, mails a code through SES, verifies, signs in and saves a merchant profile, all through the Ingress', async () => {
     const email = `rehearsal-${suffix}@example.com`;
     const password = `Rehearsal1!${suffix}`;
-    const registered = await viaIngress('/register', { method: 'POST', body: { email, password, confirm_password: password, first_name: 'Rhea', last_name: 'Hearsal' } });
+    const registered = await viaIngress('/register', {
+      method: 'POST',
+      body: { email, password, confirm_password: password, first_name: 'Rhea', last_name: 'Hearsal' },
+    });
     assert.equal(registered.status, 201, `${registered.text}\n${diagnostics()}`);
 
     let code: string | undefined;
@@ -207,7 +246,11 @@ describe('cluster rehearsal', function () {
 
     const first = await viaIngress('/token', { method: 'POST', body: { email, password } });
     assert.equal(first.status, 200, first.text);
-    const confirmed = await viaIngress('/auth/email/verification/confirm', { method: 'POST', body: { code }, headers: { authorization: `Bearer ${first.json.access_token}` } });
+    const confirmed = await viaIngress('/auth/email/verification/confirm', {
+      method: 'POST',
+      body: { code },
+      headers: { authorization: `Bearer ${first.json.access_token}` },
+    });
     assert.equal(confirmed.status, 200, confirmed.text);
     assert.equal(confirmed.json.user.email_verified, true);
 
@@ -228,7 +271,8 @@ describe('cluster rehearsal', function () {
   it('passes the helm test pod against the running release, and the test creates no account', async () => {
     const testPod = ofKind(objects, 'Pod').find((p) => p.metadata.annotations?.['helm.sh/hook'] === 'test')!;
     const container = testPod.spec.containers[0];
-    const countUsers = async () => ((await admin!.query(`SELECT COUNT(*) AS n FROM \`${database}\`.users`)) as unknown as [{ n: number }[]])[0][0]!.n;
+    const countUsers = async () =>
+      ((await admin!.query(`SELECT COUNT(*) AS n FROM \`${database}\`.users`)) as unknown as [{ n: number }[]])[0][0]!.n;
     const before = await countUsers();
     const run = new Container('helm-test', container.command, work, podEnv(testPod.spec, container));
     assert.equal(await run.exited, 0, run.tail());
@@ -239,7 +283,10 @@ describe('cluster rehearsal', function () {
   it('loses no request while one replica is terminated under load, as Kubernetes terminates it', async () => {
     const email = `load-${suffix}@example.com`;
     const password = `Rehearsal1!${suffix}`;
-    await viaIngress('/auth/register', { method: 'POST', body: { email, password, confirm_password: password, first_name: 'Load', last_name: 'Test' } });
+    await viaIngress('/auth/register', {
+      method: 'POST',
+      body: { email, password, confirm_password: password, first_name: 'Load', last_name: 'Test' },
+    });
     const token = await viaIngress('/auth/token', { method: 'POST', body: { email, password } });
     assert.equal(token.status, 200, token.text);
     const headers = { authorization: `Bearer ${token.json.access_token}`, host: HOST };
@@ -285,7 +332,11 @@ describe('cluster rehearsal', function () {
 
     assert.equal(code, 0, `the replica did not exit cleanly within ${grace}s\n${victim.container.tail()}`);
     assert.ok(Date.now() - signalled < grace * 1000);
-    assert.equal(failures.length, 0, `${failures.length} of ${served + failures.length} requests failed:\n${failures.slice(0, 5).join('\n')}`);
+    assert.equal(
+      failures.length,
+      0,
+      `${failures.length} of ${served + failures.length} requests failed:\n${failures.slice(0, 5).join('\n')}`,
+    );
     assert.ok(served > 50, `only ${served} requests were served: the load was not real`);
     assert.ok(servedByVictim > 0, 'the terminated replica served none of the load before it went');
   });

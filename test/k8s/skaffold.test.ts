@@ -14,7 +14,14 @@ const config = parse(readFileSync(join(repoRoot, 'skaffold.yaml'), 'utf8')) as {
   build: { artifacts: { image: string; docker: { target: string; dockerfile: string } }[] };
   deploy: { helm: { releases: { chartPath: string; valuesFiles: string[]; setValueTemplates: Record<string, string> }[] } };
   portForward: { resourceName: string; namespace: string; port: number }[];
-  profiles: { name: string; build?: { artifacts: { image: string; docker: { target: string }; sync?: { manual: { src: string }[] } }[]; local?: { push?: boolean } }; patches?: { path: string; value: unknown }[] }[];
+  profiles: {
+    name: string;
+    build?: {
+      artifacts: { image: string; docker: { target: string }; sync?: { manual: { src: string }[] } }[];
+      local?: { push?: boolean };
+    };
+    patches?: { path: string; value: unknown }[];
+  }[];
 };
 
 function validate(doc: unknown): string[] {
@@ -63,7 +70,10 @@ describe('skaffold.yaml', function () {
     for (const name of ['kind', 'minikube']) {
       const profile = config.profiles.find((p) => p.name === name);
       assert.equal(profile?.build?.local?.push, false, name);
-      assert.deepEqual(profile?.build?.artifacts.map((a) => a.image), config.build.artifacts.map((a) => a.image));
+      assert.deepEqual(
+        profile?.build?.artifacts.map((a) => a.image),
+        config.build.artifacts.map((a) => a.image),
+      );
     }
     const sync = config.profiles.find((p) => p.name === 'sync')!;
     for (const artifact of sync.build!.artifacts) {

@@ -22,5 +22,9 @@ export const allInOneConfigSchema = z
   .superRefine(requireInProduction([['JWT_PRIVATE_KEY', 'JWT_PRIVATE_KEY_FILE'], 'SESSION_KEYS', 'SERVICE_TOKEN', 'PASSWORD_PEPPER']))
   .transform((config) => {
     const dataDir = resolve(config.DATA_DIR);
-    return { ...withWebAuthnDefaults(config), DATA_DIR: dataDir, DATABASE_URL: config.DATABASE_URL ?? `sqlite:${join(dataDir, 'platform.sqlite')}` };
+    return {
+      ...withWebAuthnDefaults(config),
+      DATA_DIR: dataDir,
+      DATABASE_URL: config.DATABASE_URL ?? `sqlite:${join(dataDir, 'platform.sqlite')}`,
+    };
   });

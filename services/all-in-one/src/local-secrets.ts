@@ -22,7 +22,9 @@ export function localSecrets(
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   return {
     jwtPrivateKey: given.jwtPrivateKey ?? keptSecret(dataDir, 'jwt-private-key.pem', () => SigningKeys.generatePem()),
-    sessionKeys: given.sessionKeys?.length ? given.sessionKeys : [keptSecret(dataDir, 'session-key', () => randomBytes(32).toString('base64url'))],
+    sessionKeys: given.sessionKeys?.length
+      ? given.sessionKeys
+      : [keptSecret(dataDir, 'session-key', () => randomBytes(32).toString('base64url'))],
     serviceToken: given.serviceToken ?? keptSecret(dataDir, 'service-token', () => randomBytes(32).toString('base64url')),
     passwordPepper: given.passwordPepper ?? keptSecret(dataDir, 'password-pepper', () => randomBytes(32).toString('base64url')),
   };

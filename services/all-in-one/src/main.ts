@@ -40,6 +40,8 @@ await runService({
   },
   onListening: () => {
     const base = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
-    process.stdout.write(`\nMerchant Platform is up (all-in-one, ${config.DATABASE_URL.split(':')[0]}).\n  API:  ${base}\n  Docs: ${base}/docs\n\n`);
+    process.stdout.write(
+      `\nMerchant Platform is up (all-in-one, ${config.DATABASE_URL.split(':')[0]}).\n  API:  ${base}\n  Docs: ${base}/docs\n\n`,
+    );
   },
 });

@@ -49,13 +49,18 @@ describe('all-in-one mode', function () {
         json: { email: 'walk@example.com', password: PASSWORD, confirm_password: PASSWORD, first_name: 'Walk', last_name: 'Through' },
       });
       assert.equal(registered.status, 201);
-      const code = await eventually(() => /verification code is: (\d{6})/.exec(platform.output())?.[1], "the code on the console");
+      const code = await eventually(() => /verification code is: (\d{6})/.exec(platform.output())?.[1], 'the code on the console');
 
       const form = (body: Record<string, string>) => ({
         body: new URLSearchParams(body).toString(),
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
       });
-      const first = await request(base, 'POST', '/token', form({ grant_type: 'password', username: 'walk@example.com', password: PASSWORD }));
+      const first = await request(
+        base,
+        'POST',
+        '/token',
+        form({ grant_type: 'password', username: 'walk@example.com', password: PASSWORD }),
+      );
       assert.equal(first.status, 200);
       const verified = await request(base, 'POST', '/auth/email/verification/confirm', { token: first.body.access_token, json: { code } });
       assert.equal(verified.status, 200);
@@ -98,7 +103,10 @@ describe('all-in-one mode', function () {
       assert.equal((await request(platform.base, 'PUT', '/merchants/me', { token: user.access, json: profile })).status, 201);
       const disabled = await request(platform.base, 'PATCH', `/auth/users/${user.id}`, { token: chief.access, json: { disabled: true } });
       assert.equal(disabled.status, 200, disabled.text);
-      const refused = await refusedWithin(() => request(platform.base, 'PUT', '/merchants/me', { token: user.access, json: profile }), 5_000);
+      const refused = await refusedWithin(
+        () => request(platform.base, 'PUT', '/merchants/me', { token: user.access, json: profile }),
+        5_000,
+      );
       assert.equal(refused.status, 401);
       assert.equal(refused.body.error.code, 'invalid_token');
     } finally {
@@ -132,7 +140,11 @@ describe('all-in-one mode', function () {
   });
 
   it('refuses to generate secrets in production', async () => {
-    const platform = startPlatform({ NODE_ENV: 'production', PORT: String(await freePort()), DATA_DIR: mkdtempSync(join(tmpdir(), 'mp-prod-')) });
+    const platform = startPlatform({
+      NODE_ENV: 'production',
+      PORT: String(await freePort()),
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'mp-prod-')),
+    });
     assert.notEqual(await platform.exited, 0);
     assert.match(platform.output(), /JWT_PRIVATE_KEY: is required when NODE_ENV=production/);
     assert.match(platform.output(), /SESSION_KEYS: is required/);

@@ -49,27 +49,54 @@ describe('all-in-one documentation: /docs, the OpenAPI documents and the landing
   });
 
   it("keeps the email service's routes and switched-off Google sign-in out of the public document, and in the internal one", () => {
-    const internalOnly = ['/emails', '/emails/{id}', '/send-email/', '/send-email', '/auth/google/login', '/auth/google/callback', '/internal/revocations'];
+    const internalOnly = [
+      '/emails',
+      '/emails/{id}',
+      '/send-email/',
+      '/send-email',
+      '/auth/google/login',
+      '/auth/google/callback',
+      '/internal/revocations',
+    ];
     for (const path of internalOnly) {
       assert.equal(publicDoc.paths[path], undefined, `${path} is public`);
       assert.ok(internalDoc.paths[path], `${path} is missing from the internal document`);
     }
     assert.equal(publicDoc.components.securitySchemes.service, undefined);
     assert.equal(publicDoc.components.schemas.Email, undefined);
-    assert.deepEqual(Object.keys(internalDoc.paths).filter((path) => !publicDoc.paths[path]).sort(), [...internalOnly].sort());
+    assert.deepEqual(
+      Object.keys(internalDoc.paths)
+        .filter((path) => !publicDoc.paths[path])
+        .sort(),
+      [...internalOnly].sort(),
+    );
   });
 
   it("marks the seed's aliases deprecated and lists tags as a user meets them", () => {
-    for (const [path, method] of [['/register', 'post'], ['/token', 'post'], ['/users/me/', 'get']] as const) {
+    for (const [path, method] of [
+      ['/register', 'post'],
+      ['/token', 'post'],
+      ['/users/me/', 'get'],
+    ] as const) {
       assert.equal(publicDoc.paths[path][method].deprecated, true, path);
     }
     assert.equal(publicDoc.paths['/auth/register'].post.deprecated, undefined);
-    assert.deepEqual(publicDoc.tags.map((t: { name: string }) => t.name), ['sign-up', 'sign-in', 'account', 'users', 'merchants', 'admin']);
+    assert.deepEqual(
+      publicDoc.tags.map((t: { name: string }) => t.name),
+      ['sign-up', 'sign-in', 'account', 'users', 'merchants', 'admin'],
+    );
   });
 
   it('introduces the platform at /docs: what it is, how to get a token and how to refresh it', () => {
     const intro: string = publicDoc.info.description;
-    for (const step of ['POST /auth/register', 'POST /auth/token', 'grant_type=password', 'POST /auth/email/verification/confirm', 'POST /auth/refresh', 'token_reused']) {
+    for (const step of [
+      'POST /auth/register',
+      'POST /auth/token',
+      'grant_type=password',
+      'POST /auth/email/verification/confirm',
+      'POST /auth/refresh',
+      'token_reused',
+    ]) {
       assert.ok(intro.includes(step), `the introduction says nothing about ${step}`);
     }
     assert.ok(intro.indexOf('POST /auth/register') < intro.indexOf('POST /auth/token'));

@@ -118,7 +118,12 @@ describe('auth mails through the email service and SES', function () {
       emailDb = await openDatabase(testDb.url);
       const emailCtx = await context(emailDb);
       const emailModule = createEmailModule({ ...emailCtx, config: emailSettings(ses) });
-      email = await serveModules({ modules: [emailModule], openapi: emailCtx.openapi, logger: emailCtx.logger, overrides: { metrics: emailCtx.metrics } });
+      email = await serveModules({
+        modules: [emailModule],
+        openapi: emailCtx.openapi,
+        logger: emailCtx.logger,
+        overrides: { metrics: emailCtx.metrics },
+      });
       emailModule.start?.();
 
       const authDb = await openDatabase(testDb.url);
@@ -129,7 +134,12 @@ describe('auth mails through the email service and SES', function () {
         mailer: new HttpMailer({ baseUrl: email.url, credential: { token: SERVICE_TOKEN } }),
         settings: authSettings,
       });
-      auth = await serveModules({ modules: [authModule], openapi: authCtx.openapi, logger: authCtx.logger, overrides: { metrics: authCtx.metrics } });
+      auth = await serveModules({
+        modules: [authModule],
+        openapi: authCtx.openapi,
+        logger: authCtx.logger,
+        overrides: { metrics: authCtx.metrics },
+      });
       cleanups.push(async () => {
         await auth.close();
         await email.close();
@@ -150,7 +160,9 @@ describe('auth mails through the email service and SES', function () {
       await mailer.send(mail);
       // Once no hand-over to this address is queued, a duplicate would already have reached SES.
       const rows = await eventually(async () => {
-        const [found] = await emailDb.sequelize.query('SELECT status FROM email_outbox WHERE recipient = ?', { replacements: ['once@example.com'] });
+        const [found] = await emailDb.sequelize.query('SELECT status FROM email_outbox WHERE recipient = ?', {
+          replacements: ['once@example.com'],
+        });
         const statuses = (found as { status: string }[]).map((r) => r.status);
         return statuses.length > 0 && !statuses.includes('queued') ? statuses : undefined;
       }, 'the outbox to have delivered the hand-overs to once@example.com');

@@ -25,7 +25,9 @@ const isRunning = (pid: number) => ![undefined, 'Z'].includes(processStatus(pid)
 /** Every running process below `pid`: children, grandchildren... */
 function descendantsOf(pid: number): number[] {
   const parents = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number)) {
+  for (const entry of readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)) {
     const status = processStatus(entry);
     if (!status || status.state === 'Z') continue;
     parents.set(status.ppid, [...(parents.get(status.ppid) ?? []), entry]);

@@ -18,13 +18,18 @@ const PROGRAMS = [
 async function failedStart(main: string, env: Record<string, string>): Promise<{ code: number | null; line: string }> {
   const program = spawnNode([main], { LOG_LEVEL: 'error', HOST: '127.0.0.1', BCRYPT_COST: '10', ...env });
   const code = await program.exited;
-  const lines = program.output().split('\n').filter((line) => line.trim() !== '');
+  const lines = program
+    .output()
+    .split('\n')
+    .filter((line) => line.trim() !== '');
   assert.equal(lines.length, 1, `one line and no stack trace, got:\n${program.output()}`);
   return { code, line: lines[0]! };
 }
 
 /** The MySQL server the suite runs against, when it does. */
-const mysqlUrl = /^(mysql|mariadb):\/\//.test(process.env.DATABASE_URL ?? '') ? new URL(process.env.DATABASE_URL!.replace(/^mariadb:/, 'mysql:')) : undefined;
+const mysqlUrl = /^(mysql|mariadb):\/\//.test(process.env.DATABASE_URL ?? '')
+  ? new URL(process.env.DATABASE_URL!.replace(/^mariadb:/, 'mysql:'))
+  : undefined;
 
 describe('start-up failures', function () {
   this.timeout(60_000);
@@ -43,19 +48,31 @@ describe('start-up failures', function () {
       it('lists a bad value and the Google sign-in rule in one line, exiting 78', async () => {
         const { code, line } = await failedStart(main, { PORT: 'eighty', GOOGLE_CLIENT_ID: 'client-id', DATA_DIR: dataDir() });
         assert.equal(code, EXIT_CODES.config);
-        assert.match(line, /^Invalid configuration: PORT: must be a number; GOOGLE_CLIENT_SECRET: is required when GOOGLE_CLIENT_ID is set/);
+        assert.match(
+          line,
+          /^Invalid configuration: PORT: must be a number; GOOGLE_CLIENT_SECRET: is required when GOOGLE_CLIENT_ID is set/,
+        );
         assert.match(line, /GOOGLE_REDIRECT_URI: is required/);
       });
 
       it('names the database address when nothing listens there, exiting 69', async () => {
         const port = await freePort();
-        const { code, line } = await failedStart(main, { DATABASE_URL: `mysql://app:app-password@127.0.0.1:${port}/shop`, DATA_DIR: dataDir() });
+        const { code, line } = await failedStart(main, {
+          DATABASE_URL: `mysql://app:app-password@127.0.0.1:${port}/shop`,
+          DATA_DIR: dataDir(),
+        });
         assert.equal(code, EXIT_CODES.databaseUnavailable);
-        assert.equal(line, `${name}: cannot start: nothing accepts database connections at 127.0.0.1:${port} (DATABASE_URL). Start MySQL/MariaDB there, or fix the host and port in DATABASE_URL.`);
+        assert.equal(
+          line,
+          `${name}: cannot start: nothing accepts database connections at 127.0.0.1:${port} (DATABASE_URL). Start MySQL/MariaDB there, or fix the host and port in DATABASE_URL.`,
+        );
       });
 
       it('names the database host DNS does not know, exiting 69', async () => {
-        const { code, line } = await failedStart(main, { DATABASE_URL: 'mysql://app:app-password@db.invalid:3306/shop', DATA_DIR: dataDir() });
+        const { code, line } = await failedStart(main, {
+          DATABASE_URL: 'mysql://app:app-password@db.invalid:3306/shop',
+          DATA_DIR: dataDir(),
+        });
         assert.equal(code, EXIT_CODES.databaseUnavailable);
         assert.match(line, /cannot start: the database host "db\.invalid" \(DATABASE_URL\) is not known to DNS/);
       });
@@ -65,7 +82,10 @@ describe('start-up failures', function () {
         writeFileSync(file, '');
         const { code, line } = await failedStart(main, { DATABASE_URL: `sqlite:${file}/service.sqlite`, DATA_DIR: dataDir() });
         assert.equal(code, EXIT_CODES.cannotCreate);
-        assert.match(line, new RegExp(`cannot start: cannot write ${file}/service\\.sqlite: a part of the path is a file, not a folder\\. Set DATABASE_URL`));
+        assert.match(
+          line,
+          new RegExp(`cannot start: cannot write ${file}/service\\.sqlite: a part of the path is a file, not a folder\\. Set DATABASE_URL`),
+        );
       });
 
       it('names the port another process holds, exiting 75', async () => {
@@ -75,7 +95,10 @@ describe('start-up failures', function () {
         try {
           const { code, line } = await failedStart(main, { PORT: String(port), DATABASE_URL: sqliteUrl(), DATA_DIR: dataDir() });
           assert.equal(code, EXIT_CODES.portInUse);
-          assert.equal(line, `${name}: cannot start: port ${port} on 127.0.0.1 is already in use (PORT). Stop the other process, or set PORT to a free port.`);
+          assert.equal(
+            line,
+            `${name}: cannot start: port ${port} on 127.0.0.1 is already in use (PORT). Stop the other process, or set PORT to a free port.`,
+          );
         } finally {
           holder.close();
         }
@@ -108,6 +131,9 @@ describe('start-up failures', function () {
     writeFileSync(file, '');
     const { code, line } = await failedStart('services/all-in-one/src/main.ts', { DATA_DIR: join(file, 'data') });
     assert.equal(code, EXIT_CODES.cannotCreate);
-    assert.equal(line, `all-in-one: cannot start: cannot write ${file}/data: a part of the path is a file, not a folder. Set DATA_DIR to a path this user can write.`);
+    assert.equal(
+      line,
+      `all-in-one: cannot start: cannot write ${file}/data: a part of the path is a file, not a folder. Set DATA_DIR to a path this user can write.`,
+    );
   });
 });

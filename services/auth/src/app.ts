@@ -80,7 +80,9 @@ export type AuthSettings = Pick<
   /** Required here: main.ts and all-in-one mode supply one outside production too. */
   Required<Pick<AuthConfig, 'PASSWORD_PEPPER'>> &
   /** Google sign-in is off unless client id, secret and redirect URI are all given. */
-  Partial<Pick<AuthConfig, 'GOOGLE_CLIENT_ID' | 'GOOGLE_CLIENT_SECRET' | 'GOOGLE_REDIRECT_URI' | 'GOOGLE_ISSUER' | 'AUTH_REDIRECT_ALLOWLIST'>> &
+  Partial<
+    Pick<AuthConfig, 'GOOGLE_CLIENT_ID' | 'GOOGLE_CLIENT_SECRET' | 'GOOGLE_REDIRECT_URI' | 'GOOGLE_ISSUER' | 'AUTH_REDIRECT_ALLOWLIST'>
+  > &
   /** Without them the internal routes refuse every caller (token mode, no SERVICE_TOKEN). */
   Partial<ServiceAuthSettings> &
   Partial<Pick<AuthConfig, 'REVOCATION_POLL_INTERVAL_MS' | 'STEP_UP_MAX_AGE_SECONDS'>>;
@@ -119,14 +121,20 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
   // Auth's own list: fed at once by what this process records, and by polling what other replicas did.
   const revoked = new RevocationList();
   revocations.onRecorded((entry) => revoked.add(entry));
-  const poller = new RevocationPoller(revocations, revoked, { intervalMs: settings.REVOCATION_POLL_INTERVAL_MS ?? 1_000, logger: deps.logger });
+  const poller = new RevocationPoller(revocations, revoked, {
+    intervalMs: settings.REVOCATION_POLL_INTERVAL_MS ?? 1_000,
+    logger: deps.logger,
+  });
   const tokens = new TokenIssuer(deps.keys, refreshTokens, users, {
     issuer: settings.JWT_ISSUER,
     audience: settings.JWT_AUDIENCE,
     accessTtlSeconds: settings.ACCESS_TOKEN_TTL_SECONDS,
     refreshTtlSeconds: settings.REFRESH_TOKEN_TTL_DAYS * 86_400,
   });
-  const codes = new OneTimeCodes(new SequelizeOneTimeCodeRepository(models.OneTimeCode, db.sequelize), derivedKey(deps.keys, 'one-time-code-hmac'));
+  const codes = new OneTimeCodes(
+    new SequelizeOneTimeCodeRepository(models.OneTimeCode, db.sequelize),
+    derivedKey(deps.keys, 'one-time-code-hmac'),
+  );
   const mailFailures = new Counter({
     name: 'auth_email_handoff_failures_total',
     help: 'Failed hand-overs of an e-mail to the email service (each is retried), by template',
@@ -144,25 +152,67 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
   const passkeyModels = definePasskeyModels(db.sequelize);
   const passkeys = new SequelizePasskeyCredentialRepository(passkeyModels.PasskeyCredential, db.sequelize);
   const challenges = new SequelizeWebAuthnChallengeRepository(passkeyModels.WebAuthnChallenge);
-  const ceremonies = new WebAuthnCeremonies({ id: settings.WEBAUTHN_RP_ID, name: settings.WEBAUTHN_RP_NAME, origins: settings.WEBAUTHN_ORIGINS });
+  const ceremonies = new WebAuthnCeremonies({
+    id: settings.WEBAUTHN_RP_ID,
+    name: settings.WEBAUTHN_RP_NAME,
+    origins: settings.WEBAUTHN_ORIGINS,
+  });
   const accounts = new Accounts(users, hasher, revocations, mail, limits.registrations, limits.passwordChecks);
-  const passkeySignIn = new PasskeySignIn(users, passkeys, challenges, ceremonies, tokens, deps.logger, derivedKey(deps.keys, 'passkey-decoy-id'));
+  const passkeySignIn = new PasskeySignIn(
+    users,
+    passkeys,
+    challenges,
+    ceremonies,
+    tokens,
+    deps.logger,
+    derivedKey(deps.keys, 'passkey-decoy-id'),
+  );
 
   // Second factors: their secrets and recovery codes are keyed from the pepper, which never rotates (the signing key may).
   const mfaModels = defineMfaModels(db.sequelize);
   const totpFactors = new SequelizeTotpFactorRepository(mfaModels.TotpFactor);
-  const recoveryCodes = new RecoveryCodes(new SequelizeRecoveryCodeRepository(mfaModels.RecoveryCode, db.sequelize), settings.PASSWORD_PEPPER);
+  const recoveryCodes = new RecoveryCodes(
+    new SequelizeRecoveryCodeRepository(mfaModels.RecoveryCode, db.sequelize),
+    settings.PASSWORD_PEPPER,
+  );
   const secondFactors = new SecondFactors(totpFactors, passkeys, recoveryCodes);
-  const totp = new TotpFactors(totpFactors, new TotpSecretBox(settings.PASSWORD_PEPPER), users, secondFactors, recoveryCodes, deps.logger, settings.WEBAUTHN_RP_NAME);
+  const totp = new TotpFactors(
+    totpFactors,
+    new TotpSecretBox(settings.PASSWORD_PEPPER),
+    users,
+    secondFactors,
+    recoveryCodes,
+    deps.logger,
+    settings.WEBAUTHN_RP_NAME,
+  );
   const mfaChallenges = new SequelizeMfaChallengeRepository(mfaModels.MfaChallenge, db.sequelize);
-  const mfaSignIn = new MfaChallengeSignIn(mfaChallenges, secondFactors, totp, recoveryCodes, passkeySignIn, users, tokens, roles, limits.mfaPerUser, deps.logger);
+  const mfaSignIn = new MfaChallengeSignIn(
+    mfaChallenges,
+    secondFactors,
+    totp,
+    recoveryCodes,
+    passkeySignIn,
+    users,
+    tokens,
+    roles,
+    limits.mfaPerUser,
+    deps.logger,
+  );
 
   const useCases: AuthUseCases = {
     accounts,
     signIn: new PasswordSignIn(users, hasher, tokens, limits.signIn, lockNotice.notify, roles, mfaSignIn),
     tokens,
     verification: new EmailVerification(users, codes, mail, limits.mailsPerHour, roles),
-    passwordReset: new PasswordReset(users, codes, mail, hasher, revocations, { perEmailAndIp: limits.mailsPerHour, perIp: limits.forgotPerIp }, deps.logger),
+    passwordReset: new PasswordReset(
+      users,
+      codes,
+      mail,
+      hasher,
+      revocations,
+      { perEmailAndIp: limits.mailsPerHour, perIp: limits.forgotPerIp },
+      deps.logger,
+    ),
     emailChange: new EmailChange(accounts, users, codes, mail, limits.mailsPerHour, roles, revocations),
     sessions: new Sessions(refreshTokens, revocations),
     stepUp: new StepUp(secondFactors, settings.STEP_UP_MAX_AGE_SECONDS ?? 600),
@@ -245,7 +295,10 @@ function observeMailOutbox(outbox: SequelizeMailOutbox, metrics: Metrics): void 
 function googleClient(settings: AuthSettings, logger: Logger): OpenIdGoogleClient | undefined {
   const { GOOGLE_CLIENT_ID: clientId, GOOGLE_CLIENT_SECRET: clientSecret, GOOGLE_REDIRECT_URI: redirectUri } = settings;
   if (!clientId || !clientSecret || !redirectUri) return undefined;
-  return new OpenIdGoogleClient({ issuer: settings.GOOGLE_ISSUER ?? 'https://accounts.google.com', clientId, clientSecret, redirectUri }, logger);
+  return new OpenIdGoogleClient(
+    { issuer: settings.GOOGLE_ISSUER ?? 'https://accounts.google.com', clientId, clientSecret, redirectUri },
+    logger,
+  );
 }
 
 /** HMAC keys (one-time codes, passkey decoys) are derived from the signing key, so no extra secret is needed. */

@@ -44,7 +44,11 @@ export const authEnvShape = {
   AUTH_REDIRECT_ALLOWLIST: listFromEnv.default([]),
   RATE_LIMIT_TOKEN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_TOKEN_FAILURES_PER_IP: z.coerce.number().int().min(1).default(100),
-  RATE_LIMIT_TOKEN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
+  RATE_LIMIT_TOKEN_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(15 * 60),
   /** Failed sign-ins for one email from every client together; the owner is e-mailed when it trips. */
   RATE_LIMIT_TOKEN_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(50),
   RATE_LIMIT_TOKEN_EMAIL_WINDOW_SECONDS: z.coerce.number().int().min(1).default(3600),
@@ -64,7 +68,15 @@ export const authEnvShape = {
 
 export const authConfigSchema = z
   .object(authEnvShape)
-  .superRefine(requireInProduction(['DATABASE_URL', 'SESSION_KEYS', 'EMAIL_SERVICE_URL', 'PASSWORD_PEPPER', ['JWT_PRIVATE_KEY', 'JWT_PRIVATE_KEY_FILE']]))
+  .superRefine(
+    requireInProduction([
+      'DATABASE_URL',
+      'SESSION_KEYS',
+      'EMAIL_SERVICE_URL',
+      'PASSWORD_PEPPER',
+      ['JWT_PRIVATE_KEY', 'JWT_PRIVATE_KEY_FILE'],
+    ]),
+  )
   .superRefine(googleSignInIsComplete)
   .superRefine(checkServiceAuthConfig)
   .superRefine(webAuthnIsValid)
@@ -83,13 +95,19 @@ const GOOGLE_CLIENT_VARIABLES = ['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET', 'GO
  * flow trusts (provider, callback, allowed redirects) must be https. Exported for all-in-one's schema.
  */
 export function googleSignInIsComplete(
-  config: { NODE_ENV: string; GOOGLE_ISSUER: string; AUTH_REDIRECT_ALLOWLIST: string[] } & Partial<Record<(typeof GOOGLE_CLIENT_VARIABLES)[number], string>>,
+  config: { NODE_ENV: string; GOOGLE_ISSUER: string; AUTH_REDIRECT_ALLOWLIST: string[] } & Partial<
+    Record<(typeof GOOGLE_CLIENT_VARIABLES)[number], string>
+  >,
   ctx: z.RefinementCtx,
 ) {
   const set = GOOGLE_CLIENT_VARIABLES.filter((name) => config[name] !== undefined);
   if (set.length > 0 && set.length < GOOGLE_CLIENT_VARIABLES.length) {
     for (const name of GOOGLE_CLIENT_VARIABLES.filter((n) => config[n] === undefined)) {
-      ctx.addIssue({ code: 'custom', path: [name], message: `is required when ${set.join(' and ')} ${set.length > 1 ? 'are' : 'is'} set (Google sign-in)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: `is required when ${set.join(' and ')} ${set.length > 1 ? 'are' : 'is'} set (Google sign-in)`,
+      });
     }
   }
   config.AUTH_REDIRECT_ALLOWLIST.forEach((entry, index) => {

@@ -30,7 +30,11 @@ export function authLimits(limiter: RateLimiterFactory, settings: LimitSettings)
     },
     lockNotices: limiter({ name: 'lock-notice', points: 1, durationSeconds: emailWindow }),
     // A wrong current password is a guess at the account's password: the per-account sign-in budget.
-    passwordChecks: limiter({ name: 'password-check', points: settings.RATE_LIMIT_TOKEN_FAILURES_PER_ACCOUNT, durationSeconds: tokenWindow }),
+    passwordChecks: limiter({
+      name: 'password-check',
+      points: settings.RATE_LIMIT_TOKEN_FAILURES_PER_ACCOUNT,
+      durationSeconds: tokenWindow,
+    }),
     mailsPerHour: limiter({ name: 'mails', points: settings.RATE_LIMIT_EMAILS_PER_HOUR, durationSeconds: HOUR }),
     forgotPerIp: limiter({ name: 'forgot-ip', points: settings.RATE_LIMIT_FORGOT_PER_IP_PER_HOUR, durationSeconds: HOUR }),
     registrations: {

@@ -23,5 +23,13 @@ await runService({
   config,
   session: { keys: sessionKeys, secure: config.NODE_ENV === 'production' },
   createModule: ({ db, logger, metrics, openapi }) =>
-    createAuthModule({ db, logger, metrics, openapi, keys, mailer: mailerFromConfig(config, logger), settings: { ...config, PASSWORD_PEPPER: passwordPepper } }),
+    createAuthModule({
+      db,
+      logger,
+      metrics,
+      openapi,
+      keys,
+      mailer: mailerFromConfig(config, logger),
+      settings: { ...config, PASSWORD_PEPPER: passwordPepper },
+    }),
 });

@@ -45,7 +45,8 @@ function originProblem(origin: string, rpId: string, production: boolean): strin
     return 'must be an absolute http(s) origin such as https://app.example.com (no path, no trailing slash)';
   }
   if (url.hostname !== rpId && !url.hostname.endsWith(`.${rpId}`)) return `must be on ${rpId} or a subdomain of it (WEBAUTHN_RP_ID)`;
-  if (production && url.protocol !== 'https:' && url.hostname !== 'localhost') return 'must be https when NODE_ENV=production (except localhost)';
+  if (production && url.protocol !== 'https:' && url.hostname !== 'localhost')
+    return 'must be https when NODE_ENV=production (except localhost)';
   return undefined;
 }
 

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import type { ErrorBody, JsonResponse } from '@merchant-platform/common/testing/http-server';
-import { startAuth, STRONG_PASSWORD, type AuthHarness, type AcceptedBody, type TokenPairView, type UserBody, type UserPage } from './support.js';
+import {
+  startAuth,
+  STRONG_PASSWORD,
+  type AuthHarness,
+  type AcceptedBody,
+  type TokenPairView,
+  type UserBody,
+  type UserPage,
+} from './support.js';
 
 const NEW_PASSWORD = 'Battery-Staple2?';
 
@@ -21,7 +29,13 @@ describe('the signed-in account', () => {
 
       const patched = await auth.call<UserBody>('PATCH', '/auth/me', {
         token: access,
-        json: { first_name: 'Augusta', middle_name: 'Ada', profile_picture: 'https://cdn.example.com/ada.png', email: 'evil@example.com', roles: ['admin'] },
+        json: {
+          first_name: 'Augusta',
+          middle_name: 'Ada',
+          profile_picture: 'https://cdn.example.com/ada.png',
+          email: 'evil@example.com',
+          roles: ['admin'],
+        },
       });
       assert.equal(patched.status, 200);
       assert.equal(patched.body.user.first_name, 'Augusta');
@@ -103,7 +117,9 @@ describe('the signed-in account', () => {
       assert.equal(resent.status, 202);
       assert.deepEqual(Object.keys(resent.body), ['message']);
       const fresh = auth.inbox.lastCode('newcode@example.com', 'verify_email');
-      const keys = auth.inbox.sent.filter((m) => m.to === 'newcode@example.com' && m.template === 'verify_email').map((m) => m.idempotencyKey);
+      const keys = auth.inbox.sent
+        .filter((m) => m.to === 'newcode@example.com' && m.template === 'verify_email')
+        .map((m) => m.idempotencyKey);
       assert.equal(new Set(keys).size, 2, 'a new code (a new row) was issued, not the old one re-sent');
       // The digits themselves collide once in a million; only then is there no stale code to try.
       if (old !== fresh) {
@@ -111,7 +127,10 @@ describe('the signed-in account', () => {
         assert.equal(stale.status, 422);
         assert.equal(stale.body.error.code, 'invalid_code');
       }
-      assert.equal((await auth.call<UserBody>('POST', '/auth/email/verification/confirm', { token: access_token, json: { code: fresh } })).status, 200);
+      assert.equal(
+        (await auth.call<UserBody>('POST', '/auth/email/verification/confirm', { token: access_token, json: { code: fresh } })).status,
+        200,
+      );
     });
 
     it('kills the code after 5 wrong tries and answers 429 from then on, even for the right code', async () => {
@@ -146,7 +165,8 @@ describe('the signed-in account', () => {
       await auth.register('spam@example.com');
       const { access_token } = (await auth.signIn('spam@example.com')).body;
       const statuses = [];
-      for (let i = 0; i < 4; i++) statuses.push((await auth.call<AcceptedBody>('POST', '/auth/email/verification', { token: access_token })).status);
+      for (let i = 0; i < 4; i++)
+        statuses.push((await auth.call<AcceptedBody>('POST', '/auth/email/verification', { token: access_token })).status);
       assert.deepEqual(statuses, [202, 202, 202, 429]);
     });
 
@@ -165,7 +185,11 @@ describe('the signed-in account', () => {
       const { access_token } = (await auth.signIn('disabled-unverified@example.com')).body;
       const code = auth.inbox.lastCode('disabled-unverified@example.com', 'verify_email');
       const codeRow = async () =>
-        (await auth.db.sequelize.query("SELECT id, attempts FROM one_time_codes WHERE user_id = ? AND purpose = 'verify_email'", { replacements: [body.user.id] }))[0];
+        (
+          await auth.db.sequelize.query("SELECT id, attempts FROM one_time_codes WHERE user_id = ? AND purpose = 'verify_email'", {
+            replacements: [body.user.id],
+          })
+        )[0];
       const codeBefore = await codeRow();
       // Disabled behind this process's back (another replica, an operator): the token is still valid here.
       await auth.db.sequelize.query('UPDATE users SET disabled = ? WHERE id = ?', { replacements: [true, body.user.id] });
@@ -205,7 +229,10 @@ describe('the signed-in account', () => {
         json: { email: 'reset@example.com', code, password: NEW_PASSWORD, confirm_password: NEW_PASSWORD },
       });
       assert.equal(res.status, 204);
-      assert.equal((await auth.call<TokenPairView>('POST', '/auth/refresh', { json: { refresh_token: session.refresh_token } })).status, 401);
+      assert.equal(
+        (await auth.call<TokenPairView>('POST', '/auth/refresh', { json: { refresh_token: session.refresh_token } })).status,
+        401,
+      );
       const signedIn = await auth.signIn('reset@example.com', NEW_PASSWORD);
       assert.equal(signedIn.status, 200);
       assert.equal((await auth.call<UserBody>('GET', '/auth/me', { token: signedIn.body.access_token })).body.user.email_verified, true);
@@ -220,14 +247,26 @@ describe('the signed-in account', () => {
       await auth.register('reset2@example.com');
       const body = { email: 'reset2@example.com', code: '123456', password: NEW_PASSWORD, confirm_password: NEW_PASSWORD };
       assert.equal((await auth.call<ErrorBody>('POST', '/auth/password/reset', { json: body })).body.error.code, 'invalid_code');
-      assert.equal((await auth.call<ErrorBody>('POST', '/auth/password/reset', { json: { ...body, email: 'ghost@example.com' } })).body.error.code, 'invalid_code');
-      assert.equal((await auth.call<ErrorBody>('POST', '/auth/password/reset', { json: { ...body, password: 'weak', confirm_password: 'weak' } })).body.error.code, 'weak_password');
-      assert.equal((await auth.call<ErrorBody>('POST', '/auth/password/reset', { json: { ...body, confirm_password: 'Other-Horse1!' } })).body.error.code, 'password_mismatch');
+      assert.equal(
+        (await auth.call<ErrorBody>('POST', '/auth/password/reset', { json: { ...body, email: 'ghost@example.com' } })).body.error.code,
+        'invalid_code',
+      );
+      assert.equal(
+        (await auth.call<ErrorBody>('POST', '/auth/password/reset', { json: { ...body, password: 'weak', confirm_password: 'weak' } })).body
+          .error.code,
+        'weak_password',
+      );
+      assert.equal(
+        (await auth.call<ErrorBody>('POST', '/auth/password/reset', { json: { ...body, confirm_password: 'Other-Horse1!' } })).body.error
+          .code,
+        'password_mismatch',
+      );
     });
 
     it('limits reset e-mails to 3 an hour per email', async () => {
       const statuses = [];
-      for (let i = 0; i < 4; i++) statuses.push((await auth.call<AcceptedBody>('POST', '/auth/password/forgot', { json: { email: 'flood@example.com' } })).status);
+      for (let i = 0; i < 4; i++)
+        statuses.push((await auth.call<AcceptedBody>('POST', '/auth/password/forgot', { json: { email: 'flood@example.com' } })).status);
       assert.deepEqual(statuses, [202, 202, 202, 429]);
     });
   });
@@ -246,11 +285,9 @@ describe('the signed-in account', () => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const res: JsonResponse<UserPage> = await auth.call<UserPage>(
-          'GET',
-          `/auth/users?limit=3${cursor ? `&cursor=${cursor}` : ''}`,
-          { token: admin },
-        );
+        const res: JsonResponse<UserPage> = await auth.call<UserPage>('GET', `/auth/users?limit=3${cursor ? `&cursor=${cursor}` : ''}`, {
+          token: admin,
+        });
         assert.equal(res.status, 200);
         seen.push(...res.body.items.map((u) => u.id));
         cursor = res.body.next_cursor;
@@ -283,10 +320,16 @@ describe('the signed-in account', () => {
 
     it('sets roles, and answers an unknown user with 404 and an unknown role with 422', async () => {
       const promoted = await auth.verifiedUser('promoted@example.com');
-      const res = await auth.call<UserBody>('PATCH', `/auth/users/${promoted.id}`, { token: admin, json: { roles: ['merchant', 'admin'] } });
+      const res = await auth.call<UserBody>('PATCH', `/auth/users/${promoted.id}`, {
+        token: admin,
+        json: { roles: ['merchant', 'admin'] },
+      });
       assert.deepEqual(res.body.user.roles, ['merchant', 'admin']);
       assert.equal((await auth.call<ErrorBody>('PATCH', '/auth/users/nobody', { token: admin, json: { disabled: true } })).status, 404);
-      assert.equal((await auth.call<ErrorBody>('PATCH', `/auth/users/${promoted.id}`, { token: admin, json: { roles: ['god'] } })).status, 422);
+      assert.equal(
+        (await auth.call<ErrorBody>('PATCH', `/auth/users/${promoted.id}`, { token: admin, json: { roles: ['god'] } })).status,
+        422,
+      );
     });
   });
 });

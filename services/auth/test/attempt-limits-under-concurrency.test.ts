@@ -12,7 +12,10 @@ describe('attempt limits under concurrent requests', () => {
   it('PUT /auth/password evaluates exactly the per-user limit of 20 concurrent wrong current passwords', async () => {
     const { access } = await auth.verifiedUser('changer@example.com');
     const change = (current: string) =>
-      auth.call('PUT', '/auth/password', { token: access, json: { current_password: current, password: 'Battery-Staple2?', confirm_password: 'Battery-Staple2?' } });
+      auth.call('PUT', '/auth/password', {
+        token: access,
+        json: { current_password: current, password: 'Battery-Staple2?', confirm_password: 'Battery-Staple2?' },
+      });
     const answers = await Promise.all(Array.from({ length: 20 }, () => change('Wrong-Horse1!')));
     assert.deepEqual(tally(answers.map((a) => a.status)), { 401: 4, 429: 16 });
     assert.ok(Number(answers.find((a) => a.status === 429)!.headers.get('retry-after')) > 0);
@@ -24,7 +27,8 @@ describe('attempt limits under concurrent requests', () => {
     const { body } = await auth.signIn('confirmer@example.com');
     const code = auth.inbox.lastCode('confirmer@example.com', 'verify_email');
     const wrong = code === '000000' ? '111111' : '000000';
-    const confirm = (guess: string) => auth.call('POST', '/auth/email/verification/confirm', { token: body.access_token, json: { code: guess } });
+    const confirm = (guess: string) =>
+      auth.call('POST', '/auth/email/verification/confirm', { token: body.access_token, json: { code: guess } });
     const answers = await Promise.all(Array.from({ length: 20 }, () => confirm(wrong)));
     assert.deepEqual(tally(answers.map((a) => a.status)), { 422: 5, 429: 15 });
     assert.equal((await confirm(code)).status, 429);
@@ -36,7 +40,9 @@ describe('attempt limits under concurrent requests', () => {
     const code = await auth.inbox.waitForCode('resetter@example.com', 'password_reset');
     const wrong = code === '000000' ? '111111' : '000000';
     const reset = (guess: string) =>
-      auth.call('POST', '/auth/password/reset', { json: { email: 'resetter@example.com', code: guess, password: 'Battery-Staple2?', confirm_password: 'Battery-Staple2?' } });
+      auth.call('POST', '/auth/password/reset', {
+        json: { email: 'resetter@example.com', code: guess, password: 'Battery-Staple2?', confirm_password: 'Battery-Staple2?' },
+      });
     const answers = await Promise.all(Array.from({ length: 20 }, () => reset(wrong)));
     assert.deepEqual(tally(answers.map((a) => a.status)), { 422: 5, 429: 15 });
     assert.equal((await reset(code)).status, 429);

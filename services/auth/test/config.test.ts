@@ -8,7 +8,8 @@ const problems = (env: Record<string, string>) => configProblems(authConfigSchem
 /** Everything production requires of auth. */
 const PRODUCTION = { ...PRODUCTION_SECRETS, WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://app.example.com' };
 
-const without = (...names: (keyof typeof PRODUCTION)[]) => Object.fromEntries(Object.entries(PRODUCTION).filter(([name]) => !names.includes(name as keyof typeof PRODUCTION)));
+const without = (...names: (keyof typeof PRODUCTION)[]) =>
+  Object.fromEntries(Object.entries(PRODUCTION).filter(([name]) => !names.includes(name as keyof typeof PRODUCTION)));
 
 describe('auth service configuration', () => {
   it('starts in production with every secret given', () => {
@@ -33,7 +34,11 @@ describe('auth service configuration', () => {
   });
 
   it('in kubernetes mode needs a credential to present to email: SERVICE_TOKEN or a projected token file', () => {
-    const kubernetes = { ...without('SERVICE_TOKEN'), SERVICE_AUTH: 'kubernetes', SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS: 'system:serviceaccount:platform:merchants' };
+    const kubernetes = {
+      ...without('SERVICE_TOKEN'),
+      SERVICE_AUTH: 'kubernetes',
+      SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS: 'system:serviceaccount:platform:merchants',
+    };
     assert.deepEqual(problems(kubernetes), ['SERVICE_TOKEN: is required when NODE_ENV=production (or SERVICE_TOKEN_FILE)']);
     assert.deepEqual(problems({ ...kubernetes, SERVICE_TOKEN_FILE: '/var/run/secrets/tokens/email' }), []);
   });

@@ -92,10 +92,14 @@ describe('email change: POST /auth/email/change and /confirm', function () {
     }
     const bad = await auth.call('POST', '/auth/email/change/confirm', { token: user.access, json: { code: '' } });
     assert.equal(bad.status, 422);
-    const stale = jwt.sign({ ...(jwt.decode(user.access) as object), auth_time: Math.floor(Date.now() / 1000) - 3600 }, auth.keys.privateKey, {
-      algorithm: 'RS256',
-      keyid: auth.keys.kid,
-    });
+    const stale = jwt.sign(
+      { ...(jwt.decode(user.access) as object), auth_time: Math.floor(Date.now() / 1000) - 3600 },
+      auth.keys.privateKey,
+      {
+        algorithm: 'RS256',
+        keyid: auth.keys.kid,
+      },
+    );
     assert.equal((await ask(stale, 'later@example.com')).body.error.code, 'step_up_required');
   });
 

@@ -64,7 +64,14 @@ export class Browser {
       body = undefined;
     }
     const location = response.headers.get('location') ?? undefined;
-    return { status: response.status, headers: response.headers, location: location && new URL(location, url).href, text, body, setCookies };
+    return {
+      status: response.status,
+      headers: response.headers,
+      location: location && new URL(location, url).href,
+      text,
+      body,
+      setCookies,
+    };
   }
 
   private jar(host: string): Map<string, string> {

@@ -7,12 +7,19 @@ describe('Google sign-in turned off', () => {
   let auth: AuthHarness;
   before(async () => {
     // A secret but no client id: configuration refuses that in main.ts; here it must still be off.
-    auth = await startAuth({ GOOGLE_CLIENT_SECRET: 'secret', GOOGLE_REDIRECT_URI: REDIRECT_URI, AUTH_REDIRECT_ALLOWLIST: [APP] }, { session: SESSION });
+    auth = await startAuth(
+      { GOOGLE_CLIENT_SECRET: 'secret', GOOGLE_REDIRECT_URI: REDIRECT_URI, AUTH_REDIRECT_ALLOWLIST: [APP] },
+      { session: SESSION },
+    );
   });
   after(() => auth.close());
 
   it('answers 404 not_found on both routes, as if they did not exist', async () => {
-    for (const path of ['/auth/google/login', `/auth/google/login?redirect_to=${encodeURIComponent(`${APP}/`)}`, '/auth/google/callback?code=x&state=y']) {
+    for (const path of [
+      '/auth/google/login',
+      `/auth/google/login?redirect_to=${encodeURIComponent(`${APP}/`)}`,
+      '/auth/google/callback?code=x&state=y',
+    ]) {
       const res = await auth.call('GET', path);
       assert.equal(res.status, 404, path);
       assert.deepEqual(res.body, { error: { code: 'not_found', message: 'The requested resource was not found.' } });
@@ -41,7 +48,11 @@ describe('Google sign-in with the provider unreachable', () => {
 });
 
 describe('Google sign-in configuration', () => {
-  const google = { GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: 'secret', GOOGLE_REDIRECT_URI: 'https://api.example.com/auth/google/callback' };
+  const google = {
+    GOOGLE_CLIENT_ID: 'id',
+    GOOGLE_CLIENT_SECRET: 'secret',
+    GOOGLE_REDIRECT_URI: 'https://api.example.com/auth/google/callback',
+  };
   const problems = (env: Record<string, string>) => {
     try {
       loadAuthConfig(env);

@@ -39,14 +39,24 @@ describe('Google sign-in: linking to local accounts', () => {
         created_at: user.created_at,
       });
       assert.equal((await auth.signIn('linda@example.com')).status, 200, 'the password still works');
-      assert.equal((await auth.call('POST', '/auth/refresh', { json: { refresh_token: local.refresh } })).status, 200, 'earlier sessions live on');
+      assert.equal(
+        (await auth.call('POST', '/auth/refresh', { json: { refresh_token: local.refresh } })).status,
+        200,
+        'earlier sessions live on',
+      );
     });
 
     it('links to an unverified local account only after clearing its password, profile and refresh tokens', async () => {
       // Someone registered the address before its owner arrived, and kept a session.
       const squatted = await auth.register('vera@example.com', { first_name: 'Not', last_name: 'Vera' });
       const squatterSession = (await auth.signIn('vera@example.com')).body;
-      googleAccount('g-vera', { email: 'vera@example.com', given_name: 'Vera', family_name: 'Owner', name: 'Vera Owner', picture: 'https://photos.example/vera.png' });
+      googleAccount('g-vera', {
+        email: 'vera@example.com',
+        given_name: 'Vera',
+        family_name: 'Owner',
+        name: 'Vera Owner',
+        picture: 'https://photos.example/vera.png',
+      });
 
       const { callback } = await signInWithGoogle('g-vera');
       assert.equal(callback.status, 200, callback.text);
@@ -91,7 +101,10 @@ describe('Google sign-in: linking to local accounts', () => {
       const { callback } = await signInWithGoogle('g-pretender');
       assert.equal(callback.status, 409);
       assert.deepEqual(callback.body, {
-        error: { code: 'conflict', message: 'An account with this email exists and Google has not verified the address, so they cannot be linked.' },
+        error: {
+          code: 'conflict',
+          message: 'An account with this email exists and Google has not verified the address, so they cannot be linked.',
+        },
       });
       assert.deepEqual(await userRow('owner@example.com'), before, 'the account is untouched');
       assert.equal(await count('SELECT COUNT(*) AS n FROM users'), users, 'no account created');

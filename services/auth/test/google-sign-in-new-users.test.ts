@@ -22,13 +22,23 @@ describe('Google sign-in: new and returning users', () => {
       const url = new URL(login.location!);
       assert.equal(url.origin + url.pathname, `${google.issuer}/auth`);
       const params = Object.fromEntries(url.searchParams);
-      assert.deepEqual(Object.keys(params).sort(), ['client_id', 'code_challenge', 'code_challenge_method', 'nonce', 'redirect_uri', 'response_type', 'scope', 'state']);
+      assert.deepEqual(Object.keys(params).sort(), [
+        'client_id',
+        'code_challenge',
+        'code_challenge_method',
+        'nonce',
+        'redirect_uri',
+        'response_type',
+        'scope',
+        'state',
+      ]);
       assert.equal(params.client_id, google.clientId);
       assert.equal(params.redirect_uri, REDIRECT_URI);
       assert.equal(params.response_type, 'code');
       assert.equal(params.scope, 'openid email profile');
       assert.equal(params.code_challenge_method, 'S256');
-      for (const name of ['state', 'nonce', 'code_challenge'] as const) assert.ok(params[name]!.length >= 43, `${name} carries at least 256 bits`);
+      for (const name of ['state', 'nonce', 'code_challenge'] as const)
+        assert.ok(params[name]!.length >= 43, `${name} carries at least 256 bits`);
       assert.notEqual(params.state, params.nonce);
 
       const session = login.setCookies.find((c) => c.startsWith('mp_session='))!;
@@ -75,7 +85,10 @@ describe('Google sign-in: new and returning users', () => {
       assert.deepEqual(claimsOf(first.callback.body.access_token).amr, ['fed']);
       const access = first.callback.body.access_token as string;
       const enrolment = await startTotp(auth, access);
-      const confirmed = await auth.call('POST', `/auth/mfa/totp/${enrolment.factor_id}/confirm`, { token: access, json: { code: currentCode(enrolment.secret) } });
+      const confirmed = await auth.call('POST', `/auth/mfa/totp/${enrolment.factor_id}/confirm`, {
+        token: access,
+        json: { code: currentCode(enrolment.secret) },
+      });
       assert.equal(confirmed.status, 200, confirmed.text);
 
       const { callback } = await signInWithGoogle('g-mfa', `${APP}/signed-in`);
@@ -192,7 +205,10 @@ describe('Google sign-in: new and returning users', () => {
       const { callback } = await signInWithGoogle('g-unverified');
       assert.equal(callback.status, 403);
       assert.deepEqual(callback.body, {
-        error: { code: 'email_not_verified', message: 'Google has not verified the email address of this account; verify it with Google first.' },
+        error: {
+          code: 'email_not_verified',
+          message: 'Google has not verified the email address of this account; verify it with Google first.',
+        },
       });
       assert.equal(await count('SELECT COUNT(*) AS n FROM users'), users);
       assert.equal((await auth.register('unclaimed@example.com')).status, 201, 'the address stays free for its owner');

@@ -93,10 +93,13 @@ describe('Google sign-in: state, replay and secrets', () => {
       assert.deepEqual(res.body, NOT_VERIFIED);
       assert.equal(await count('SELECT COUNT(*) AS n FROM users WHERE email = ?', 'nonce@example.com'), 0);
       const logged = auth.logs.lines.map((line) => JSON.parse(line) as { msg: string; reason?: string });
-      assert.ok(logged.some((l) => l.msg === 'Google sign-in callback rejected' && /"nonce" claim/.test(String(l.reason))), 'the reason is logged');
+      assert.ok(
+        logged.some((l) => l.msg === 'Google sign-in callback rejected' && /"nonce" claim/.test(String(l.reason))),
+        'the reason is logged',
+      );
     });
 
-    it("refuses a code issued to another login (PKCE) or made up with 401 invalid_token", async () => {
+    it('refuses a code issued to another login (PKCE) or made up with 401 invalid_token', async () => {
       googleAccount('g-victim', { email: 'victim@example.com' });
       googleAccount('g-attacker', { email: 'attacker@example.com' });
       const attacker = newBrowser();
@@ -183,7 +186,10 @@ describe('Google sign-in: state, replay and secrets', () => {
     const callback = body.paths['/auth/google/callback'].get;
     assert.deepEqual(Object.keys(login.responses).sort(), ['302', '404', '422', '500', '503']);
     assert.deepEqual(Object.keys(callback.responses).sort(), ['200', '302', '401', '403', '404', '409', '422', '500', '503']);
-    assert.deepEqual(login.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`), ['query:redirect_to']);
+    assert.deepEqual(
+      login.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`),
+      ['query:redirect_to'],
+    );
     assert.equal(callback.responses['200'].content['application/json'].schema.$ref, '#/components/schemas/TokenPair');
   });
 });

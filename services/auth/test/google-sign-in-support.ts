@@ -14,9 +14,35 @@ export const REDIRECT_URI = `${API}/auth/google/callback`;
 export const APP = 'https://app.merchant.test';
 export const SESSION = { keys: ['google-test-session-key'], secure: false };
 
-export const TOKEN_CLAIMS = ['amr', 'aud', 'auth_method', 'auth_time', 'email', 'email_verified', 'exp', 'iat', 'iss', 'jti', 'name', 'roles', 'sid', 'sub'];
+export const TOKEN_CLAIMS = [
+  'amr',
+  'aud',
+  'auth_method',
+  'auth_time',
+  'email',
+  'email_verified',
+  'exp',
+  'iat',
+  'iss',
+  'jti',
+  'name',
+  'roles',
+  'sid',
+  'sub',
+];
 export const PAIR_FIELDS = ['access_token', 'expires_in', 'refresh_expires_in', 'refresh_token', 'token_type'];
-const USER_FIELDS = ['auth_methods', 'created_at', 'email', 'email_verified', 'first_name', 'id', 'last_name', 'middle_name', 'profile_picture', 'roles'];
+const USER_FIELDS = [
+  'auth_methods',
+  'created_at',
+  'email',
+  'email_verified',
+  'first_name',
+  'id',
+  'last_name',
+  'middle_name',
+  'profile_picture',
+  'roles',
+];
 
 export const claimsOf = (accessToken: string) => jwt.decode(accessToken) as jwt.JwtPayload;
 
@@ -84,7 +110,10 @@ export class GoogleSignInStage {
   };
 
   /** The whole flow in one browser: login, the provider, and the callback's answer. */
-  signInWithGoogle = async (sub: string, redirectTo?: string): Promise<{ browser: Browser; callback: BrowserResponse; callbackUrl: string }> => {
+  signInWithGoogle = async (
+    sub: string,
+    redirectTo?: string,
+  ): Promise<{ browser: Browser; callback: BrowserResponse; callbackUrl: string }> => {
     const browser = this.newBrowser();
     const login = await this.startLogin(browser, redirectTo);
     assert.equal(login.status, 302, login.text);
@@ -98,9 +127,12 @@ export class GoogleSignInStage {
   };
 
   userRow = async (email: string) => {
-    const [rows] = await this.auth.db.sequelize.query('SELECT id, password_hash, google_subject, email_verified FROM users WHERE email = ?', {
-      replacements: [email],
-    });
+    const [rows] = await this.auth.db.sequelize.query(
+      'SELECT id, password_hash, google_subject, email_verified FROM users WHERE email = ?',
+      {
+        replacements: [email],
+      },
+    );
     return (rows as { id: string; password_hash: string | null; google_subject: string | null; email_verified: number | boolean }[])[0];
   };
 

@@ -4,16 +4,26 @@ import { startAuth, STRONG_PASSWORD, tally, type AuthHarness } from './support.j
 
 /** Every request that makes auth send mail is limited, so nobody can use it to flood inboxes. */
 describe('mail abuse limits', () => {
-  const registration = (email: string) => ({ email, password: STRONG_PASSWORD, confirm_password: STRONG_PASSWORD, first_name: 'Ada', last_name: 'Lovelace' });
+  const registration = (email: string) => ({
+    email,
+    password: STRONG_PASSWORD,
+    confirm_password: STRONG_PASSWORD,
+    first_name: 'Ada',
+    last_name: 'Lovelace',
+  });
 
   describe('registration', () => {
     let auth: AuthHarness;
     before(async () => {
-      auth = await startAuth({ RATE_LIMIT_REGISTRATIONS_PER_IP_PER_HOUR: 10, RATE_LIMIT_REGISTRATIONS_PER_MINUTE: 15 }, { trustProxy: true });
+      auth = await startAuth(
+        { RATE_LIMIT_REGISTRATIONS_PER_IP_PER_HOUR: 10, RATE_LIMIT_REGISTRATIONS_PER_MINUTE: 15 },
+        { trustProxy: true },
+      );
     });
     after(() => auth.close());
 
-    const registerFrom = (ip: string, email: string) => auth.call('POST', '/auth/register', { json: registration(email), headers: { 'x-forwarded-for': ip } });
+    const registerFrom = (ip: string, email: string) =>
+      auth.call('POST', '/auth/register', { json: registration(email), headers: { 'x-forwarded-for': ip } });
 
     it('allows 10 registrations an hour from one client: of 40 at once, 30 get 429 with Retry-After and send no mail', async () => {
       const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => registerFrom('198.51.100.20', `signup${i}@example.com`)));
@@ -39,7 +49,8 @@ describe('mail abuse limits', () => {
     });
     after(() => auth.close());
 
-    const forgotFrom = (ip: string, email: string) => auth.call('POST', '/auth/password/forgot', { json: { email }, headers: { 'x-forwarded-for': ip } });
+    const forgotFrom = (ip: string, email: string) =>
+      auth.call('POST', '/auth/password/forgot', { json: { email }, headers: { 'x-forwarded-for': ip } });
 
     it("a stranger's requests use up only their own quota: the owner, from elsewhere, still gets a code and resets", async () => {
       await auth.register('owner@example.com');
@@ -72,7 +83,13 @@ describe('mail abuse limits', () => {
       await auth.call('POST', '/auth/password/forgot', { json: { email: 'plain@example.com' } });
       await auth.inbox.waitForCode('plain@example.com', 'password_reset');
       const codeMails = auth.inbox.sent.filter((m) => m.template === 'verify_email' || m.template === 'password_reset');
-      assert.deepEqual(codeMails.map((m) => [m.template, Object.keys(m.data)]), [['verify_email', ['code']], ['password_reset', ['code']]]);
+      assert.deepEqual(
+        codeMails.map((m) => [m.template, Object.keys(m.data)]),
+        [
+          ['verify_email', ['code']],
+          ['password_reset', ['code']],
+        ],
+      );
     } finally {
       await auth.close();
     }

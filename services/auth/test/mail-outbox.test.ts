@@ -38,8 +38,15 @@ describe('the mail outbox', () => {
     const before = auth.inbox.sent.length;
     const emails = Array.from({ length: 20 }, (_, i) => `crowd${i}@example.com`);
     const answers = await Promise.all(emails.map((email) => auth.register(email)));
-    assert.deepEqual(answers.map((a) => a.status), emails.map(() => 201), auth.logs.lines.filter((l) => l.includes('unavailable')).join('\n'));
-    const sent = auth.inbox.sent.slice(before).map((m) => m.to).sort();
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      emails.map(() => 201),
+      auth.logs.lines.filter((l) => l.includes('unavailable')).join('\n'),
+    );
+    const sent = auth.inbox.sent
+      .slice(before)
+      .map((m) => m.to)
+      .sort();
     assert.deepEqual(sent, [...emails].sort());
     assert.equal(await outboxDepth(auth.url), 0);
   });
@@ -65,7 +72,11 @@ describe('a crash in the middle of sign-ups', function () {
 
   /** Auth alone, mailing to its log (no EMAIL_SERVICE_URL): a delivered mail is a log line naming its recipient. */
   async function startAuthProcess() {
-    const service = await spawnReadyService(['services/auth/src/main.ts'], { DATABASE_URL: testDb.url, BCRYPT_COST: '10', LOG_LEVEL: 'info', ...UNLIMITED_SIGN_UPS }, await freePort());
+    const service = await spawnReadyService(
+      ['services/auth/src/main.ts'],
+      { DATABASE_URL: testDb.url, BCRYPT_COST: '10', LOG_LEVEL: 'info', ...UNLIMITED_SIGN_UPS },
+      await freePort(),
+    );
     started.push(service);
     return service;
   }
@@ -77,7 +88,13 @@ describe('a crash in the middle of sign-ups', function () {
     const loop = async (worker: number) => {
       for (let i = 0; !stop; i++) {
         const res = await request(first.base, 'POST', '/auth/register', {
-          json: { email: `w${worker}n${i}@example.com`, password: STRONG_PASSWORD, confirm_password: STRONG_PASSWORD, first_name: 'Crash', last_name: 'Test' },
+          json: {
+            email: `w${worker}n${i}@example.com`,
+            password: STRONG_PASSWORD,
+            confirm_password: STRONG_PASSWORD,
+            first_name: 'Crash',
+            last_name: 'Test',
+          },
         }).catch(() => undefined);
         if (res?.status === 201) registered++;
         if (!res) return;
@@ -105,7 +122,9 @@ describe('a crash in the middle of sign-ups', function () {
       );
       // A row is deleted just after its mail is handed over: wait for the outbox to drain.
       const outboxDepth = async () => {
-        const [{ n }] = (await db.sequelize.query<{ n: number }>('SELECT COUNT(*) AS n FROM auth_mail_outbox', { type: QueryTypes.SELECT })) as [{ n: number }];
+        const [{ n }] = (await db.sequelize.query<{ n: number }>('SELECT COUNT(*) AS n FROM auth_mail_outbox', {
+          type: QueryTypes.SELECT,
+        })) as [{ n: number }];
         return Number(n);
       };
       await eventually(async () => ((await outboxDepth()) === 0 ? true : undefined), 'the outbox to be empty');

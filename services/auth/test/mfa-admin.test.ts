@@ -30,13 +30,18 @@ describe('admins and second factors', () => {
   it('resets a user’s factors and recovery codes, ends their sessions, and answers 404 for an unknown user', async () => {
     const admin = await totpUser(auth, 'resetting-admin@example.com');
     await promote(auth, admin.id);
-    const adminToken = (await verify(auth, { mfa_token: await mfaToken(auth, 'resetting-admin@example.com'), code: currentCode(admin.secret, 1) })).body.access_token;
+    const adminToken = (
+      await verify(auth, { mfa_token: await mfaToken(auth, 'resetting-admin@example.com'), code: currentCode(admin.secret, 1) })
+    ).body.access_token;
     const user = await totpUser(auth, 'lost-phone@example.com');
     assert.equal((await auth.call('GET', '/auth/me', { token: user.access })).status, 200);
 
     const reset = await auth.call('DELETE', `/auth/users/${user.id}/mfa`, { token: adminToken });
     assert.equal(reset.status, 204, reset.text);
-    await eventually(async () => ((await auth.call('GET', '/auth/me', { token: user.access })).status === 401 ? true : undefined), 'the user’s access token to die');
+    await eventually(
+      async () => ((await auth.call('GET', '/auth/me', { token: user.access })).status === 401 ? true : undefined),
+      'the user’s access token to die',
+    );
     assert.equal((await auth.call('POST', '/auth/refresh', { json: { refresh_token: user.refresh } })).status, 401);
     const signIn = await auth.signIn('lost-phone@example.com');
     assert.equal(signIn.status, 200, 'the password alone signs in again');

@@ -59,7 +59,10 @@ describe('sign-in with a second factor', () => {
     const results = await Promise.all(tokens.map((mfa_token) => verify(auth, { mfa_token, code })));
     assert.deepEqual(tally(results.map((r) => r.status)), { 200: 1, 422: 9 });
     assert.deepEqual(amrOf(results.find((r) => r.status === 200)!.body.access_token), ['pwd', 'otp', 'mfa']);
-    const other = await verify(auth, { mfa_token: await mfaToken(auth, 'recovery@example.com'), code: user.recoveryCodes[1]!.replace('-', ' ') });
+    const other = await verify(auth, {
+      mfa_token: await mfaToken(auth, 'recovery@example.com'),
+      code: user.recoveryCodes[1]!.replace('-', ' '),
+    });
     assert.equal(other.status, 200, 'the other codes still work, typed with a space');
   });
 
@@ -71,7 +74,9 @@ describe('sign-in with a second factor', () => {
     const right = await verify(auth, { mfa_token, code: currentCode(user.secret, 1) });
     assert.equal(right.status, 401);
     assert.equal(right.body.error.code, 'invalid_token');
-    const [rows] = await auth.db.sequelize.query('SELECT MAX(attempts) AS n FROM mfa_challenges WHERE user_id = ?', { replacements: [user.id] });
+    const [rows] = await auth.db.sequelize.query('SELECT MAX(attempts) AS n FROM mfa_challenges WHERE user_id = ?', {
+      replacements: [user.id],
+    });
     assert.equal(Number((rows as { n: number }[])[0]!.n), 5, 'the counter stopped at five');
   });
 
@@ -81,7 +86,9 @@ describe('sign-in with a second factor', () => {
     const mfa_token = await mfaToken(auth, 'expired@example.com');
     assert.equal((await verify(auth, { mfa_token })).status, 422);
     assert.equal((await verify(auth, { mfa_token, code: '123456', passkey_response: {} })).status, 422);
-    await auth.db.sequelize.query('UPDATE mfa_challenges SET expires_at = ? WHERE user_id = ?', { replacements: [new Date(Date.now() - 1000), user.id] });
+    await auth.db.sequelize.query('UPDATE mfa_challenges SET expires_at = ? WHERE user_id = ?', {
+      replacements: [new Date(Date.now() - 1000), user.id],
+    });
     const expired = await verify(auth, { mfa_token, code: currentCode(user.secret, 1) });
     assert.equal(expired.status, 401);
     assert.equal(expired.body.error.code, 'invalid_token');
@@ -113,7 +120,10 @@ describe('sign-in with a second factor', () => {
 
     const options = await auth.call('POST', '/auth/passkeys/authentication/options', { json: { mfa_token } });
     assert.equal(options.status, 200, options.text);
-    assert.deepEqual(options.body.options.allowCredentials.map((c: { id: string }) => c.id), user.authenticator.credentialIds);
+    assert.deepEqual(
+      options.body.options.allowCredentials.map((c: { id: string }) => c.id),
+      user.authenticator.credentialIds,
+    );
     const response = user.authenticator.getAssertion(options.body.options);
     const alone = await auth.call('POST', '/auth/passkeys/authentication', { json: { challenge_id: options.body.challenge_id, response } });
     assert.equal(alone.status, 401, 'a second-factor challenge is no passkey sign-in of its own');
@@ -135,12 +145,18 @@ describe('sign-in with a second factor', () => {
     const mfa_token = await mfaToken(auth, 'victim@example.com');
     const options = await auth.call('POST', '/auth/passkeys/authentication/options', { json: { mfa_token } });
     // A client that ignores allowCredentials and signs with its own passkey.
-    const wrongKey = await verify(auth, { mfa_token, passkey_response: intruderKey.getAssertion({ ...options.body.options, allowCredentials: [] }) });
+    const wrongKey = await verify(auth, {
+      mfa_token,
+      passkey_response: intruderKey.getAssertion({ ...options.body.options, allowCredentials: [] }),
+    });
     assert.equal(wrongKey.status, 422);
     assert.equal(wrongKey.body.error.code, 'invalid_mfa_code');
 
     const fresh = await mfaToken(auth, 'victim@example.com');
-    const unasked = await verify(auth, { mfa_token: fresh, passkey_response: intruderKey.getAssertion({ challenge: 'AAAA', rpId: 'localhost' }) });
+    const unasked = await verify(auth, {
+      mfa_token: fresh,
+      passkey_response: intruderKey.getAssertion({ challenge: 'AAAA', rpId: 'localhost' }),
+    });
     assert.equal(unasked.status, 422);
   });
 });

@@ -18,7 +18,10 @@ describe('WebAuthn configuration', () => {
   });
 
   it('requires the RP id and origins in production and accepts https origins on the RP id and its subdomains', () => {
-    assert.deepEqual(problems(PRODUCTION), ['WEBAUTHN_RP_ID: is required when NODE_ENV=production', 'WEBAUTHN_ORIGINS: is required when NODE_ENV=production']);
+    assert.deepEqual(problems(PRODUCTION), [
+      'WEBAUTHN_RP_ID: is required when NODE_ENV=production',
+      'WEBAUTHN_ORIGINS: is required when NODE_ENV=production',
+    ]);
     const config = loadAuthConfig({
       ...PRODUCTION,
       WEBAUTHN_RP_ID: 'example.com',
@@ -27,7 +30,11 @@ describe('WebAuthn configuration', () => {
     });
     assert.deepEqual(config.WEBAUTHN_ORIGINS, ['https://example.com', 'https://app.example.com:8443']);
     assert.equal(config.WEBAUTHN_RP_NAME, 'Example');
-    assert.deepEqual(problems({ ...PRODUCTION, WEBAUTHN_RP_ID: 'localhost', WEBAUTHN_ORIGINS: 'http://localhost:8080' }), [], 'localhost may stay http');
+    assert.deepEqual(
+      problems({ ...PRODUCTION, WEBAUTHN_RP_ID: 'localhost', WEBAUTHN_ORIGINS: 'http://localhost:8080' }),
+      [],
+      'localhost may stay http',
+    );
   });
 
   it('refuses origins off the RP id, with a path, not http(s), or plain http in production, naming each', () => {
@@ -45,11 +52,17 @@ describe('WebAuthn configuration', () => {
         'WEBAUTHN_ORIGINS.4: must be https when NODE_ENV=production (except localhost)',
       ],
     );
-    assert.deepEqual(problems({ WEBAUTHN_RP_ID: 'https://example.com' }), ['WEBAUTHN_RP_ID: must be a lower-case domain name without scheme, port or path']);
+    assert.deepEqual(problems({ WEBAUTHN_RP_ID: 'https://example.com' }), [
+      'WEBAUTHN_RP_ID: must be a lower-case domain name without scheme, port or path',
+    ]);
   });
 
   it('stops the auth process with exit code 78 and the configuration message', async () => {
-    const auth = spawnNode(['services/auth/src/main.ts'], { WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://evil.com', PORT: '0' });
+    const auth = spawnNode(['services/auth/src/main.ts'], {
+      WEBAUTHN_RP_ID: 'example.com',
+      WEBAUTHN_ORIGINS: 'https://evil.com',
+      PORT: '0',
+    });
     assert.equal(await auth.exited, 78);
     assert.match(auth.output(), /Invalid configuration: WEBAUTHN_ORIGINS\.0: must be on example\.com or a subdomain of it/);
   });

@@ -16,12 +16,19 @@ describe('passkey registration', () => {
     assert.equal(res.headers.get('cache-control'), 'no-store');
     const options = res.body;
     assert.deepEqual(options.rp, { name: 'Merchant Platform', id: 'localhost' });
-    assert.deepEqual(options.user, { id: Buffer.from(user.id).toString('base64url'), name: 'options@example.com', displayName: 'Ada Lovelace' });
+    assert.deepEqual(options.user, {
+      id: Buffer.from(user.id).toString('base64url'),
+      name: 'options@example.com',
+      displayName: 'Ada Lovelace',
+    });
     assert.equal(options.authenticatorSelection.residentKey, 'required');
     assert.equal(options.authenticatorSelection.userVerification, 'required');
     assert.equal(options.attestation, 'none');
     assert.deepEqual(options.excludeCredentials, []);
-    assert.ok(options.pubKeyCredParams.some((p: { alg: number }) => p.alg === -7), 'ES256 is offered');
+    assert.ok(
+      options.pubKeyCredParams.some((p: { alg: number }) => p.alg === -7),
+      'ES256 is offered',
+    );
     assert.match(options.challenge, /^[A-Za-z0-9_-]{43}$/, '32 random bytes');
   });
 
@@ -55,7 +62,10 @@ describe('passkey registration', () => {
       [{ origin: 'http://localhost:9999' }, 'The response comes from an origin this service does not accept.'],
       [{ rpId: 'evil.example' }, 'The passkey was made for another relying party id.'],
       [{ userVerified: false }, 'The authenticator did not verify the user (PIN or biometrics are required).'],
-      [{ challenge: Buffer.alloc(32, 7).toString('base64url') }, 'The challenge is unknown, already used, expired or was issued to someone else; ask for new options.'],
+      [
+        { challenge: Buffer.alloc(32, 7).toString('base64url') },
+        'The challenge is unknown, already used, expired or was issued to someone else; ask for new options.',
+      ],
     ] as const;
     for (const [knobs, message] of cases) {
       const res = await registerPasskey(auth, user.access, newAuthenticator(), knobs);
@@ -107,7 +117,10 @@ describe('passkey registration', () => {
       const res = await auth.call('POST', '/auth/passkeys/registration', { token: user.access, json: body });
       assert.equal(res.status, 422, `${JSON.stringify(body).slice(0, 80)}: ${res.text}`);
       assert.equal(res.body.error.code, 'validation_failed');
-      assert.ok(res.body.error.details.some((d: { path: string }) => d.path === path), `${path} in ${res.text}`);
+      assert.ok(
+        res.body.error.details.some((d: { path: string }) => d.path === path),
+        `${path} in ${res.text}`,
+      );
     }
     // The right challenge with an attestation object that is not CBOR: the challenge is spent, the answer is 422.
     const garbage = await auth.call('POST', '/auth/passkeys/registration', {
@@ -115,7 +128,9 @@ describe('passkey registration', () => {
       json: { response: { ...good, response: { ...good.response, attestationObject: Buffer.from('not cbor').toString('base64url') } } },
     });
     assert.equal(garbage.status, 422, garbage.text);
-    assert.deepEqual(garbage.body.error.details, [{ path: 'response', message: 'The registration response is not a valid WebAuthn attestation.' }]);
+    assert.deepEqual(garbage.body.error.details, [
+      { path: 'response', message: 'The registration response is not a valid WebAuthn attestation.' },
+    ]);
   });
 
   it('needs a bearer token for both steps', async () => {

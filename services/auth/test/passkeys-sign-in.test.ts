@@ -42,7 +42,9 @@ describe('passkey sign-in', () => {
     const user = await passkeyUser(auth, 'listed@example.com');
     await auth.verifiedUser('no-passkey@example.com');
     const known = await signInOptions(auth, 'listed@example.com');
-    assert.deepEqual(known.options.allowCredentials, [{ id: user.authenticator.credentialIds[0], type: 'public-key', transports: ['internal'] }]);
+    assert.deepEqual(known.options.allowCredentials, [
+      { id: user.authenticator.credentialIds[0], type: 'public-key', transports: ['internal'] },
+    ]);
     const unknown = await signInOptions(auth, 'nobody@example.com');
     const withoutPasskey = await signInOptions(auth, 'no-passkey@example.com');
     for (const answer of [unknown, withoutPasskey]) {
@@ -52,7 +54,11 @@ describe('passkey sign-in', () => {
       assert.match(answer.options.allowCredentials![0]!.id, /^[A-Za-z0-9_-]{43}$/, 'looks like a real credential id');
     }
     const again = await signInOptions(auth, 'nobody@example.com');
-    assert.deepEqual(again.options.allowCredentials, unknown.options.allowCredentials, 'the decoy is stable, so asking twice tells nothing');
+    assert.deepEqual(
+      again.options.allowCredentials,
+      unknown.options.allowCredentials,
+      'the decoy is stable, so asking twice tells nothing',
+    );
 
     const res = await signInWithPasskey(auth, user.authenticator, { email: 'listed@example.com' });
     assert.equal(res.status, 200, res.text);
@@ -88,12 +94,20 @@ describe('passkey sign-in', () => {
     assert.equal((await signInWithPasskey(auth, user.authenticator)).status, 200, 'counter 2');
     const { challenge_id, options } = await signInOptions(auth);
     const cloned = user.authenticator.getAssertion(options, { counter: 2 });
-    refusedWith401(await auth.call('POST', '/auth/passkeys/authentication', { json: { challenge_id, response: cloned } }), 'counter 2 again');
+    refusedWith401(
+      await auth.call('POST', '/auth/passkeys/authentication', { json: { challenge_id, response: cloned } }),
+      'counter 2 again',
+    );
     refusedWith401(await signInWithPasskey(auth, user.authenticator, { knobs: { counter: 1 } }), 'counter 1');
 
-    const [rows] = await auth.db.sequelize.query(`SELECT sign_count, counter_regressions FROM passkey_credentials WHERE user_id = '${user.id}'`);
+    const [rows] = await auth.db.sequelize.query(
+      `SELECT sign_count, counter_regressions FROM passkey_credentials WHERE user_id = '${user.id}'`,
+    );
     assert.deepEqual(
-      (rows as { sign_count: number | string; counter_regressions: number }[]).map((r) => [Number(r.sign_count), Number(r.counter_regressions)]),
+      (rows as { sign_count: number | string; counter_regressions: number }[]).map((r) => [
+        Number(r.sign_count),
+        Number(r.counter_regressions),
+      ]),
       [[2, 2]],
     );
     const warnings = auth.logs.lines.filter((line) => line.includes('sign counter went backwards'));
@@ -102,10 +116,19 @@ describe('passkey sign-in', () => {
     assert.equal(warning.userId, user.id);
     assert.equal(warning.storedCounter, 2);
     assert.equal(warning.presentedCounter, 2);
-    for (const secret of [options.challenge, cloned.response.signature, cloned.response.clientDataJSON, cloned.response.authenticatorData]) {
+    for (const secret of [
+      options.challenge,
+      cloned.response.signature,
+      cloned.response.clientDataJSON,
+      cloned.response.authenticatorData,
+    ]) {
       assert.ok(!warnings.join('\n').includes(secret), 'the warning carries no part of the assertion');
     }
-    assert.equal((await signInWithPasskey(auth, user.authenticator, { knobs: { counter: 3 } })).status, 200, 'a real next counter still works');
+    assert.equal(
+      (await signInWithPasskey(auth, user.authenticator, { knobs: { counter: 3 } })).status,
+      200,
+      'a real next counter still works',
+    );
   });
 
   it('refuses assertions from another origin, for another RP id, without user verification, tampered with or for another challenge', async () => {
@@ -134,7 +157,10 @@ describe('passkey sign-in', () => {
 
     const { challenge_id, options } = await signInOptions(auth, 'ada-bound@example.com');
     const response = eve.authenticator.getAssertion({ ...options, allowCredentials: [] });
-    refusedWith401(await auth.call('POST', '/auth/passkeys/authentication', { json: { challenge_id, response } }), 'eve on ada’s challenge');
+    refusedWith401(
+      await auth.call('POST', '/auth/passkeys/authentication', { json: { challenge_id, response } }),
+      'eve on ada’s challenge',
+    );
     assert.equal((await signInWithPasskey(auth, ada.authenticator, { email: 'ada-bound@example.com' })).status, 200);
   });
 
@@ -162,7 +188,10 @@ describe('passkey sign-in', () => {
     for (const [body, path] of bodies) {
       const res = await auth.call('POST', '/auth/passkeys/authentication', { json: body });
       assert.equal(res.status, 422, res.text);
-      assert.ok(res.body.error.details.some((d: { path: string }) => d.path === path), `${path} in ${res.text}`);
+      assert.ok(
+        res.body.error.details.some((d: { path: string }) => d.path === path),
+        `${path} in ${res.text}`,
+      );
     }
     const email = await auth.call('POST', '/auth/passkeys/authentication/options', { json: { email: 'not an email' } });
     assert.equal(email.status, 422);
@@ -176,9 +205,15 @@ describe('passkey sign-in', () => {
     ];
     for (const response of nonsense) {
       const fresh = await signInOptions(auth);
-      refusedWith401(await auth.call('POST', '/auth/passkeys/authentication', { json: { challenge_id: fresh.challenge_id, response } }), JSON.stringify(response).slice(0, 60));
+      refusedWith401(
+        await auth.call('POST', '/auth/passkeys/authentication', { json: { challenge_id: fresh.challenge_id, response } }),
+        JSON.stringify(response).slice(0, 60),
+      );
     }
-    refusedWith401(await auth.call('POST', '/auth/passkeys/authentication', { json: { challenge_id: 'no-such-challenge', response: good } }), 'unknown challenge id');
+    refusedWith401(
+      await auth.call('POST', '/auth/passkeys/authentication', { json: { challenge_id: 'no-such-challenge', response: good } }),
+      'unknown challenge id',
+    );
   });
 
   it('keeps challenges, assertions and tokens out of the logs and stores only a hash of each challenge', async () => {

@@ -31,14 +31,21 @@ export async function passkeyUser(auth: AuthHarness, email: string) {
   return { ...user, authenticator, factor: registered.body.factor as { id: string } };
 }
 
-export async function signInOptions(auth: AuthHarness, email?: string): Promise<{ challenge_id: string; options: { challenge: string; allowCredentials?: { id: string }[] } }> {
+export async function signInOptions(
+  auth: AuthHarness,
+  email?: string,
+): Promise<{ challenge_id: string; options: { challenge: string; allowCredentials?: { id: string }[] } }> {
   const res = await auth.call('POST', '/auth/passkeys/authentication/options', { json: email === undefined ? {} : { email } });
   assert.equal(res.status, 200, res.text);
   return res.body;
 }
 
 /** The whole passwordless sign-in: options (optionally for an email), an assertion, the token request. */
-export async function signInWithPasskey(auth: AuthHarness, authenticator: SoftwareAuthenticator, input: { email?: string; knobs?: Knobs } = {}) {
+export async function signInWithPasskey(
+  auth: AuthHarness,
+  authenticator: SoftwareAuthenticator,
+  input: { email?: string; knobs?: Knobs } = {},
+) {
   const { challenge_id, options } = await signInOptions(auth, input.email);
   const response = authenticator.getAssertion(options, input.knobs);
   return auth.call('POST', '/auth/passkeys/authentication', { json: { challenge_id, response } });

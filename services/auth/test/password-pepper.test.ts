@@ -31,7 +31,9 @@ describe('passwords peppered with PASSWORD_PEPPER', () => {
   it('signs in with a hash of the old unkeyed scheme and upgrades it to the peppered one', async () => {
     const { body } = await auth.register('oldscheme@example.com');
     const unkeyed = createHash('sha256').update(STRONG_PASSWORD, 'utf8').digest('base64');
-    await auth.db.sequelize.query('UPDATE users SET password_hash = ? WHERE id = ?', { replacements: [await bcrypt.hash(unkeyed, 10), body.user.id] });
+    await auth.db.sequelize.query('UPDATE users SET password_hash = ? WHERE id = ?', {
+      replacements: [await bcrypt.hash(unkeyed, 10), body.user.id],
+    });
     assert.equal((await auth.signIn('oldscheme@example.com', 'Wrong-Horse1!')).status, 401);
     assert.doesNotMatch(await storedHash('oldscheme@example.com'), /^hmac-sha256:/, 'a failed sign-in changes nothing');
 

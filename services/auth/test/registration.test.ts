@@ -2,7 +2,18 @@ import assert from 'node:assert/strict';
 import type { ErrorBody } from '@merchant-platform/common/testing/http-server';
 import { startAuth, STRONG_PASSWORD, type AuthHarness } from './support.js';
 
-const USER_KEYS = ['id', 'email', 'first_name', 'middle_name', 'last_name', 'profile_picture', 'email_verified', 'roles', 'auth_methods', 'created_at'];
+const USER_KEYS = [
+  'id',
+  'email',
+  'first_name',
+  'middle_name',
+  'last_name',
+  'profile_picture',
+  'email_verified',
+  'roles',
+  'auth_methods',
+  'created_at',
+];
 
 describe('registration', () => {
   let auth: AuthHarness;

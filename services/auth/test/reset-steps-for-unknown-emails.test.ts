@@ -11,7 +11,9 @@ describe('password reset steps for an unknown email', () => {
   after(() => auth.close());
 
   const reset = (email: string, code: string) =>
-    auth.call('POST', '/auth/password/reset', { json: { email, code, password: 'Battery-Staple2?', confirm_password: 'Battery-Staple2?' } });
+    auth.call('POST', '/auth/password/reset', {
+      json: { email, code, password: 'Battery-Staple2?', confirm_password: 'Battery-Staple2?' },
+    });
 
   /** forgot, then six wrong codes in turn: the statuses and error codes of the six answers. */
   async function sixWrongCodesAfterForgot(email: string, hasAccount: boolean): Promise<string[]> {
@@ -19,7 +21,9 @@ describe('password reset steps for an unknown email', () => {
     assert.equal(forgot.status, 202);
     // forgot issues its code after answering: wait until it is stored (mailed or not).
     await eventually(async () => {
-      const [rows] = await auth.db.sequelize.query("SELECT COUNT(*) AS n FROM one_time_codes WHERE purpose = 'password_reset' AND attempts = 0");
+      const [rows] = await auth.db.sequelize.query(
+        "SELECT COUNT(*) AS n FROM one_time_codes WHERE purpose = 'password_reset' AND attempts = 0",
+      );
       return Number((rows as { n: number }[])[0]!.n) > 0 ? true : undefined;
     }, `the reset code for ${email}`);
     const mailed = hasAccount ? await auth.inbox.waitForCode(email, 'password_reset') : undefined;
@@ -43,6 +47,9 @@ describe('password reset steps for an unknown email', () => {
   });
 
   it('mails nothing for the unknown email', () => {
-    assert.deepEqual(auth.inbox.sent.filter((m) => m.to === 'unknown@example.com'), []);
+    assert.deepEqual(
+      auth.inbox.sent.filter((m) => m.to === 'unknown@example.com'),
+      [],
+    );
   });
 });

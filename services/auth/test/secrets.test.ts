@@ -77,7 +77,10 @@ describe('secrets stay secret', () => {
     const enrolled = await auth.call('POST', '/auth/mfa/totp', { token: user.access, json: {} });
     const secret = enrolled.body.secret as string;
     const firstCode = currentCode(secret);
-    const confirmed = await auth.call('POST', `/auth/mfa/totp/${enrolled.body.factor_id}/confirm`, { token: user.access, json: { code: firstCode } });
+    const confirmed = await auth.call('POST', `/auth/mfa/totp/${enrolled.body.factor_id}/confirm`, {
+      token: user.access,
+      json: { code: firstCode },
+    });
     const recoveryCodes = confirmed.body.recovery_codes as string[];
     assert.equal(recoveryCodes.length, 10);
 
@@ -94,7 +97,11 @@ describe('secrets stay secret', () => {
     await call('GET', '/auth/mfa/factors', { token: signedIn.body.access_token });
     await call('GET', '/auth/me', { token: signedIn.body.access_token });
     const secondCode = currentCode(secret, 1);
-    await verify(auth, { mfa_token: (await call('POST', '/auth/token', { json: { email: 'second-secret@example.com', password: STRONG_PASSWORD } })).body.error.mfa.mfa_token, code: secondCode });
+    await verify(auth, {
+      mfa_token: (await call('POST', '/auth/token', { json: { email: 'second-secret@example.com', password: STRONG_PASSWORD } })).body.error
+        .mfa.mfa_token,
+      code: secondCode,
+    });
 
     const responses = later.join('\n');
     const logs = auth.logs.text();

@@ -32,7 +32,9 @@ describe('sessions: tokens v2 claims, listing and ending sessions', function () 
       const user = await auth.verifiedUser('refresh-keeps@example.com');
       const first = claimsOf(user.access);
       // A sign-in of an earlier minute, so a refresh that re-stamped auth_time would show.
-      await auth.db.sequelize.query('UPDATE refresh_tokens SET auth_time = ? WHERE family_id = ?', { replacements: [new Date(Date.now() - 120_000), first.sid] });
+      await auth.db.sequelize.query('UPDATE refresh_tokens SET auth_time = ? WHERE family_id = ?', {
+        replacements: [new Date(Date.now() - 120_000), first.sid],
+      });
       const refreshed = await auth.call('POST', '/auth/refresh', { json: { refresh_token: user.refresh } });
       assert.equal(refreshed.status, 200);
       const second = claimsOf(refreshed.body.access_token);
@@ -163,7 +165,8 @@ describe('sessions: tokens v2 claims, listing and ending sessions', function () 
       const user = await auth.verifiedUser('everywhere@example.com');
       const second = await auth.signIn('everywhere@example.com');
       assert.equal((await auth.call('POST', '/auth/logout-all', { token: user.access })).status, 204);
-      for (const token of [user.access, second.body.access_token]) assert.equal((await auth.call('GET', '/auth/me', { token })).status, 401);
+      for (const token of [user.access, second.body.access_token])
+        assert.equal((await auth.call('GET', '/auth/me', { token })).status, 401);
       assert.equal((await auth.call('POST', '/auth/refresh', { json: { refresh_token: second.body.refresh_token } })).status, 401);
       const again = await auth.signIn('everywhere@example.com');
       assert.equal((await auth.call('GET', '/auth/me', { token: again.body.access_token })).status, 200);
@@ -174,7 +177,9 @@ describe('sessions: tokens v2 claims, listing and ending sessions', function () 
       assert.equal((await auth.call('POST', '/auth/password/forgot', { json: { email: 'resetter@example.com' } })).status, 202);
       const code = await auth.inbox.waitForCode('resetter@example.com', 'password_reset');
       const NEW = 'Another-Horse2!';
-      const reset = await auth.call('POST', '/auth/password/reset', { json: { email: 'resetter@example.com', code, password: NEW, confirm_password: NEW } });
+      const reset = await auth.call('POST', '/auth/password/reset', {
+        json: { email: 'resetter@example.com', code, password: NEW, confirm_password: NEW },
+      });
       assert.equal(reset.status, 204);
       const me = await auth.call('GET', '/auth/me', { token: user.access });
       assert.equal(me.status, 401);

@@ -23,7 +23,11 @@ describe('sign-in guess limits', () => {
         assert.ok(Number(limited.headers.get('retry-after')) > 0);
       }
       assert.equal((await signInFrom('198.51.100.7', 'burst@example.com', STRONG_PASSWORD)).status, 429, 'even the right password waits');
-      assert.equal((await signInFrom('198.51.100.8', 'burst@example.com', STRONG_PASSWORD)).status, 200, 'the owner elsewhere still signs in');
+      assert.equal(
+        (await signInFrom('198.51.100.8', 'burst@example.com', STRONG_PASSWORD)).status,
+        200,
+        'the owner elsewhere still signs in',
+      );
     });
 
     it('counts an unknown email the same way as a known one', async () => {
@@ -54,7 +58,9 @@ describe('sign-in guess limits', () => {
 
     it('stops guesses spread over many addresses at the per-email limit, and then lets no burst through, right password included', async () => {
       await auth.register('target@example.com');
-      const spread = await Promise.all(Array.from({ length: 50 }, (_, i) => signInFrom(`203.0.113.${i % 10}`, 'target@example.com', WRONG)));
+      const spread = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => signInFrom(`203.0.113.${i % 10}`, 'target@example.com', WRONG)),
+      );
       assert.deepEqual(tally(spread.map((a) => a.status)), { 401: 12, 429: 38 });
 
       const burst = await Promise.all(
@@ -74,7 +80,9 @@ describe('sign-in guess limits', () => {
     });
 
     it('e-mails nobody when the locked email has no account', async () => {
-      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => signInFrom(`203.0.113.${100 + (i % 4)}`, 'ghost@example.com', WRONG)));
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => signInFrom(`203.0.113.${100 + (i % 4)}`, 'ghost@example.com', WRONG)),
+      );
       assert.deepEqual(tally(answers.map((a) => a.status)), { 401: 12, 429: 8 });
       assert.deepEqual(lockNotices('ghost@example.com'), []);
     });

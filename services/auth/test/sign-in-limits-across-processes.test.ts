@@ -41,16 +41,27 @@ describe('sign-in guess limits across two auth processes', function () {
   it('evaluates exactly the limit of 50 concurrent wrong guesses split between the processes', async () => {
     const [first, second] = services;
     const registered = await request(first!.base, 'POST', '/auth/register', {
-      json: { email: 'shared@example.com', password: STRONG_PASSWORD, confirm_password: STRONG_PASSWORD, first_name: 'Sam', last_name: 'Shared' },
+      json: {
+        email: 'shared@example.com',
+        password: STRONG_PASSWORD,
+        confirm_password: STRONG_PASSWORD,
+        first_name: 'Sam',
+        last_name: 'Shared',
+      },
     });
     assert.equal(registered.status, 201, registered.text);
 
     const answers = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        request((i % 2 ? first : second)!.base, 'POST', '/auth/token', { json: { email: 'shared@example.com', password: 'Wrong-Horse1!' } }),
+        request((i % 2 ? first : second)!.base, 'POST', '/auth/token', {
+          json: { email: 'shared@example.com', password: 'Wrong-Horse1!' },
+        }),
       ),
     );
     assert.deepEqual(tally(answers.map((a) => a.status)), { 401: 10, 429: 40 });
-    assert.equal((await request(second!.base, 'POST', '/auth/token', { json: { email: 'shared@example.com', password: STRONG_PASSWORD } })).status, 429);
+    assert.equal(
+      (await request(second!.base, 'POST', '/auth/token', { json: { email: 'shared@example.com', password: STRONG_PASSWORD } })).status,
+      429,
+    );
   });
 });

@@ -7,7 +7,9 @@ describe('signing keys', () => {
   it('names each key by its RFC 7638 thumbprint', () => {
     const keys = new SigningKeys(SigningKeys.generatePem());
     const jwk = createPublicKey(keys.privateKey).export({ format: 'jwk' });
-    const expected = createHash('sha256').update(JSON.stringify({ e: jwk.e, kty: 'RSA', n: jwk.n })).digest('base64url');
+    const expected = createHash('sha256')
+      .update(JSON.stringify({ e: jwk.e, kty: 'RSA', n: jwk.n }))
+      .digest('base64url');
     assert.equal(keys.kid, expected);
   });
 

@@ -54,7 +54,9 @@ describe('step-up: routes marked recent need a fresh (multi-factor) sign-in', fu
   it('keeps the refresh from renewing a sign-in: a refreshed stale session still needs step-up', async () => {
     const user = await auth.verifiedUser('renewer@example.com');
     const sid = (jwt.decode(user.access) as { sid: string }).sid;
-    await auth.db.sequelize.query('UPDATE refresh_tokens SET auth_time = ? WHERE family_id = ?', { replacements: [new Date(Date.now() - 3_600_000), sid] });
+    await auth.db.sequelize.query('UPDATE refresh_tokens SET auth_time = ? WHERE family_id = ?', {
+      replacements: [new Date(Date.now() - 3_600_000), sid],
+    });
     const refreshed = await auth.call('POST', '/auth/refresh', { json: { refresh_token: user.refresh } });
     assert.equal((await passkeyOptions(refreshed.body.access_token)).body.error.code, 'step_up_required');
   });

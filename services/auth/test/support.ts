@@ -118,7 +118,12 @@ export async function startAuth(settings: Partial<AuthSettings> = {}, serve: Aut
     mailer: inbox,
     settings: { ...DEFAULT_SETTINGS, ...settings },
   });
-  const server = await serveModules({ modules: [module], openapi, logger: logs.logger, overrides: { metrics, session: serve.session, trustProxy: serve.trustProxy ?? false } });
+  const server = await serveModules({
+    modules: [module],
+    openapi,
+    logger: logs.logger,
+    overrides: { metrics, session: serve.session, trustProxy: serve.trustProxy ?? false },
+  });
   const call = <Body>(method: string, path: string, options?: RequestOptions) => request<Body>(server.url, method, path, options);
   const harness: AuthHarness = {
     url: server.url,

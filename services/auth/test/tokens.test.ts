@@ -34,7 +34,20 @@ describe('tokens', () => {
       assert.equal(header.alg, 'RS256');
       assert.equal(header.kid, auth.keys.kid);
       assert.deepEqual(Object.keys(payload).sort(), [
-        'amr', 'aud', 'auth_method', 'auth_time', 'email', 'email_verified', 'exp', 'iat', 'iss', 'jti', 'name', 'roles', 'sid', 'sub',
+        'amr',
+        'aud',
+        'auth_method',
+        'auth_time',
+        'email',
+        'email_verified',
+        'exp',
+        'iat',
+        'iss',
+        'jti',
+        'name',
+        'roles',
+        'sid',
+        'sub',
       ]);
       assert.deepEqual(payload.amr, ['pwd']);
       assert.equal(payload.sub, registered.body.user.id);
@@ -71,7 +84,10 @@ describe('tokens', () => {
     it('answers 422 when the email or password is missing', async () => {
       const res = await auth.call<ErrorBody>('POST', '/auth/token', { json: { email: 'x@example.com' } });
       assert.equal(res.status, 422);
-      assert.deepEqual(res.body.error.details?.map((d: { path: string }) => d.path), ['password']);
+      assert.deepEqual(
+        res.body.error.details?.map((d: { path: string }) => d.path),
+        ['password'],
+      );
     });
 
     it('rate-limits repeated failures for one account with 429 and Retry-After, even for the right password', async () => {
@@ -131,10 +147,15 @@ describe('tokens', () => {
     it('gives at most one 200 to 10 concurrent refreshes of one token', async () => {
       await auth.register('concurrent@example.com');
       const { refresh_token } = (await auth.signIn('concurrent@example.com')).body;
-      const results = await Promise.all(Array.from({ length: 10 }, () => auth.call<TokenPairView>('POST', '/auth/refresh', { json: { refresh_token } })));
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => auth.call<TokenPairView>('POST', '/auth/refresh', { json: { refresh_token } })),
+      );
       const ok = results.filter((r) => r.status === 200).length;
       assert.ok(ok <= 1, `${ok} succeeded`);
-      assert.ok(results.every((r) => r.status === 200 || r.status === 401), results.map((r) => r.status).join(','));
+      assert.ok(
+        results.every((r) => r.status === 200 || r.status === 401),
+        results.map((r) => r.status).join(','),
+      );
     });
 
     it('answers an unknown refresh token with 401 invalid_token', async () => {
@@ -189,9 +210,14 @@ describe('tokens', () => {
         },
         'a foreign RSA key with the real kid': () => jwt.sign({ ...claims }, foreign, { algorithm: 'RS256', keyid: auth.keys.kid }),
         expired: () =>
-          jwt.sign({ ...claims, iat: 1000, exp: Math.floor(Date.now() / 1000) - 31 }, auth.keys.privateKey, { algorithm: 'RS256', keyid: auth.keys.kid }),
-        'wrong issuer': () => jwt.sign({ ...claims, iss: 'someone-else' }, auth.keys.privateKey, { algorithm: 'RS256', keyid: auth.keys.kid }),
-        'wrong audience': () => jwt.sign({ ...claims, aud: 'another-app' }, auth.keys.privateKey, { algorithm: 'RS256', keyid: auth.keys.kid }),
+          jwt.sign({ ...claims, iat: 1000, exp: Math.floor(Date.now() / 1000) - 31 }, auth.keys.privateKey, {
+            algorithm: 'RS256',
+            keyid: auth.keys.kid,
+          }),
+        'wrong issuer': () =>
+          jwt.sign({ ...claims, iss: 'someone-else' }, auth.keys.privateKey, { algorithm: 'RS256', keyid: auth.keys.kid }),
+        'wrong audience': () =>
+          jwt.sign({ ...claims, aud: 'another-app' }, auth.keys.privateKey, { algorithm: 'RS256', keyid: auth.keys.kid }),
         'tampered payload': () => `${h}.${b64({ ...claims, roles: ['merchant', 'admin'] })}.${s}`,
         'unknown kid': () => jwt.sign({ ...claims }, auth.keys.privateKey, { algorithm: 'RS256', keyid: 'not-a-key' }),
         garbage: () => 'a.b.c',
@@ -202,7 +228,17 @@ describe('tokens', () => {
       assert.equal((await auth.call<UserBody>('GET', '/auth/me', { token: good })).status, 200);
     });
 
-    for (const name of ['alg none', 'HS256 keyed with the public key', 'a foreign RSA key with the real kid', 'expired', 'wrong issuer', 'wrong audience', 'tampered payload', 'unknown kid', 'garbage']) {
+    for (const name of [
+      'alg none',
+      'HS256 keyed with the public key',
+      'a foreign RSA key with the real kid',
+      'expired',
+      'wrong issuer',
+      'wrong audience',
+      'tampered payload',
+      'unknown kid',
+      'garbage',
+    ]) {
       it(`answers a token with ${name} with 401 invalid_token`, async () => {
         const res = await auth.call<ErrorBody>('GET', '/auth/me', { token: forged()[name]!() });
         assert.equal(res.status, 401);

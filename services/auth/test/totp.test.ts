@@ -36,7 +36,11 @@ describe('authenticator apps (TOTP)', () => {
     assert.ok(res.body.otpauth_uri.startsWith('otpauth://totp/Merchant%20Platform:enrol%40example.com?'), res.body.otpauth_uri);
     assert.equal(uri.searchParams.get('secret'), res.body.secret);
     assert.equal(uri.searchParams.get('issuer'), 'Merchant Platform');
-    for (const [name, value] of [['algorithm', 'SHA1'], ['digits', '6'], ['period', '30']] as [string, string][]) {
+    for (const [name, value] of [
+      ['algorithm', 'SHA1'],
+      ['digits', '6'],
+      ['period', '30'],
+    ] as [string, string][]) {
       assert.ok([null, value].includes(uri.searchParams.get(name) as string | null), `${name} is ${value} or left to its default`);
     }
     assert.match(res.body.qr_svg, /^<svg[\s\S]*<\/svg>\s*$/);
@@ -48,7 +52,9 @@ describe('authenticator apps (TOTP)', () => {
   it('keeps the secret sealed at rest: the row holds neither the secret nor its bytes', async () => {
     const user = await auth.verifiedUser('sealed@example.com');
     const enrolment = await startTotp(auth, user.access);
-    const [rows] = await auth.db.sequelize.query('SELECT secret_sealed FROM totp_factors WHERE id = ?', { replacements: [enrolment.factor_id] });
+    const [rows] = await auth.db.sequelize.query('SELECT secret_sealed FROM totp_factors WHERE id = ?', {
+      replacements: [enrolment.factor_id],
+    });
     const stored = (rows as { secret_sealed: string }[])[0]!.secret_sealed;
     assert.ok(!stored.includes(enrolment.secret));
     assert.ok(!Buffer.from(stored).includes(base32Decode(enrolment.secret)));
@@ -93,7 +99,12 @@ describe('authenticator apps (TOTP)', () => {
   });
 
   it('accepts a code one step early or late, and no further', async () => {
-    for (const [steps, status] of [[-1, 200], [1, 200], [-2, 422], [2, 422]] as const) {
+    for (const [steps, status] of [
+      [-1, 200],
+      [1, 200],
+      [-2, 422],
+      [2, 422],
+    ] as const) {
       const user = await auth.verifiedUser(`drift${steps + 2}@example.com`);
       const enrolment = await startTotp(auth, user.access);
       const res = await auth.call('POST', `/auth/mfa/totp/${enrolment.factor_id}/confirm`, {
@@ -108,9 +119,15 @@ describe('authenticator apps (TOTP)', () => {
     const owner = await auth.verifiedUser('owner@example.com');
     const other = await auth.verifiedUser('other@example.com');
     const enrolment = await startTotp(auth, owner.access);
-    const res = await auth.call('POST', `/auth/mfa/totp/${enrolment.factor_id}/confirm`, { token: other.access, json: { code: currentCode(enrolment.secret) } });
+    const res = await auth.call('POST', `/auth/mfa/totp/${enrolment.factor_id}/confirm`, {
+      token: other.access,
+      json: { code: currentCode(enrolment.secret) },
+    });
     assert.equal(res.status, 404);
-    const confirmed = await auth.call('POST', `/auth/mfa/totp/${enrolment.factor_id}/confirm`, { token: owner.access, json: { code: currentCode(enrolment.secret) } });
+    const confirmed = await auth.call('POST', `/auth/mfa/totp/${enrolment.factor_id}/confirm`, {
+      token: owner.access,
+      json: { code: currentCode(enrolment.secret) },
+    });
     assert.equal(confirmed.status, 200, 'the owner can still confirm it');
   });
 
@@ -144,7 +161,9 @@ describe('authenticator apps (TOTP)', () => {
     assert.equal(refused.body.error.code, 'conflict');
 
     const user = await totpUser(auth, 'renew@example.com');
-    const renewed = await auth.call('POST', '/auth/mfa/recovery-codes', { token: await signInWithTotp(auth, 'renew@example.com', user.secret) });
+    const renewed = await auth.call('POST', '/auth/mfa/recovery-codes', {
+      token: await signInWithTotp(auth, 'renew@example.com', user.secret),
+    });
     assert.equal(renewed.status, 200, renewed.text);
     assert.equal(renewed.headers.get('cache-control'), 'no-store');
     assert.deepEqual(Object.keys(renewed.body), ['recovery_codes']);

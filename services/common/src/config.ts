@@ -79,9 +79,7 @@ export function loadConfigOrExit<S extends z.ZodType>(schema: S, env: Env = proc
   }
 }
 
-export const booleanFromEnv = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+export const booleanFromEnv = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 export const listFromEnv = z.string().transform((v) =>
   v
@@ -94,11 +92,9 @@ export const portFromEnv = z.coerce.number().int().min(0).max(65535);
 
 export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
-export const databaseUrl = z
-  .string()
-  .refine((v) => /^(mysql|mariadb):\/\/.+/.test(v) || /^sqlite:.+/.test(v), {
-    message: 'must be mysql://user:pass@host:3306/db or sqlite:<path>',
-  });
+export const databaseUrl = z.string().refine((v) => /^(mysql|mariadb):\/\/.+/.test(v) || /^sqlite:.+/.test(v), {
+  message: 'must be mysql://user:pass@host:3306/db or sqlite:<path>',
+});
 
 /** Variables every HTTP service reads. */
 export const httpEnvShape = {

@@ -14,12 +14,7 @@ export class AppError extends Error {
   readonly details: ErrorDetail[] | undefined;
   readonly headers: Record<string, string>;
 
-  constructor(
-    status: number,
-    code: string,
-    message: string,
-    options: { details?: ErrorDetail[]; headers?: Record<string, string> } = {},
-  ) {
+  constructor(status: number, code: string, message: string, options: { details?: ErrorDetail[]; headers?: Record<string, string> } = {}) {
     super(message);
     this.name = 'AppError';
     this.status = status;
@@ -44,8 +39,7 @@ export class AppError extends Error {
  * message, so callers never spell a code and one situation always gets one answer.
  */
 
-export const malformedBody = (message = 'The request body could not be parsed.') =>
-  new AppError(400, 'malformed_body', message);
+export const malformedBody = (message = 'The request body could not be parsed.') => new AppError(400, 'malformed_body', message);
 
 export const unauthenticated = (message = 'Authentication is required.') =>
   new AppError(401, 'unauthenticated', message, { headers: { 'WWW-Authenticate': 'Bearer' } });
@@ -55,11 +49,9 @@ export const invalidToken = (message = 'The token is invalid or has expired.') =
     headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
   });
 
-export const invalidCredentials = (message = 'The email or password is incorrect.') =>
-  new AppError(401, 'invalid_credentials', message);
+export const invalidCredentials = (message = 'The email or password is incorrect.') => new AppError(401, 'invalid_credentials', message);
 
-export const tokenReused = () =>
-  new AppError(401, 'token_reused', 'This refresh token was already used; its sessions were revoked.');
+export const tokenReused = () => new AppError(401, 'token_reused', 'This refresh token was already used; its sessions were revoked.');
 
 /** The route needs a recent sign-in (and a second factor, if the user has one): sign in again. */
 export const stepUpRequired = () =>
@@ -78,8 +70,7 @@ export const invalidMfaCode = (message = 'The code is not valid.') => new AppErr
 
 export const emailNotVerified = (message = 'Verify your email address first.') => new AppError(403, 'email_not_verified', message);
 
-export const notFound = (message = 'The requested resource was not found.') =>
-  new AppError(404, 'not_found', message);
+export const notFound = (message = 'The requested resource was not found.') => new AppError(404, 'not_found', message);
 
 export const methodNotAllowed = (allowed: string[]) =>
   new AppError(405, 'method_not_allowed', 'This method is not allowed on this resource.', {

@@ -15,12 +15,7 @@ export interface HealthState {
  * `/healthz` answers from memory (the process is up); `/readyz` runs every check (database
  * reachable, migrations at this build's version); `/metrics` is the Prometheus text format.
  */
-export function healthRoutes(options: {
-  checks: ReadinessCheck[];
-  state: HealthState;
-  metrics: Metrics;
-  logger: Logger;
-}): Router {
+export function healthRoutes(options: { checks: ReadinessCheck[]; state: HealthState; metrics: Metrics; logger: Logger }): Router {
   const router = new Router();
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };

@@ -40,10 +40,7 @@ const REDACT_PATHS = [
   'res.headers["set-cookie"]',
 ];
 
-export function createLogger(
-  options: { level?: string; name?: string } = {},
-  destination?: DestinationStream,
-): Logger {
+export function createLogger(options: { level?: string; name?: string } = {}, destination?: DestinationStream): Logger {
   return pino(
     {
       level: options.level ?? 'info',

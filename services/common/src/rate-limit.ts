@@ -106,9 +106,15 @@ export interface Reservation {
 export async function reserveAttempt(limits: LimitedKey[]): Promise<Reservation> {
   const outcomes = await Promise.allSettled(limits.map(({ limiter, key }) => retryingDeadlocks(() => limiter.consume(storedKey(key)))));
   const giveBackWhere = (counted: (outcome: PromiseSettledResult<unknown>) => boolean) => async () => {
-    await Promise.all(limits.filter((_, index) => counted(outcomes[index]!)).map(({ limiter, key }) => retryingDeadlocks(() => limiter.reward(storedKey(key)))));
+    await Promise.all(
+      limits
+        .filter((_, index) => counted(outcomes[index]!))
+        .map(({ limiter, key }) => retryingDeadlocks(() => limiter.reward(storedKey(key)))),
+    );
   };
-  const refusals = outcomes.flatMap((outcome, index) => (outcome.status === 'rejected' ? [{ reason: outcome.reason as unknown, limit: limits[index]! }] : []));
+  const refusals = outcomes.flatMap((outcome, index) =>
+    outcome.status === 'rejected' ? [{ reason: outcome.reason as unknown, limit: limits[index]! }] : [],
+  );
   if (refusals.length === 0) return { giveBack: giveBackWhere(() => true) };
   // A refused consume is counted too; return every point this attempt added, so a request refused
   // by one limit (a busy client) does not use up another (the platform-wide one).

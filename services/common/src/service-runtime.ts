@@ -118,7 +118,10 @@ export async function runMigrations(options: {
 }): Promise<void> {
   const logger = createLogger({ level: options.config.LOG_LEVEL, name: `${options.service}-migrate` });
   // No statement deadline: GET_LOCK waits for another migrator and DDL on a big table takes time.
-  const db = await connectAtStartup(`${options.service}-migrate`, options.config.DATABASE_URL ?? devDatabaseUrl(options.service), { logger, queryTimeoutMs: 0 });
+  const db = await connectAtStartup(`${options.service}-migrate`, options.config.DATABASE_URL ?? devDatabaseUrl(options.service), {
+    logger,
+    queryTimeoutMs: 0,
+  });
   try {
     const applied = await new SchemaMigrator(db, options.service, options.migrations, logger).up();
     logger.info({ applied }, applied.length ? 'migrations applied' : 'schema already current');

@@ -49,7 +49,10 @@ export function explainFileFailure(path: string, variable: string): Explain {
   return (error) => {
     const problem = FILE_PROBLEMS[codeOf(error) ?? ''];
     if (!problem) return undefined;
-    return { exitCode: EXIT_CODES.cannotCreate, message: `cannot write ${path}: ${problem}. Set ${variable} to a path this user can write.` };
+    return {
+      exitCode: EXIT_CODES.cannotCreate,
+      message: `cannot write ${path}: ${problem}. Set ${variable} to a path this user can write.`,
+    };
   };
 }
 
@@ -67,21 +70,39 @@ export function explainDatabaseFailure(databaseUrl: string): Explain {
   return (error) => {
     switch (codeOf(error)) {
       case 'ECONNREFUSED':
-        return { exitCode: EXIT_CODES.databaseUnavailable, message: `nothing accepts database connections at ${address} (DATABASE_URL). Start MySQL/MariaDB there, or fix the host and port in DATABASE_URL.` };
+        return {
+          exitCode: EXIT_CODES.databaseUnavailable,
+          message: `nothing accepts database connections at ${address} (DATABASE_URL). Start MySQL/MariaDB there, or fix the host and port in DATABASE_URL.`,
+        };
       case 'ENOTFOUND':
       case 'EAI_AGAIN':
-        return { exitCode: EXIT_CODES.databaseUnavailable, message: `the database host "${url.hostname}" (DATABASE_URL) is not known to DNS. Fix the host name in DATABASE_URL.` };
+        return {
+          exitCode: EXIT_CODES.databaseUnavailable,
+          message: `the database host "${url.hostname}" (DATABASE_URL) is not known to DNS. Fix the host name in DATABASE_URL.`,
+        };
       case 'ETIMEDOUT':
       case 'EHOSTUNREACH':
       case 'ENETUNREACH':
-        return { exitCode: EXIT_CODES.databaseUnavailable, message: `the database at ${address} (DATABASE_URL) did not answer. Check that it runs and that no firewall is in between.` };
+        return {
+          exitCode: EXIT_CODES.databaseUnavailable,
+          message: `the database at ${address} (DATABASE_URL) did not answer. Check that it runs and that no firewall is in between.`,
+        };
       case 'ER_ACCESS_DENIED_ERROR':
       case 'ER_ACCESS_DENIED_NO_PASSWORD_ERROR':
-        return { exitCode: EXIT_CODES.notPermitted, message: `the database at ${address} refused user "${user}" (DATABASE_URL): wrong user name or password. Fix the credentials in DATABASE_URL.` };
+        return {
+          exitCode: EXIT_CODES.notPermitted,
+          message: `the database at ${address} refused user "${user}" (DATABASE_URL): wrong user name or password. Fix the credentials in DATABASE_URL.`,
+        };
       case 'ER_DBACCESS_DENIED_ERROR':
-        return { exitCode: EXIT_CODES.notPermitted, message: `user "${user}" may not use database "${database}" at ${address} (DATABASE_URL). Grant it (GRANT ALL ON \`${database}\`.* TO '${user}') or use another database.` };
+        return {
+          exitCode: EXIT_CODES.notPermitted,
+          message: `user "${user}" may not use database "${database}" at ${address} (DATABASE_URL). Grant it (GRANT ALL ON \`${database}\`.* TO '${user}') or use another database.`,
+        };
       case 'ER_BAD_DB_ERROR':
-        return { exitCode: EXIT_CODES.databaseMissing, message: `database "${database}" does not exist at ${address} (DATABASE_URL). Create it (CREATE DATABASE \`${database}\`) or fix its name in DATABASE_URL.` };
+        return {
+          exitCode: EXIT_CODES.databaseMissing,
+          message: `database "${database}" does not exist at ${address} (DATABASE_URL). Create it (CREATE DATABASE \`${database}\`) or fix its name in DATABASE_URL.`,
+        };
       default:
         return undefined;
     }
@@ -93,13 +114,22 @@ export function explainListenFailure(host: string, port: number): Explain {
   return (error) => {
     switch (codeOf(error)) {
       case 'EADDRINUSE':
-        return { exitCode: EXIT_CODES.portInUse, message: `port ${port} on ${host} is already in use (PORT). Stop the other process, or set PORT to a free port.` };
+        return {
+          exitCode: EXIT_CODES.portInUse,
+          message: `port ${port} on ${host} is already in use (PORT). Stop the other process, or set PORT to a free port.`,
+        };
       case 'EACCES':
-        return { exitCode: EXIT_CODES.notPermitted, message: `this user may not listen on port ${port} (PORT). Use a PORT of 1024 or above.` };
+        return {
+          exitCode: EXIT_CODES.notPermitted,
+          message: `this user may not listen on port ${port} (PORT). Use a PORT of 1024 or above.`,
+        };
       case 'EADDRNOTAVAIL':
       case 'ENOTFOUND':
       case 'EAI_AGAIN':
-        return { exitCode: EXIT_CODES.config, message: `${host} is not an address of this machine (HOST). Use 0.0.0.0 (every interface) or 127.0.0.1 (this machine only).` };
+        return {
+          exitCode: EXIT_CODES.config,
+          message: `${host} is not an address of this machine (HOST). Use 0.0.0.0 (every interface) or 127.0.0.1 (this machine only).`,
+        };
       default:
         return undefined;
     }

@@ -9,7 +9,9 @@ describe('clientNetwork, the key of every per-client limit', () => {
   });
 
   it('gives every address of one IPv6 /64 the same key, however it is written', () => {
-    const keys = ['2001:db8:1:2::1', '2001:0DB8:0001:0002:ffff:0:0:1', '2001:db8:1:2:abcd:1234:5678:9abc', 'fe80::1%eth0'].map(clientNetwork);
+    const keys = ['2001:db8:1:2::1', '2001:0DB8:0001:0002:ffff:0:0:1', '2001:db8:1:2:abcd:1234:5678:9abc', 'fe80::1%eth0'].map(
+      clientNetwork,
+    );
     assert.deepEqual(keys, ['2001:db8:1:2::/64', '2001:db8:1:2::/64', '2001:db8:1:2::/64', 'fe80:0:0:0::/64']);
     assert.notEqual(clientNetwork('2001:db8:1:3::1'), clientNetwork('2001:db8:1:2::1'));
   });

@@ -12,10 +12,12 @@ const schema = z
     PARTNER_ID: z.string().optional(),
   })
   .superRefine((config, ctx) => {
-    if (config.MODE === 'fast' && config.API_KEY === undefined) ctx.addIssue({ code: 'custom', path: ['API_KEY'], message: 'is required when MODE=fast' });
+    if (config.MODE === 'fast' && config.API_KEY === undefined)
+      ctx.addIssue({ code: 'custom', path: ['API_KEY'], message: 'is required when MODE=fast' });
   })
   .superRefine((config, ctx) => {
-    if (config.PARTNER_ID !== undefined && config.API_KEY === undefined) ctx.addIssue({ code: 'custom', path: ['API_KEY'], message: 'is required with PARTNER_ID' });
+    if (config.PARTNER_ID !== undefined && config.API_KEY === undefined)
+      ctx.addIssue({ code: 'custom', path: ['API_KEY'], message: 'is required with PARTNER_ID' });
   });
 
 const problems = (env: Record<string, string>, against: z.ZodType = schema) => configProblems(against, env);
@@ -41,10 +43,16 @@ describe('loadConfig', () => {
   });
 
   it('puts every problem on one line, with what to do', () => {
-    assert.throws(() => loadConfig(schema, { PORT: '-1', WORKERS: '0' }), (error: Error) => {
-      assert.equal(error.message, 'Invalid configuration: PORT: must be at least 0; WORKERS: must be at least 1. Fix these environment variables and start again.');
-      return true;
-    });
+    assert.throws(
+      () => loadConfig(schema, { PORT: '-1', WORKERS: '0' }),
+      (error: Error) => {
+        assert.equal(
+          error.message,
+          'Invalid configuration: PORT: must be at least 0; WORKERS: must be at least 1. Fix these environment variables and start again.',
+        );
+        return true;
+      },
+    );
   });
 });
 

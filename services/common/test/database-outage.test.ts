@@ -114,7 +114,10 @@ describe('a database outage', () => {
         const answers = await Promise.all(Array.from({ length: 3 }, () => request(server.url, 'GET', '/now')));
         answers.forEach(assertUnavailable);
         await lock.commit();
-        await eventually(async () => ((await request(server.url, 'GET', '/now')).status === 200 ? true : undefined), 'the route to answer 200 again');
+        await eventually(
+          async () => ((await request(server.url, 'GET', '/now')).status === 200 ? true : undefined),
+          'the route to answer 200 again',
+        );
         assert.equal(logs.lines.filter((l) => l.includes('database unavailable')).length, 1, logs.text());
         assert.equal(logs.lines.filter((l) => l.includes('database reachable again')).length, 1, logs.text());
         assert.doesNotMatch(logs.text(), /unhandled error|"stack"/);
@@ -130,7 +133,9 @@ describe('a database outage', () => {
     this.timeout(120_000);
     let mariadb: PrivateMariadb;
     before(async function () {
-      const reason = !/^(mysql|mariadb):/.test(process.env.DATABASE_URL ?? '') ? 'the suite is not running on MySQL (DATABASE_URL)' : privateMariadbUnavailable();
+      const reason = !/^(mysql|mariadb):/.test(process.env.DATABASE_URL ?? '')
+        ? 'the suite is not running on MySQL (DATABASE_URL)'
+        : privateMariadbUnavailable();
       if (reason) {
         process.stdout.write(`    skipped: ${reason}\n`);
         this.skip();
@@ -152,7 +157,8 @@ describe('a database outage', () => {
           seen.set(latest, (seen.get(latest) ?? 0) + 1);
         }
       });
-      const answering = (status: number, what: string) => eventually(() => (latest === status ? true : undefined), what, { timeoutMs: 30_000 });
+      const answering = (status: number, what: string) =>
+        eventually(() => (latest === status ? true : undefined), what, { timeoutMs: 30_000 });
       try {
         await answering(200, 'the load to be answered');
         process.kill(mariadb.pid, 'SIGSTOP');

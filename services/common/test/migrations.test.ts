@@ -52,7 +52,10 @@ describe('schema migrations', () => {
     const db = await open();
     await new SchemaMigrator(db, 'widgets', migrations).up();
     const other = new SchemaMigrator(db, 'gadgets', [
-      { name: '0001-create-widgets', up: async (qi) => void (await qi.createTable('gadgets', { id: { type: DataTypes.STRING(36), primaryKey: true } })) },
+      {
+        name: '0001-create-widgets',
+        up: async (qi) => void (await qi.createTable('gadgets', { id: { type: DataTypes.STRING(36), primaryKey: true } })),
+      },
     ]);
     await assert.rejects(other.assertCurrent(), 'the same migration name in another service is not applied yet');
     assert.deepEqual(await other.up(), ['0001-create-widgets']);

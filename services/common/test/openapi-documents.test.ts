@@ -24,10 +24,43 @@ describe('the public and internal OpenAPI documents', () => {
     const Thing = openapi.register('Thing', z.object({ name: z.string() }));
     const Receipt = openapi.register('Receipt', z.object({ id: z.string() }));
     const api = new ApiRouter(openapi)
-      .route({ method: 'get', path: '/things', aliases: ['/things/'], summary: 'list', tags: ['merchants'], guards: [userGuard], responses: { 200: { description: 'ok', schema: Thing } }, handler: ok })
-      .route({ method: 'post', path: '/register', summary: 'sign up', tags: ['sign-up'], deprecated: true, responses: { 201: { description: 'ok' } }, handler: ok })
-      .route({ method: 'get', path: '/switched-off', summary: 'off', tags: ['google'], internal: true, responses: { 200: { description: 'ok' } }, handler: ok })
-      .route({ method: 'get', path: '/internal/feed', summary: 'feed', tags: ['internal'], guards: [serviceGuard], responses: { 200: { description: 'ok' } }, handler: ok });
+      .route({
+        method: 'get',
+        path: '/things',
+        aliases: ['/things/'],
+        summary: 'list',
+        tags: ['merchants'],
+        guards: [userGuard],
+        responses: { 200: { description: 'ok', schema: Thing } },
+        handler: ok,
+      })
+      .route({
+        method: 'post',
+        path: '/register',
+        summary: 'sign up',
+        tags: ['sign-up'],
+        deprecated: true,
+        responses: { 201: { description: 'ok' } },
+        handler: ok,
+      })
+      .route({
+        method: 'get',
+        path: '/switched-off',
+        summary: 'off',
+        tags: ['google'],
+        internal: true,
+        responses: { 200: { description: 'ok' } },
+        handler: ok,
+      })
+      .route({
+        method: 'get',
+        path: '/internal/feed',
+        summary: 'feed',
+        tags: ['internal'],
+        guards: [serviceGuard],
+        responses: { 200: { description: 'ok' } },
+        handler: ok,
+      });
     const outbox = new ApiRouter(openapi).route({
       method: 'post',
       path: '/outbox',
@@ -55,7 +88,14 @@ describe('the public and internal OpenAPI documents', () => {
   it('leaves internal, switched-off and /internal/ routes out of the public document and keeps them in the internal one', async () => {
     const docs = await documents();
     assert.deepEqual(Object.keys(docs.public.paths), ['/things', '/things/', '/register']);
-    assert.deepEqual(Object.keys(docs.internal.paths).sort(), ['/internal/feed', '/outbox', '/register', '/switched-off', '/things', '/things/']);
+    assert.deepEqual(Object.keys(docs.internal.paths).sort(), [
+      '/internal/feed',
+      '/outbox',
+      '/register',
+      '/switched-off',
+      '/things',
+      '/things/',
+    ]);
     assert.equal(docs.internal.paths['/switched-off'].get['x-internal'], true);
     assert.equal(docs.internal.paths['/internal/feed'].get['x-internal'], true);
     assert.equal(docs.internal.info.title, 'Test (internal)');
@@ -87,8 +127,14 @@ describe('the public and internal OpenAPI documents', () => {
 
   it('lists only the tags in use, in the order a user meets them', async () => {
     const docs = await documents();
-    assert.deepEqual(docs.public.tags.map((t: { name: string }) => t.name), ['sign-up', 'merchants']);
-    assert.deepEqual(docs.internal.tags.map((t: { name: string }) => t.name), ['sign-up', 'google', 'merchants', 'email', 'internal']);
+    assert.deepEqual(
+      docs.public.tags.map((t: { name: string }) => t.name),
+      ['sign-up', 'merchants'],
+    );
+    assert.deepEqual(
+      docs.internal.tags.map((t: { name: string }) => t.name),
+      ['sign-up', 'google', 'merchants', 'email', 'internal'],
+    );
     assert.ok(docs.public.tags.every((t: { description?: string }) => t.description));
   });
 

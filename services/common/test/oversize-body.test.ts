@@ -15,7 +15,11 @@ const KEEP_ALIVE = new Agent({ keepAlive: true, maxSockets: 1 });
  * Writes the whole body with node:http (no early abort) and reads the whole answer; settles only
  * when the connection has closed, so a reset after the answer counts too.
  */
-function upload(url: string, body: Buffer, headers: Record<string, string>): Promise<{ status: number; connection: string | undefined; text: string; socketError: string | undefined }> {
+function upload(
+  url: string,
+  body: Buffer,
+  headers: Record<string, string>,
+): Promise<{ status: number; connection: string | undefined; text: string; socketError: string | undefined }> {
   return new Promise((resolve) => {
     let status = 0;
     let connection: string | undefined;
@@ -60,7 +64,11 @@ describe('an oversize request body', () => {
 
   const bodies: [string, Record<string, string>, Buffer][] = [
     ['a declared 1 MiB JSON body', { 'content-type': 'application/json' }, Buffer.from(JSON.stringify({ name: 'x'.repeat(ONE_MIB) }))],
-    ['a chunked 1 MiB JSON body', { 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, Buffer.from(JSON.stringify({ name: 'x'.repeat(ONE_MIB) }))],
+    [
+      'a chunked 1 MiB JSON body',
+      { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      Buffer.from(JSON.stringify({ name: 'x'.repeat(ONE_MIB) })),
+    ],
     ['a declared 1 MiB form body', { 'content-type': 'application/x-www-form-urlencoded' }, Buffer.from(`name=${'x'.repeat(ONE_MIB)}`)],
   ];
   for (const [label, headers, body] of bodies) {

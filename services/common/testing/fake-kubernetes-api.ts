@@ -72,8 +72,18 @@ export class FakeKubernetesApi {
     const matched = known ? requested.filter((a) => known.audiences.includes(a)) : [];
     const status =
       known && matched.length > 0
-        ? { authenticated: true, user: { username: known.username, uid: 'fake-uid', groups: ['system:serviceaccounts'] }, audiences: matched }
+        ? {
+            authenticated: true,
+            user: { username: known.username, uid: 'fake-uid', groups: ['system:serviceaccounts'] },
+            audiences: matched,
+          }
         : { authenticated: false, error: known ? 'token audiences do not match' : 'invalid bearer token' };
-    json(201, { kind: 'TokenReview', apiVersion: 'authentication.k8s.io/v1', metadata: { creationTimestamp: null }, spec: review.spec, status });
+    json(201, {
+      kind: 'TokenReview',
+      apiVersion: 'authentication.k8s.io/v1',
+      metadata: { creationTimestamp: null },
+      spec: review.spec,
+      status,
+    });
   }
 }

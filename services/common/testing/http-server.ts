@@ -80,7 +80,14 @@ export async function request<T = any>(
     parsed = undefined;
   }
   if (options.contract !== false) {
-    const violation = await checkResponseAgainstDocument(baseUrl, method, path, response.status, response.headers.get('content-type'), parsed);
+    const violation = await checkResponseAgainstDocument(
+      baseUrl,
+      method,
+      path,
+      response.status,
+      response.headers.get('content-type'),
+      parsed,
+    );
     if (violation) throw new Error(`Contract violation: ${violation.message}\n${text.slice(0, 500)}`);
   }
   return { status: response.status, headers: response.headers, body: parsed as T, text };

@@ -68,7 +68,10 @@ export class PrivateMariadb {
       ],
       { stdio: 'ignore' },
     );
-    await eventually(async () => ((await this.admin('SELECT 1')) ? true : undefined), 'the private MariaDB to accept connections', { timeoutMs: 30_000, intervalMs: 200 });
+    await eventually(async () => ((await this.admin('SELECT 1')) ? true : undefined), 'the private MariaDB to accept connections', {
+      timeoutMs: 30_000,
+      intervalMs: 200,
+    });
   }
 
   kill(): Promise<void> {
@@ -86,7 +89,11 @@ export class PrivateMariadb {
   }
 
   private async admin(sql: string): Promise<boolean> {
-    const admin = new Sequelize(`mysql://root@127.0.0.1:${this.port}/`, { dialect: 'mysql', logging: false, dialectOptions: { connectTimeout: 1_000 } });
+    const admin = new Sequelize(`mysql://root@127.0.0.1:${this.port}/`, {
+      dialect: 'mysql',
+      logging: false,
+      dialectOptions: { connectTimeout: 1_000 },
+    });
     try {
       await admin.query(sql);
       return true;

@@ -18,10 +18,13 @@ export async function createTestDatabase(baseUrl = process.env.DATABASE_URL): Pr
   if (baseUrl && /^(mysql|mariadb):\/\//.test(baseUrl)) {
     const server = new URL(baseUrl.replace(/^mariadb:/, 'mysql:'));
     const name = `mp_test_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-    const admin = new Sequelize(`${server.protocol}//${server.username ? `${server.username}${server.password ? `:${server.password}` : ''}@` : ''}${server.host}/`, {
-      dialect: 'mysql',
-      logging: false,
-    });
+    const admin = new Sequelize(
+      `${server.protocol}//${server.username ? `${server.username}${server.password ? `:${server.password}` : ''}@` : ''}${server.host}/`,
+      {
+        dialect: 'mysql',
+        logging: false,
+      },
+    );
     await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     await admin.close();
     const url = new URL(server);
@@ -30,10 +33,13 @@ export async function createTestDatabase(baseUrl = process.env.DATABASE_URL): Pr
       url: url.toString(),
       dialect: 'mysql',
       drop: async () => {
-        const dropper = new Sequelize(`${server.protocol}//${server.username ? `${server.username}${server.password ? `:${server.password}` : ''}@` : ''}${server.host}/`, {
-          dialect: 'mysql',
-          logging: false,
-        });
+        const dropper = new Sequelize(
+          `${server.protocol}//${server.username ? `${server.username}${server.password ? `:${server.password}` : ''}@` : ''}${server.host}/`,
+          {
+            dialect: 'mysql',
+            logging: false,
+          },
+        );
         await dropper.query(`DROP DATABASE IF EXISTS \`${name}\``);
         await dropper.close();
       },

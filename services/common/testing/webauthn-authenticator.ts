@@ -111,7 +111,8 @@ export class SoftwareAuthenticator {
   createCredential(options: CreationOptionsJSON, knobs: Knobs = {}): RegistrationResponseJSON {
     const rpId = options.rp.id ?? new URL(this.origin).hostname;
     const excluded = new Set((options.excludeCredentials ?? []).map((c) => c.id));
-    if (this.credentials.some((c) => excluded.has(c.id))) throw new Error('InvalidStateError: this authenticator already holds an excluded credential');
+    if (this.credentials.some((c) => excluded.has(c.id)))
+      throw new Error('InvalidStateError: this authenticator already holds an excluded credential');
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const credential: Credential = { id: b64url(randomBytes(32)), rpId, userHandle: options.user.id, privateKey, counter: 0 };
     this.credentials.push(credential);
@@ -165,7 +166,9 @@ export class SoftwareAuthenticator {
   }
 
   private clientData(type: 'webauthn.create' | 'webauthn.get', challenge: string, knobs: Knobs): Buffer {
-    return Buffer.from(JSON.stringify({ type, challenge: knobs.challenge ?? challenge, origin: knobs.origin ?? this.origin, crossOrigin: false }));
+    return Buffer.from(
+      JSON.stringify({ type, challenge: knobs.challenge ?? challenge, origin: knobs.origin ?? this.origin, crossOrigin: false }),
+    );
   }
 
   private authenticatorData(rpId: string, knobs: Knobs, extraFlags: number, counter: number, attested?: Buffer): Buffer {

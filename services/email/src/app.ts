@@ -126,7 +126,12 @@ export interface OutboxMail {
 export function outboxSender(outbox: Outbox, caller: string): { send(mail: OutboxMail): Promise<void> } {
   return {
     send: async (mail) => {
-      const request = parseOr422(EmailRequest, { to: mail.to, template: mail.template, data: mail.data, idempotency_key: mail.idempotencyKey });
+      const request = parseOr422(EmailRequest, {
+        to: mail.to,
+        template: mail.template,
+        data: mail.data,
+        idempotency_key: mail.idempotencyKey,
+      });
       await outbox.enqueue(caller, request);
     },
   };

@@ -59,7 +59,10 @@ export function checkEmailConfig(config: EmailEnv, ctx: z.RefinementCtx): void {
   }
 }
 
-export const emailConfigSchema = z.object(emailEnvShape).superRefine(requireInProduction(['DATABASE_URL'])).superRefine(checkEmailConfig);
+export const emailConfigSchema = z
+  .object(emailEnvShape)
+  .superRefine(requireInProduction(['DATABASE_URL']))
+  .superRefine(checkEmailConfig);
 
 export type EmailConfig = z.output<typeof emailConfigSchema>;
 

@@ -29,58 +29,81 @@ export function createEmailMetrics(registry: Registry, queueStats: QueueStats): 
   };
   registerQueueGauges(registry, stats);
   return {
-    enqueued: reuse(registry, 'email_enqueued_total', () =>
-      new Counter({ name: 'email_enqueued_total', help: 'E-mails accepted into the outbox, by template', labelNames: ['template'] as const, registers: [registry] }),
+    enqueued: reuse(
+      registry,
+      'email_enqueued_total',
+      () =>
+        new Counter({
+          name: 'email_enqueued_total',
+          help: 'E-mails accepted into the outbox, by template',
+          labelNames: ['template'] as const,
+          registers: [registry],
+        }),
     ),
-    finished: reuse(registry, 'email_messages_total', () =>
-      new Counter({
-        name: 'email_messages_total',
-        help: 'E-mails that reached a final status (sent or failed), by template',
-        labelNames: ['template', 'status'] as const,
-        registers: [registry],
-      }),
+    finished: reuse(
+      registry,
+      'email_messages_total',
+      () =>
+        new Counter({
+          name: 'email_messages_total',
+          help: 'E-mails that reached a final status (sent or failed), by template',
+          labelNames: ['template', 'status'] as const,
+          registers: [registry],
+        }),
     ),
-    attempts: reuse(registry, 'email_send_attempts_total', () =>
-      new Counter({
-        name: 'email_send_attempts_total',
-        help: 'Send attempts by template and outcome (sent, retry, failed)',
-        labelNames: ['template', 'outcome'] as const,
-        registers: [registry],
-      }),
+    attempts: reuse(
+      registry,
+      'email_send_attempts_total',
+      () =>
+        new Counter({
+          name: 'email_send_attempts_total',
+          help: 'Send attempts by template and outcome (sent, retry, failed)',
+          labelNames: ['template', 'outcome'] as const,
+          registers: [registry],
+        }),
     ),
-    possibleDuplicates: reuse(registry, 'email_possible_duplicates_total', () =>
-      new Counter({
-        name: 'email_possible_duplicates_total',
-        help: 'Resends of an e-mail whose earlier send may have reached SES without its outcome being recorded (a crash or a timeout mid-send)',
-        labelNames: ['template'] as const,
-        registers: [registry],
-      }),
+    possibleDuplicates: reuse(
+      registry,
+      'email_possible_duplicates_total',
+      () =>
+        new Counter({
+          name: 'email_possible_duplicates_total',
+          help: 'Resends of an e-mail whose earlier send may have reached SES without its outcome being recorded (a crash or a timeout mid-send)',
+          labelNames: ['template'] as const,
+          registers: [registry],
+        }),
     ),
   };
 }
 
 function registerQueueGauges(registry: Registry, stats: () => Promise<{ depth: number; oldestCreatedAt: Date | null } | undefined>) {
-  reuse(registry, 'email_queue_depth', () =>
-    new Gauge({
-      name: 'email_queue_depth',
-      help: 'Queued e-mails not yet sent or failed (all replicas)',
-      registers: [registry],
-      async collect() {
-        const s = await stats();
-        if (s) this.set(s.depth);
-      },
-    }),
+  reuse(
+    registry,
+    'email_queue_depth',
+    () =>
+      new Gauge({
+        name: 'email_queue_depth',
+        help: 'Queued e-mails not yet sent or failed (all replicas)',
+        registers: [registry],
+        async collect() {
+          const s = await stats();
+          if (s) this.set(s.depth);
+        },
+      }),
   );
-  reuse(registry, 'email_oldest_queued_age_seconds', () =>
-    new Gauge({
-      name: 'email_oldest_queued_age_seconds',
-      help: 'Age of the oldest queued e-mail, 0 when the queue is empty',
-      registers: [registry],
-      async collect() {
-        const s = await stats();
-        if (s) this.set(s.oldestCreatedAt ? Math.max(0, (Date.now() - s.oldestCreatedAt.getTime()) / 1000) : 0);
-      },
-    }),
+  reuse(
+    registry,
+    'email_oldest_queued_age_seconds',
+    () =>
+      new Gauge({
+        name: 'email_oldest_queued_age_seconds',
+        help: 'Age of the oldest queued e-mail, 0 when the queue is empty',
+        registers: [registry],
+        async collect() {
+          const s = await stats();
+          if (s) this.set(s.oldestCreatedAt ? Math.max(0, (Date.now() - s.oldestCreatedAt.getTime()) / 1000) : 0);
+        },
+      }),
   );
 }
 

@@ -54,7 +54,10 @@ describe('email service configuration', () => {
       SERVICE_AUTH: 'kubernetes',
       SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS: 'system:serviceaccount:platform:auth, system:serviceaccount:jobs:mailer',
     });
-    assert.deepEqual(config.SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS, ['system:serviceaccount:platform:auth', 'system:serviceaccount:jobs:mailer']);
+    assert.deepEqual(config.SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS, [
+      'system:serviceaccount:platform:auth',
+      'system:serviceaccount:jobs:mailer',
+    ]);
     assert.deepEqual(problems({ SERVICE_AUTH: 'kubernetes', SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS: 'auth' }), [
       'SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS.0: must be system:serviceaccount:<namespace>:<name>',
     ]);
@@ -68,6 +71,9 @@ describe('email service configuration', () => {
   });
 
   it('refuses a short shared secret and a sender with control characters', () => {
-    assert.deepEqual(problems({ SERVICE_TOKEN: 'short', EMAIL_FROM: 'a@b\nBcc: x@y' }).map((p) => p.split(':')[0]), ['SERVICE_TOKEN', 'EMAIL_FROM']);
+    assert.deepEqual(
+      problems({ SERVICE_TOKEN: 'short', EMAIL_FROM: 'a@b\nBcc: x@y' }).map((p) => p.split(':')[0]),
+      ['SERVICE_TOKEN', 'EMAIL_FROM'],
+    );
   });
 });

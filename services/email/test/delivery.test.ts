@@ -80,7 +80,12 @@ describe('e-mail delivery', function () {
       } finally {
         await ses.restart();
       }
-      await waitFor('every row sent', () => countByStatus(service.db, `%${domain}`), (c) => c.sent === 200, 30_000);
+      await waitFor(
+        'every row sent',
+        () => countByStatus(service.db, `%${domain}`),
+        (c) => c.sent === 200,
+        30_000,
+      );
       const delivered = await deliveriesPerAddress(ses, domain);
       assert.equal(delivered.size, 200);
       assert.deepEqual([...new Set(delivered.values())], [1]);
@@ -107,7 +112,12 @@ describe('e-mail delivery', function () {
         await Promise.all([queue(service, addresses.slice(0, 250), 10), queue(second, addresses.slice(250), 10)]);
         service.module.start!();
         second.module.start!();
-        await waitFor('every row sent', () => countByStatus(service.db, `%${domain}`), (c) => c.sent === 500, 40_000);
+        await waitFor(
+          'every row sent',
+          () => countByStatus(service.db, `%${domain}`),
+          (c) => c.sent === 500,
+          40_000,
+        );
         const delivered = await deliveriesPerAddress(ses, domain);
         assert.equal(delivered.size, 500);
         assert.deepEqual([...new Set(delivered.values())], [1], 'no address got two mails');
@@ -117,7 +127,10 @@ describe('e-mail delivery', function () {
             return [...text.matchAll(/status="sent"\} (\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
           }),
         );
-        assert.ok(sentBy.every((n) => n > 0), `both instances sent some: ${sentBy.join(', ')}`);
+        assert.ok(
+          sentBy.every((n) => n > 0),
+          `both instances sent some: ${sentBy.join(', ')}`,
+        );
       } finally {
         await second.close();
       }
@@ -136,7 +149,12 @@ describe('e-mail delivery', function () {
       await fake?.close();
     });
     const status = (id: string) => request(service.url, 'GET', `/emails/${id}`, { token });
-    const final = (id: string) => waitFor(`email ${id} to be final`, () => status(id), (r) => r.body?.status !== 'queued');
+    const final = (id: string) =>
+      waitFor(
+        `email ${id} to be final`,
+        () => status(id),
+        (r) => r.body?.status !== 'queued',
+      );
 
     it('marks a permanent rejection failed after one attempt, with the reason', async () => {
       const to = `reject-${randomUUID().slice(0, 8)}@example.com`;
@@ -169,7 +187,10 @@ describe('e-mail delivery', function () {
       assert.match(res.body.message_id, /^fake-\d+$/);
       assert.equal(res.body.last_error, 'Throttling: Maximum sending rate exceeded.');
       assert.equal(fake.requests.filter((r) => r.to === to).length, 2);
-      assert.deepEqual(fake.accepted.filter((a) => a === to), [to]);
+      assert.deepEqual(
+        fake.accepted.filter((a) => a === to),
+        [to],
+      );
     });
 
     it('retries 5xx answers up to EMAIL_MAX_ATTEMPTS, then fails', async () => {
@@ -200,7 +221,10 @@ describe('e-mail delivery', function () {
       assert.equal(res.body.status, 'sent');
       assert.equal(res.body.attempts, 2);
       assert.match(res.body.last_error, /^no answer from SES: TimeoutError/);
-      assert.deepEqual(fake.accepted.filter((a) => a === to), [to]);
+      assert.deepEqual(
+        fake.accepted.filter((a) => a === to),
+        [to],
+      );
       const text = await request(service.url, 'GET', '/metrics').then((r) => r.text);
       assert.match(text, /^email_possible_duplicates_total\{template="welcome"\} 1$/m);
     });
@@ -240,7 +264,9 @@ describe('e-mail delivery', function () {
           { replacements: [randomUUID(), longAgo, longAgo, id] },
         );
         await Promise.all(services.map((s) => s.module.dispatcher.dispatchBatch()));
-        const [rows] = await services[0]!.db.sequelize.query('SELECT status, attempts FROM email_outbox WHERE id = ?', { replacements: [id] });
+        const [rows] = await services[0]!.db.sequelize.query('SELECT status, attempts FROM email_outbox WHERE id = ?', {
+          replacements: [id],
+        });
         assert.deepEqual(
           (rows as { status: string; attempts: number }[]).map((r) => ({ status: r.status, attempts: Number(r.attempts) })),
           [{ status: 'sent', attempts: 2 }],
@@ -281,10 +307,14 @@ describe('e-mail delivery', function () {
       const service = await startEmailService({ databaseUrl: testDb.url, env: { EMAIL_TRANSPORT: 'log' } });
       try {
         const to = `log-${randomUUID().slice(0, 8)}@example.com`;
-        const res = await request(service.url, 'POST', '/emails', { token, json: { to, template: 'verify_email', data: { code: '246810' } } });
+        const res = await request(service.url, 'POST', '/emails', {
+          token,
+          json: { to, template: 'verify_email', data: { code: '246810' } },
+        });
         const line = await waitFor(
           'the log line',
-          async () => service.logs.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.email_id === res.body.id && l.text),
+          async () =>
+            service.logs.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.email_id === res.body.id && l.text),
           Boolean,
         );
         assert.equal(line!.to, to);
@@ -292,7 +322,11 @@ describe('e-mail delivery', function () {
         assert.match(String(line!.text), /Your verification code is: 246810\n/);
         assert.match(String(line!.message_id), /^log-/);
         assert.equal((await ses.emailsTo(to)).length, 0);
-        const sent = await waitFor('sent', () => request(service.url, 'GET', `/emails/${res.body.id}`, { token }), (r) => r.body?.status === 'sent');
+        const sent = await waitFor(
+          'sent',
+          () => request(service.url, 'GET', `/emails/${res.body.id}`, { token }),
+          (r) => r.body?.status === 'sent',
+        );
         assert.equal(sent.body.message_id, line!.message_id);
       } finally {
         await service.close();

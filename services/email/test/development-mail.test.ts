@@ -20,10 +20,17 @@ describe('development mail (EMAIL_TRANSPORT=log)', function () {
     const env = testEnv({ DATABASE_URL: testDb.url, EMAIL_TRANSPORT: 'log', NODE_ENV: nodeEnv, LOG_LEVEL: 'info' });
     const service = await spawnReadyService(['services/email/src/main.ts'], env, await freePort());
     try {
-      const res = await request(service.base, 'POST', '/emails', { token: SERVICE_TOKEN, json: { to, template: 'verify_email', data: { code } } });
+      const res = await request(service.base, 'POST', '/emails', {
+        token: SERVICE_TOKEN,
+        json: { to, template: 'verify_email', data: { code } },
+      });
       assert.equal(res.status, 202, res.text);
       // The JSON line and the console block are written together, before the row is marked sent.
-      await waitFor('the mail to be sent', () => request(service.base, 'GET', `/emails/${res.body.id}`, { token: SERVICE_TOKEN }), (r) => r.body?.status === 'sent');
+      await waitFor(
+        'the mail to be sent',
+        () => request(service.base, 'GET', `/emails/${res.body.id}`, { token: SERVICE_TOKEN }),
+        (r) => r.body?.status === 'sent',
+      );
     } catch (error) {
       service.child.kill('SIGKILL');
       throw error;

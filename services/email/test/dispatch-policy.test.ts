@@ -7,13 +7,22 @@ describe('dispatch policy', () => {
   it('backs off exponentially with jitter in [d/2, d], capped at the maximum', () => {
     const low = new RetryPolicy({ maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 10_000 }, () => 0);
     const high = new RetryPolicy({ maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 10_000 }, () => 1);
-    assert.deepEqual([1, 2, 3, 4, 5, 6].map((n) => low.delayMs(n)), [500, 1000, 2000, 4000, 5000, 5000]);
-    assert.deepEqual([1, 2, 3, 4, 5, 6].map((n) => high.delayMs(n)), [1000, 2000, 4000, 8000, 10_000, 10_000]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6].map((n) => low.delayMs(n)),
+      [500, 1000, 2000, 4000, 5000, 5000],
+    );
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6].map((n) => high.delayMs(n)),
+      [1000, 2000, 4000, 8000, 10_000, 10_000],
+    );
   });
 
   it('allows another attempt only below the maximum', () => {
     const policy = new RetryPolicy({ maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 });
-    assert.deepEqual([1, 2, 3, 4].map((n) => policy.mayRetry(n)), [true, true, false, false]);
+    assert.deepEqual(
+      [1, 2, 3, 4].map((n) => policy.mayRetry(n)),
+      [true, true, false, false],
+    );
   });
 
   it('spaces sends to the configured rate', async () => {

@@ -51,7 +51,11 @@ describe('email service API', () => {
       const to = unique('Grace.Hopper');
       const res = await post({ to: `  ${to.toUpperCase()} `, template: 'verify_email', data: { code: '042917' } });
       assert.equal(res.status, 202);
-      const [mail] = await waitFor('the mail in the emulator', () => ses.emailsTo(to.toLowerCase()), (m) => m.length === 1);
+      const [mail] = await waitFor(
+        'the mail in the emulator',
+        () => ses.emailsTo(to.toLowerCase()),
+        (m) => m.length === 1,
+      );
       assert.equal(mail!.from, 'no-reply@merchant-platform.test');
       assert.equal(mail!.subject, 'Confirm your e-mail address');
       assert.match(mail!.body.text!, /^Hello,\n/);
@@ -67,7 +71,11 @@ describe('email service API', () => {
       assert.equal((await post({ to: verify, template: 'verify_email', data })).status, 202);
       assert.equal((await post({ to: reset, template: 'password_reset', data })).status, 202);
       for (const to of [verify, reset]) {
-        const [mail] = await waitFor(`the mail to ${to}`, () => ses.emailsTo(to), (m) => m.length === 1);
+        const [mail] = await waitFor(
+          `the mail to ${to}`,
+          () => ses.emailsTo(to),
+          (m) => m.length === 1,
+        );
         const everything = `${mail!.subject}\n${mail!.body.text}\n${mail!.body.html}`;
         assert.ok(!/evil|555|frozen|Ada|Urgent/.test(everything), `no caller text in ${everything}`);
         assert.match(mail!.body.text!, /: 271828\n/);
@@ -77,7 +85,11 @@ describe('email service API', () => {
     it('escapes the name in the welcome HTML and keeps it as written in the text', async () => {
       const to = unique('welcome-html');
       assert.equal((await post({ to, template: 'welcome', data: { name: '<b>Grace</b> & "co"' } })).status, 202);
-      const [mail] = await waitFor('the mail', () => ses.emailsTo(to), (m) => m.length === 1);
+      const [mail] = await waitFor(
+        'the mail',
+        () => ses.emailsTo(to),
+        (m) => m.length === 1,
+      );
       assert.match(mail!.body.text!, /^Hi <b>Grace<\/b> & "co",/);
       assert.match(mail!.body.html!, /Hi &lt;b&gt;Grace&lt;\/b&gt; &amp; &quot;co&quot;,/);
       assert.ok(!mail!.body.html!.includes('<b>Grace'), 'no raw markup from data in the HTML');
@@ -88,8 +100,16 @@ describe('email service API', () => {
       const welcome = unique('welcome');
       assert.equal((await post({ to: reset, template: 'password_reset', data: { code: '987654' } })).status, 202);
       assert.equal((await post({ to: welcome, template: 'welcome', data: { name: 'Ada' } })).status, 202);
-      const [r] = await waitFor('reset mail', () => ses.emailsTo(reset), (m) => m.length === 1);
-      const [w] = await waitFor('welcome mail', () => ses.emailsTo(welcome), (m) => m.length === 1);
+      const [r] = await waitFor(
+        'reset mail',
+        () => ses.emailsTo(reset),
+        (m) => m.length === 1,
+      );
+      const [w] = await waitFor(
+        'welcome mail',
+        () => ses.emailsTo(welcome),
+        (m) => m.length === 1,
+      );
       assert.equal(r!.subject, 'Your password reset code');
       assert.match(r!.body.text!, /^Hello,\n/);
       assert.match(r!.body.text!, /Your reset code is: 987654\n/);
@@ -101,7 +121,11 @@ describe('email service API', () => {
       const to = unique('locked');
       assert.equal((await post({ to, template: 'account_locked' })).status, 202);
       assert.equal((await post({ to, template: 'account_locked', data: { name: 'ignored', attempts: '99' } })).status, 202);
-      const mails = await waitFor('both mails', () => ses.emailsTo(to), (m) => m.length === 2);
+      const mails = await waitFor(
+        'both mails',
+        () => ses.emailsTo(to),
+        (m) => m.length === 2,
+      );
       for (const mail of mails) {
         assert.equal(mail.subject, 'Sign-in to your account is paused');
         assert.match(mail.body.text!, /^Hello,\n\nThere were many failed attempts to sign in/);
@@ -117,8 +141,16 @@ describe('email service API', () => {
       assert.equal((await post({ to: fresh, template: 'email_change_code', data: { code: '314159', name: 'lure' } })).status, 202);
       assert.equal((await post({ to: fresh, template: 'email_change_code', data: {} })).status, 422);
       assert.equal((await post({ to: old, template: 'email_change_notice', data: { new_email: fresh } })).status, 202);
-      const [code] = await waitFor('the code mail', () => ses.emailsTo(fresh), (m) => m.length === 1);
-      const [notice] = await waitFor('the notice', () => ses.emailsTo(old), (m) => m.length === 1);
+      const [code] = await waitFor(
+        'the code mail',
+        () => ses.emailsTo(fresh),
+        (m) => m.length === 1,
+      );
+      const [notice] = await waitFor(
+        'the notice',
+        () => ses.emailsTo(old),
+        (m) => m.length === 1,
+      );
       assert.equal(code!.subject, 'Confirm your new email address');
       assert.match(code!.body.text!, /Your confirmation code is: 314159\n/);
       assert.ok(!code!.body.text!.includes('lure'));
@@ -135,7 +167,11 @@ describe('email service API', () => {
       assert.equal(first.status, 202);
       assert.equal(second.status, 202);
       assert.equal(second.body.id, first.body.id);
-      await waitFor('the mail', () => ses.emailsTo(to), (m) => m.length === 1);
+      await waitFor(
+        'the mail',
+        () => ses.emailsTo(to),
+        (m) => m.length === 1,
+      );
       const third = await post(body);
       assert.deepEqual(third.body, { id: first.body.id, status: 'sent' });
       // Only a row is ever sent, and there is one row: no second mail can follow.
@@ -147,17 +183,29 @@ describe('email service API', () => {
       const to = unique('race');
       const body = { to, template: 'verify_email', data: { code: '111111' }, idempotency_key: 'race-key' };
       const results = await Promise.all(Array.from({ length: 25 }, () => post(body)));
-      assert.deepEqual(results.filter((r) => r.status !== 202).map((r) => r.text), []);
+      assert.deepEqual(
+        results.filter((r) => r.status !== 202).map((r) => r.text),
+        [],
+      );
       assert.equal(new Set(results.map((r) => r.body.id)).size, 1);
       assert.deepEqual(await countByStatus(service.db, to).then((c) => Object.values(c).reduce((a, b) => a + b, 0)), 1);
-      await waitFor('the mail', () => ses.emailsTo(to), (m) => m.length === 1);
+      await waitFor(
+        'the mail',
+        () => ses.emailsTo(to),
+        (m) => m.length === 1,
+      );
       assert.deepEqual(await countByStatus(service.db, to), { sent: 1 });
     });
 
     it('scopes idempotency keys to the caller', async () => {
       const to = unique('scoped');
       const viaHttp = await post({ to, template: 'welcome', data: { name: 'Ada' }, idempotency_key: 'shared-key' });
-      const inProcess = await service.module.outbox.enqueue('auth', { to, template: 'welcome', data: { name: 'Ada' }, idempotency_key: 'shared-key' });
+      const inProcess = await service.module.outbox.enqueue('auth', {
+        to,
+        template: 'welcome',
+        data: { name: 'Ada' },
+        idempotency_key: 'shared-key',
+      });
       assert.notEqual(inProcess.id, viaHttp.body.id);
     });
 
@@ -167,9 +215,15 @@ describe('email service API', () => {
       const mail = { to, template: 'verify_email' as const, data: { code: '135790' }, idempotencyKey: 'code-1' };
       await sender.send(mail);
       await sender.send(mail);
-      const [delivered] = await waitFor('the mail', () => ses.emailsTo(to), (m) => m.length === 1);
+      const [delivered] = await waitFor(
+        'the mail',
+        () => ses.emailsTo(to),
+        (m) => m.length === 1,
+      );
       assert.match(delivered!.body.text!, /Your verification code is: 135790\n/);
-      const [rows] = await service.db.sequelize.query('SELECT caller, idempotency_key FROM email_outbox WHERE recipient = ?', { replacements: [to] });
+      const [rows] = await service.db.sequelize.query('SELECT caller, idempotency_key FROM email_outbox WHERE recipient = ?', {
+        replacements: [to],
+      });
       assert.deepEqual(rows, [{ caller: 'auth', idempotency_key: 'code-1' }]);
       await assert.rejects(sender.send({ ...mail, idempotencyKey: 'code-2', data: { name: 'Ada' } }), (e: AppError) => {
         assert.deepEqual(e.toBody(), {
@@ -195,9 +249,15 @@ describe('email service API', () => {
       });
       const none = await post<ErrorBody>({ to: unique('missing'), template: 'password_reset' });
       assert.equal(none.status, 422);
-      assert.deepEqual(none.body.error.details?.map((d) => d.path), ['data.code']);
+      assert.deepEqual(
+        none.body.error.details?.map((d) => d.path),
+        ['data.code'],
+      );
       const noName = await post<ErrorBody>({ to: unique('missing'), template: 'welcome', data: {} });
-      assert.deepEqual(noName.body.error.details?.map((d) => d.path), ['data.name']);
+      assert.deepEqual(
+        noName.body.error.details?.map((d) => d.path),
+        ['data.name'],
+      );
       const badCode = await post<ErrorBody>({ to: unique('missing'), template: 'password_reset', data: { code: '12345x' } });
       assert.deepEqual(badCode.body.error.details, [{ path: 'data.code', message: 'must be a 6-digit code' }]);
     });
@@ -224,7 +284,17 @@ describe('email service API', () => {
       const [stored] = await ses.emailsTo(to);
       assert.deepEqual(
         { ...res.body, created_at: 'x', sent_at: 'y' },
-        { id: queued.body.id, status: 'sent', attempts: 1, template: 'welcome', to, message_id: stored!.messageId, last_error: null, created_at: 'x', sent_at: 'y' },
+        {
+          id: queued.body.id,
+          status: 'sent',
+          attempts: 1,
+          template: 'welcome',
+          to,
+          message_id: stored!.messageId,
+          last_error: null,
+          created_at: 'x',
+          sent_at: 'y',
+        },
       );
       assert.match(res.body.created_at, RFC3339_MS);
       assert.match(res.body.sent_at ?? '', RFC3339_MS);
@@ -242,7 +312,11 @@ describe('email service API', () => {
 
     it('erases the template data once the row is final, so a code does not stay in the database', async () => {
       const queued = await post({ to: unique('erase'), template: 'verify_email', data: { code: '555000' } });
-      await waitFor('sent', () => call<EmailView>('GET', `/emails/${queued.body.id}`, { token }), (r) => r.body?.status === 'sent');
+      await waitFor(
+        'sent',
+        () => call<EmailView>('GET', `/emails/${queued.body.id}`, { token }),
+        (r) => r.body?.status === 'sent',
+      );
       const [rows] = await service.db.sequelize.query('SELECT data FROM email_outbox WHERE id = ?', { replacements: [queued.body.id] });
       assert.deepEqual(rows, [{ data: null }]);
     });
@@ -256,7 +330,11 @@ describe('email service API', () => {
         assert.equal(res.status, 202, path);
         assert.deepEqual(Object.keys(res.body).sort(), ['id', 'status']);
       }
-      const [mail] = await waitFor('the mail', () => ses.emailsTo(to), (m) => m.length === 1);
+      const [mail] = await waitFor(
+        'the mail',
+        () => ses.emailsTo(to),
+        (m) => m.length === 1,
+      );
       assert.equal(mail!.subject, 'Confirm your e-mail address');
       assert.match(mail!.body.text!, /^Hello,\n/);
       assert.match(mail!.body.text!, /Your verification code is: 314159\n/);
@@ -350,7 +428,11 @@ describe('email service API', () => {
       const to = unique('emoji');
       const res = await post({ to, template: 'welcome', data: { name: 'Zoë 🥐 李' } });
       assert.equal(res.status, 202);
-      const [mail] = await waitFor('the mail', () => ses.emailsTo(to), (m) => m.length === 1);
+      const [mail] = await waitFor(
+        'the mail',
+        () => ses.emailsTo(to),
+        (m) => m.length === 1,
+      );
       assert.match(mail!.body.text!, /^Hi Zoë 🥐 李,/);
     });
 
@@ -367,7 +449,14 @@ describe('email service API', () => {
       const ready = await call<{ status: string }>('GET', '/readyz');
       assert.deepEqual([ready.status, ready.body], [200, { status: 'ready' }]);
       const metrics = await call<undefined>('GET', '/metrics');
-      const names = ['email_enqueued_total', 'email_messages_total', 'email_send_attempts_total', 'email_possible_duplicates_total', 'email_queue_depth', 'email_oldest_queued_age_seconds'];
+      const names = [
+        'email_enqueued_total',
+        'email_messages_total',
+        'email_send_attempts_total',
+        'email_possible_duplicates_total',
+        'email_queue_depth',
+        'email_oldest_queued_age_seconds',
+      ];
       for (const name of names) {
         assert.match(metrics.text, new RegExp(`^# TYPE ${name} `, 'm'), name);
       }

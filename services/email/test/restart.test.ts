@@ -11,7 +11,11 @@ import { SesEmulator } from '@merchant-platform/common/testing/ses-emulator';
 /** The real service process, as `node services/email/src/main.ts` runs it, with the emulator's credentials. */
 async function startServiceProcess(env: Record<string, string>): Promise<SpawnedService & { base: string }> {
   const credentials = { AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID!, AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY! };
-  return spawnReadyService(['services/email/src/main.ts'], { ...env, ...credentials, NODE_ENV: 'test', LOG_LEVEL: 'info' }, await freePort());
+  return spawnReadyService(
+    ['services/email/src/main.ts'],
+    { ...env, ...credentials, NODE_ENV: 'test', LOG_LEVEL: 'info' },
+    await freePort(),
+  );
 }
 
 /** Kills the process without a chance to clean up, as a crash or an OOM kill would. */
@@ -65,7 +69,11 @@ describe('a restart between commit and delivery', function () {
       assert.equal(accepted.status, 202);
       id = accepted.body.id;
       // The dispatcher has claimed the row and its SES call is in flight: now the process dies.
-      await waitFor('the send to start', async () => hole.connections.length, (n) => n > 0);
+      await waitFor(
+        'the send to start',
+        async () => hole.connections.length,
+        (n) => n > 0,
+      );
       assert.equal(await kill(first), null);
     } finally {
       if (first) await kill(first);

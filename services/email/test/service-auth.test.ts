@@ -88,7 +88,14 @@ describe('service authentication with Kubernetes TokenReview (against a fake API
     const gone = await FakeKubernetesApi.start();
     const client = gone.client();
     await gone.close();
-    const unreachable = new TokenReviewAuthenticator(client, { audience: 'email', allowedServiceAccounts: [AUTH_SA] }, captureLogs().logger);
-    await assert.rejects(unreachable.authenticate('projected-auth-token'), (e: { status?: number; code?: string }) => e.status === 503 && e.code === 'unavailable');
+    const unreachable = new TokenReviewAuthenticator(
+      client,
+      { audience: 'email', allowedServiceAccounts: [AUTH_SA] },
+      captureLogs().logger,
+    );
+    await assert.rejects(
+      unreachable.authenticate('projected-auth-token'),
+      (e: { status?: number; code?: string }) => e.status === 503 && e.code === 'unavailable',
+    );
   });
 });

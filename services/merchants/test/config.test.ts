@@ -12,9 +12,10 @@ describe('merchants service configuration', () => {
       'DATABASE_URL: is required when NODE_ENV=production',
       'AUTH_INTERNAL_URL: is required when NODE_ENV=production',
     ]);
-    assert.deepEqual(problems({ NODE_ENV: 'production', JWKS_URL, DATABASE_URL: 'mysql://u:p@db:3306/merchants', AUTH_INTERNAL_URL: 'http://auth:8080' }), [
-      'SERVICE_TOKEN: is required when AUTH_INTERNAL_URL is set (or SERVICE_TOKEN_FILE)',
-    ]);
+    assert.deepEqual(
+      problems({ NODE_ENV: 'production', JWKS_URL, DATABASE_URL: 'mysql://u:p@db:3306/merchants', AUTH_INTERNAL_URL: 'http://auth:8080' }),
+      ['SERVICE_TOKEN: is required when AUTH_INTERNAL_URL is set (or SERVICE_TOKEN_FILE)'],
+    );
   });
 
   it('takes the shared secret or a projected token file as the credential it presents to auth', () => {

@@ -4,7 +4,13 @@ import { openDatabase, type Database } from '@merchant-platform/common/db/databa
 import { SchemaMigrator } from '@merchant-platform/common/db/migrations';
 import { createOpenApiRegistry } from '@merchant-platform/common/http/openapi';
 import { captureLogs } from '@merchant-platform/common/testing/log-capture';
-import { request, type ErrorBody, type JsonResponse, type RequestOptions, type RunningServer } from '@merchant-platform/common/testing/http-server';
+import {
+  request,
+  type ErrorBody,
+  type JsonResponse,
+  type RequestOptions,
+  type RunningServer,
+} from '@merchant-platform/common/testing/http-server';
 import { serveModules } from '@merchant-platform/common/testing/test-app';
 import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
 import { createTestTokens } from '@merchant-platform/common/testing/test-tokens';
@@ -18,7 +24,18 @@ type WhoAmI = { user: TokenUserView; merchant: MerchantView | null };
 type HowSignedIn = { message: string; user: TokenUserView };
 type MerchantPage = { items: MerchantView[]; next_cursor: string | null };
 
-const MERCHANT_KEYS = ['id', 'user_id', 'business_name', 'business_type', 'phone', 'website', 'address', 'currency', 'created_at', 'updated_at'];
+const MERCHANT_KEYS = [
+  'id',
+  'user_id',
+  'business_name',
+  'business_type',
+  'phone',
+  'website',
+  'address',
+  'currency',
+  'created_at',
+  'updated_at',
+];
 const ADDRESS_KEYS = ['line1', 'line2', 'city', 'region', 'postal_code', 'country'];
 
 const profile = (overrides: Record<string, unknown> = {}) => ({
@@ -102,9 +119,14 @@ describe('merchants service', () => {
       const sub = randomUUID();
       const token = tokens.sign({ sub });
       const results = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => call<OwnMerchant>('PUT', '/merchants/me', { token, json: profile({ business_name: `Shop ${i}` }) })),
+        Array.from({ length: 20 }, (_, i) =>
+          call<OwnMerchant>('PUT', '/merchants/me', { token, json: profile({ business_name: `Shop ${i}` }) }),
+        ),
       );
-      assert.deepEqual(results.filter((r) => ![200, 201].includes(r.status)).map((r) => r.text), []);
+      assert.deepEqual(
+        results.filter((r) => ![200, 201].includes(r.status)).map((r) => r.text),
+        [],
+      );
       assert.equal(results.filter((r) => r.status === 201).length, 1);
       assert.equal(new Set(results.map((r) => r.body.merchant.id)).size, 1);
       const [rows] = await db.sequelize.query('SELECT COUNT(*) AS n FROM merchants WHERE user_id = ?', { replacements: [sub] });
@@ -171,7 +193,13 @@ describe('merchants service', () => {
       const res = await call<PublicMerchant>('GET', `/merchants/${merchantId}`);
       assert.equal(res.status, 200);
       assert.deepEqual(res.body, {
-        merchant: { id: merchantId, business_name: 'Ada’s Bakery 🥐', business_type: 'bakery', website: 'https://ada.example.com', country: 'US' },
+        merchant: {
+          id: merchantId,
+          business_name: 'Ada’s Bakery 🥐',
+          business_type: 'bakery',
+          website: 'https://ada.example.com',
+          country: 'US',
+        },
       });
       assert.equal((await call<ErrorBody>('GET', '/merchants/no-such-id')).status, 404);
       for (const id of ['%00', 'a%00b', '%1b%5b31m', '%F0%9F%A5%90', `${'x'.repeat(300)}`]) {
@@ -223,11 +251,9 @@ describe('merchants service', () => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const res: JsonResponse<MerchantPage> = await call<MerchantPage>(
-          'GET',
-          `/merchants?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
-          { token: admin },
-        );
+        const res: JsonResponse<MerchantPage> = await call<MerchantPage>('GET', `/merchants?limit=2${cursor ? `&cursor=${cursor}` : ''}`, {
+          token: admin,
+        });
         assert.equal(res.status, 200);
         assert.ok(res.body.items.length <= 2);
         seen.push(...res.body.items.map((m) => m.id));

@@ -29,7 +29,10 @@ describe('revocation reaches merchants over HTTP (auth and merchants as separate
 
     const disabled = await request(auth.base, 'PATCH', `/auth/users/${user.id}`, { token: chief.access, json: { disabled: true } });
     assert.equal(disabled.status, 200, disabled.text);
-    const refused = await refusedWithin(() => request(merchants.base, 'PUT', '/merchants/me', { token: user.access, json: PROFILE }), 5_000);
+    const refused = await refusedWithin(
+      () => request(merchants.base, 'PUT', '/merchants/me', { token: user.access, json: PROFILE }),
+      5_000,
+    );
     assert.equal(refused.status, 401);
     assert.equal(refused.body.error.code, 'invalid_token');
     // Only the revoked user is refused.

@@ -26,7 +26,13 @@ export async function startAuthAndMerchants(serviceToken: string, authEnv: Recor
   );
   const merchants = await spawnReadyService(
     ['services/merchants/src/main.ts'],
-    { DATABASE_URL: testDb.url, JWKS_URL: `${auth.base}/auth/.well-known/jwks.json`, AUTH_INTERNAL_URL: auth.base, SERVICE_TOKEN: serviceToken, LOG_LEVEL: 'info' },
+    {
+      DATABASE_URL: testDb.url,
+      JWKS_URL: `${auth.base}/auth/.well-known/jwks.json`,
+      AUTH_INTERNAL_URL: auth.base,
+      SERVICE_TOKEN: serviceToken,
+      LOG_LEVEL: 'info',
+    },
     await freePort(),
   );
   return {

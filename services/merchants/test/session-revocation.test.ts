@@ -19,7 +19,8 @@ describe('ended sessions reach merchants over HTTP (auth and merchants as separa
   });
   after(() => running?.stop());
 
-  const signIn = async (email: string) => (await request(auth.base, 'POST', '/auth/token', { json: { email, password: PASSWORD } })).body.access_token as string;
+  const signIn = async (email: string) =>
+    (await request(auth.base, 'POST', '/auth/token', { json: { email, password: PASSWORD } })).body.access_token as string;
   const usersMe = (token: string) => () => request(merchants.base, 'GET', '/users/me', { token });
 
   it("refuses an ended session's access token in merchants within 5 seconds, and only that session's", async () => {

@@ -7,7 +7,9 @@ export function renderedSecrets(objects: K8sObject[]): SecretData {
   const secrets: SecretData = {};
   for (const s of objects.filter((o) => o.kind === 'Secret')) {
     secrets[s.metadata.name] = {
-      ...Object.fromEntries(Object.entries((s.data ?? {}) as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')])),
+      ...Object.fromEntries(
+        Object.entries((s.data ?? {}) as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]),
+      ),
       ...((s.stringData ?? {}) as Record<string, string>),
     };
   }
@@ -17,7 +19,10 @@ export function renderedSecrets(objects: K8sObject[]): SecretData {
 interface EnvVar {
   name: string;
   value?: string;
-  valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean }; configMapKeyRef?: { name: string; key: string; optional?: boolean } };
+  valueFrom?: {
+    secretKeyRef?: { name: string; key: string; optional?: boolean };
+    configMapKeyRef?: { name: string; key: string; optional?: boolean };
+  };
 }
 
 /** Kubernetes' `$(VAR)` expansion: earlier variables only; `$$` escapes; unknown references stay as they are. */

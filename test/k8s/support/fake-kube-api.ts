@@ -19,12 +19,21 @@ const RESOURCES: Record<string, [kind: string, plural: string, namespaced: boole
     ['ServiceAccount', 'serviceaccounts', true],
     ['Pod', 'pods', true],
   ],
-  'apps/v1': [['Deployment', 'deployments', true], ['StatefulSet', 'statefulsets', true]],
+  'apps/v1': [
+    ['Deployment', 'deployments', true],
+    ['StatefulSet', 'statefulsets', true],
+  ],
   'batch/v1': [['Job', 'jobs', true]],
   'autoscaling/v2': [['HorizontalPodAutoscaler', 'horizontalpodautoscalers', true]],
   'policy/v1': [['PodDisruptionBudget', 'poddisruptionbudgets', true]],
-  'networking.k8s.io/v1': [['Ingress', 'ingresses', true], ['NetworkPolicy', 'networkpolicies', true]],
-  'rbac.authorization.k8s.io/v1': [['ClusterRole', 'clusterroles', false], ['ClusterRoleBinding', 'clusterrolebindings', false]],
+  'networking.k8s.io/v1': [
+    ['Ingress', 'ingresses', true],
+    ['NetworkPolicy', 'networkpolicies', true],
+  ],
+  'rbac.authorization.k8s.io/v1': [
+    ['ClusterRole', 'clusterroles', false],
+    ['ClusterRoleBinding', 'clusterrolebindings', false],
+  ],
 };
 
 export class FakeKubeApi {
@@ -66,23 +75,56 @@ export class FakeKubeApi {
     if (path === '/version') return [200, { major: '1', minor: '33', gitVersion: 'v1.33.0', platform: 'linux/amd64' }];
     if (path === '/api') return [200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] }];
     if (path === '/apis') {
-      const groups = Object.keys(RESOURCES).filter((gv) => gv.includes('/')).map((gv) => {
-        const [group, version] = gv.split('/') as [string, string];
-        return { name: group, versions: [{ groupVersion: gv, version }], preferredVersion: { groupVersion: gv, version } };
-      });
+      const groups = Object.keys(RESOURCES)
+        .filter((gv) => gv.includes('/'))
+        .map((gv) => {
+          const [group, version] = gv.split('/') as [string, string];
+          return { name: group, versions: [{ groupVersion: gv, version }], preferredVersion: { groupVersion: gv, version } };
+        });
       return [200, { kind: 'APIGroupList', apiVersion: 'v1', groups }];
     }
     const discovery = /^\/(?:api\/(v1)|apis\/([^/]+\/[^/]+))$/.exec(path);
     if (discovery) {
       const gv = discovery[1] ?? discovery[2]!;
-      const resources = (RESOURCES[gv] ?? []).map(([kind, name, namespaced]) => ({ name, singularName: '', namespaced, kind, verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] }));
+      const resources = (RESOURCES[gv] ?? []).map(([kind, name, namespaced]) => ({
+        name,
+        singularName: '',
+        namespaced,
+        kind,
+        verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+      }));
       return [200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: gv, resources }];
     }
     const secret = /^\/api\/v1\/namespaces\/([^/]+)\/secrets\/([^/]+)$/.exec(path);
     if (secret) {
       const data = this.secrets.get(`${secret[1]}/${secret[2]}`);
-      if (!data) return [404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404, details: { name: secret[2], kind: 'secrets' } }];
-      return [200, { kind: 'Secret', apiVersion: 'v1', metadata: { name: secret[2], namespace: secret[1], labels: { 'app.kubernetes.io/managed-by': 'Helm' }, annotations: { 'meta.helm.sh/release-name': 'mp', 'meta.helm.sh/release-namespace': secret[1] } }, type: 'Opaque', data }];
+      if (!data)
+        return [
+          404,
+          {
+            kind: 'Status',
+            apiVersion: 'v1',
+            status: 'Failure',
+            reason: 'NotFound',
+            code: 404,
+            details: { name: secret[2], kind: 'secrets' },
+          },
+        ];
+      return [
+        200,
+        {
+          kind: 'Secret',
+          apiVersion: 'v1',
+          metadata: {
+            name: secret[2],
+            namespace: secret[1],
+            labels: { 'app.kubernetes.io/managed-by': 'Helm' },
+            annotations: { 'meta.helm.sh/release-name': 'mp', 'meta.helm.sh/release-namespace': secret[1] },
+          },
+          type: 'Opaque',
+          data,
+        },
+      ];
     }
     // A list in any namespace, even one that does not exist yet, is a (possibly empty) list.
     const list = /^\/api\/v1\/namespaces\/[^/]+\/(serviceaccounts)$/.exec(path);

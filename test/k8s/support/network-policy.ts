@@ -27,7 +27,10 @@ function inCidr(ip: string, cidr: string): boolean {
 }
 
 function peerMatches(peer: Peer, policyNamespace: string, other: Endpoint): boolean {
-  if ('ip' in other) return peer.ipBlock !== undefined && inCidr(other.ip, peer.ipBlock.cidr) && !(peer.ipBlock.except ?? []).some((c) => inCidr(other.ip, c));
+  if ('ip' in other)
+    return (
+      peer.ipBlock !== undefined && inCidr(other.ip, peer.ipBlock.cidr) && !(peer.ipBlock.except ?? []).some((c) => inCidr(other.ip, c))
+    );
   if (peer.ipBlock) return false; // cluster pods are not addressed by ipBlock in these policies
   const namespaceOk = peer.namespaceSelector ? selects(peer.namespaceSelector, other.namespaceLabels) : other.namespace === policyNamespace;
   const podOk = peer.podSelector ? selects(peer.podSelector, other.podLabels) : true;
@@ -47,15 +50,25 @@ function portMatches(rule: Rule, port: number, protocol: string, namedPorts: Rec
  * policies must admit it (Ingress) and the source's policies must let it out (Egress); a pod no
  * policy of that type selects is open in that direction.
  */
-export function allowed(policies: K8sObject[], source: Endpoint, target: Endpoint, port: number, protocol = 'TCP', namedPorts: Record<string, number> = {}): boolean {
+export function allowed(
+  policies: K8sObject[],
+  source: Endpoint,
+  target: Endpoint,
+  port: number,
+  protocol = 'TCP',
+  namedPorts: Record<string, number> = {},
+): boolean {
   const side = (pod: Endpoint, type: 'Ingress' | 'Egress', other: Endpoint): boolean => {
     if ('ip' in pod) return true;
     const selecting = policies.filter(
-      (p) => p.metadata.namespace === pod.namespace && (p.spec.policyTypes as string[]).includes(type) && selects(p.spec.podSelector, pod.podLabels),
+      (p) =>
+        p.metadata.namespace === pod.namespace &&
+        (p.spec.policyTypes as string[]).includes(type) &&
+        selects(p.spec.podSelector, pod.podLabels),
     );
     if (selecting.length === 0) return true;
     return selecting.some((p) =>
-      ((type === 'Ingress' ? p.spec.ingress : p.spec.egress) as Rule[] | undefined ?? []).some((rule) => {
+      (((type === 'Ingress' ? p.spec.ingress : p.spec.egress) as Rule[] | undefined) ?? []).some((rule) => {
         const peers = type === 'Ingress' ? rule.from : rule.to;
         const peerOk = !peers || peers.length === 0 || peers.some((peer) => peerMatches(peer, pod.namespace, other));
         return peerOk && portMatches(rule, port, protocol, namedPorts);

@@ -16,7 +16,6 @@ export { freePort } from '@merchant-platform/common/testing/ports';
 export { SesEmulator } from '@merchant-platform/common/testing/ses-emulator';
 import type { K8sObject } from './render.js';
 
-
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface HttpResponse {
@@ -30,7 +29,11 @@ export interface HttpResponse {
 const keepAlive = new Agent({ keepAlive: true, maxSockets: 64 });
 
 /** One HTTP request on loopback (node:http, so a Host header can name the Ingress host). */
-export function http(port: number, path: string, options: { method?: string; headers?: Record<string, string>; body?: unknown; keepAlive?: boolean } = {}): Promise<HttpResponse> {
+export function http(
+  port: number,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: unknown; keepAlive?: boolean } = {},
+): Promise<HttpResponse> {
   const body = options.body === undefined ? undefined : JSON.stringify(options.body);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
@@ -166,16 +169,20 @@ export class Nginx {
   /** nginx from PATH or /usr/sbin; installs Debian's package when it is missing (CI runs as root). */
   static locate(): string {
     const candidates = [...(process.env.PATH ?? '').split(':').map((d) => join(d, 'nginx')), '/usr/sbin/nginx'];
-    const found = () => candidates.find((c) => {
-      try {
-        accessSync(c, constants.X_OK);
-        return true;
-      } catch {
-        return false;
-      }
-    });
+    const found = () =>
+      candidates.find((c) => {
+        try {
+          accessSync(c, constants.X_OK);
+          return true;
+        } catch {
+          return false;
+        }
+      });
     if (found()) return found()!;
-    const install = spawnSync('sh', ['-c', 'apt-get install -y nginx || (apt-get update && apt-get install -y nginx)'], { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    const install = spawnSync('sh', ['-c', 'apt-get install -y nginx || (apt-get update && apt-get install -y nginx)'], {
+      encoding: 'utf8',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
     const binary = found();
     if (!binary) throw new Error(`nginx is not installed and apt-get could not install it (exit ${install.status}):\n${install.stderr}`);
     return binary;
@@ -183,7 +190,9 @@ export class Nginx {
 
   async start(config: string): Promise<void> {
     this.write(config);
-    this.process = spawn(this.binary, ['-p', this.dir, '-c', join(this.dir, 'nginx.conf'), '-g', 'daemon off;'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.process = spawn(this.binary, ['-p', this.dir, '-c', join(this.dir, 'nginx.conf'), '-g', 'daemon off;'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.process.stderr!.on('data', (c: Buffer) => this.logs.push(c.toString('utf8')));
     this.process.stdout!.on('data', (c: Buffer) => this.logs.push(c.toString('utf8')));
     await sleep(300);
@@ -227,7 +236,14 @@ export function nginxConfig(dir: string, ingress: K8sObject, ingressPort: number
   ];
   for (const rule of ingress.spec.rules) {
     // Unrouted paths go to ingress-nginx's default backend, which answers 404.
-    lines.push('  server {', `    listen 127.0.0.1:${ingressPort};`, `    server_name ${rule.host};`, '    location / {', '      return 404;', '    }');
+    lines.push(
+      '  server {',
+      `    listen 127.0.0.1:${ingressPort};`,
+      `    server_name ${rule.host};`,
+      '    location / {',
+      '      return 404;',
+      '    }',
+    );
     for (const p of rule.http.paths) {
       assert(p.pathType === 'Prefix', `pathType ${p.pathType} is not rehearsed`);
       const port = services.get(p.backend.service.name);
@@ -256,7 +272,12 @@ function assert(condition: boolean, message: string): asserts condition {
 }
 
 /** Where a file a container reads through a volume lands on this machine. */
-export function materialiseVolumes(pod: K8sObject['spec'], container: K8sObject, secrets: Record<string, Record<string, string>>, root: string): Map<string, string> {
+export function materialiseVolumes(
+  pod: K8sObject['spec'],
+  container: K8sObject,
+  secrets: Record<string, Record<string, string>>,
+  root: string,
+): Map<string, string> {
   const mounts = new Map<string, string>();
   for (const mount of container.volumeMounts ?? []) {
     const volume = pod.volumes.find((v: { name: string }) => v.name === mount.name);
@@ -275,4 +296,3 @@ export function materialiseVolumes(pod: K8sObject['spec'], container: K8sObject,
   }
   return mounts;
 }
-

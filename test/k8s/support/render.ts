@@ -137,7 +137,10 @@ export function podSpecs(objects: K8sObject[]): { owner: K8sObject; labels: Reco
 }
 
 /** Whether a label selector (matchLabels and matchExpressions) selects a set of labels. */
-export function selects(selector: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] }, labels: Record<string, string>): boolean {
+export function selects(
+  selector: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] },
+  labels: Record<string, string>,
+): boolean {
   const byLabel = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
   const byExpression = (selector.matchExpressions ?? []).every((e) => {
     const value = labels[e.key];

@@ -27,7 +27,12 @@ function variablesOf(schema: z.ZodType): string[] {
  * not read (a misspelt or stale name would otherwise be silently ignored). `helperVariables` are
  * set only to build others (e.g. `$(DATABASE_PASSWORD)` in the chart).
  */
-export function assertConfigLoadsFrom(service: ServiceName | 'migration', env: Record<string, string>, where: string, helperVariables: string[] = []): void {
+export function assertConfigLoadsFrom(
+  service: ServiceName | 'migration',
+  env: Record<string, string>,
+  where: string,
+  helperVariables: string[] = [],
+): void {
   const schema = CONFIG_SCHEMAS[service];
   assert.doesNotThrow(() => loadConfig(schema, env), where);
   const read = variablesOf(schema);

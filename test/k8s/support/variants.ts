@@ -1,7 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
 
 /** A signing key made once per run: rendering with it skips Helm's slow 4096-bit key generation. */
-export const testSigningKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+export const testSigningKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  .toString();
 
 export const KUBE_VERSIONS = ['1.29.0', '1.30.0', '1.31.0', '1.32.0', '1.33.0', '1.34.0', '1.35.0'];
 

@@ -34,17 +34,27 @@ export async function runAdminCommand(io: CliIo): Promise<number> {
     io.err(USAGE);
     return EX_USAGE;
   }
-  const config = loadCliConfig(cliConfigSchema, io, 'Set DATABASE_URL to the auth database, e.g. sqlite:./data/platform.sqlite in all-in-one mode.');
+  const config = loadCliConfig(
+    cliConfigSchema,
+    io,
+    'Set DATABASE_URL to the auth database, e.g. sqlite:./data/platform.sqlite in all-in-one mode.',
+  );
   if (!config) return EX_CONFIG;
   const db = await openExisting(config.DATABASE_URL, io);
   if (!db) return EX_UNAVAILABLE;
   try {
     const models = defineAuthModels(db.sequelize);
-    const revocations = new Revocations(new SequelizeRevocationRepository(models.Revocation), new SequelizeRefreshTokenRepository(models.RefreshToken), {
-      accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
-    });
+    const revocations = new Revocations(
+      new SequelizeRevocationRepository(models.Revocation),
+      new SequelizeRefreshTokenRepository(models.RefreshToken),
+      {
+        accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+      },
+    );
     const { user, changed } = await new AdminUsers(new SequelizeUserRepository(models.User), revocations).promote(address.data);
-    io.out(changed ? `${user.email} is now an admin; their sessions were ended, so they sign in again.` : `${user.email} is already an admin.`);
+    io.out(
+      changed ? `${user.email} is now an admin; their sessions were ended, so they sign in again.` : `${user.email} is already an admin.`,
+    );
     return 0;
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
@@ -69,7 +79,9 @@ async function openExisting(url: string, io: CliIo): Promise<Database | undefine
     return db;
   } catch (error) {
     await db?.close();
-    io.err(`The auth database at ${where(url)} cannot be used (${(error as Error).message}): is it reachable and migrated (npm run migrate)?`);
+    io.err(
+      `The auth database at ${where(url)} cannot be used (${(error as Error).message}): is it reachable and migrated (npm run migrate)?`,
+    );
     return undefined;
   }
 }

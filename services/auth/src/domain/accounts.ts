@@ -79,7 +79,13 @@ export class Accounts {
   }
 
   /** Changes the password and ends every other session of the user (`sessionId` is the caller's). */
-  async changePassword(userId: string, sessionId: string | undefined, current: string, password: string, confirmation: string): Promise<void> {
+  async changePassword(
+    userId: string,
+    sessionId: string | undefined,
+    current: string,
+    password: string,
+    confirmation: string,
+  ): Promise<void> {
     const user = await this.activeUser(userId);
     const attempt = await reserveAttempt([{ limiter: this.passwordChecks, key: userId }]);
     const currentOk = user.passwordHash ? await this.hasher.verify(current, user.passwordHash) : await this.hasher.verifyNobody(current);

@@ -134,7 +134,11 @@ export class GoogleSignIn {
     }
     if (local.googleSubject) throw conflict('The account with this email is linked to another Google account.');
     active(local);
-    const changes: UserChanges = { googleSubject: identity.subject, emailVerified: true, roles: this.roles.rolesFor({ ...local, emailVerified: true }) };
+    const changes: UserChanges = {
+      googleSubject: identity.subject,
+      emailVerified: true,
+      roles: this.roles.rolesFor({ ...local, emailVerified: true }),
+    };
     if (!local.emailVerified) {
       // Nobody proved this address before, so the password and profile may be a squatter's.
       Object.assign(changes, { passwordHash: null, ...profileFrom(identity, local.email) });
@@ -194,7 +198,11 @@ function profileFrom(identity: GoogleIdentity, email: string): Profile {
 }
 
 function claimText(value: string | undefined): string | undefined {
-  const cleaned = value?.replace(/\p{Cc}/gu, ' ').replace(/\s+/g, ' ').trim().slice(0, 100);
+  const cleaned = value
+    ?.replace(/\p{Cc}/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 100);
   return cleaned ? cleaned : undefined;
 }
 

@@ -85,7 +85,10 @@ export class MailRelay {
       await this.mailer.send({ to: mail.to, template: mail.template, data: mail.data, idempotencyKey: mail.idempotencyKey });
     } catch (error) {
       this.failures.inc({ template: mail.template });
-      this.logger.error({ err: error, outbox_id: mail.id, template: mail.template, attempts: mail.attempts + 1 }, 'could not hand the e-mail to the email service');
+      this.logger.error(
+        { err: error, outbox_id: mail.id, template: mail.template, attempts: mail.attempts + 1 },
+        'could not hand the e-mail to the email service',
+      );
       await this.outbox.retryAt(mail.id, new Date(Date.now() + this.backoffMs(mail.attempts)), (error as Error).message ?? String(error));
       return;
     }

@@ -4,7 +4,13 @@ import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { accountDisabled, invalidMfaCode, invalidToken } from '@merchant-platform/common/errors';
 import type { Logger } from '@merchant-platform/common/logger';
 import { reserveAttempt } from '@merchant-platform/common/rate-limit';
-import { MAX_MFA_ATTEMPTS, MFA_CHALLENGE_TTL_SECONDS, MfaRequired, type MfaChallenge, type MfaChallengeRepository } from './mfa-challenge.js';
+import {
+  MAX_MFA_ATTEMPTS,
+  MFA_CHALLENGE_TTL_SECONDS,
+  MfaRequired,
+  type MfaChallenge,
+  type MfaChallengeRepository,
+} from './mfa-challenge.js';
 import { sha256Hex } from './passkeys.js';
 import type { PasskeyChallengeView, PasskeySignIn } from './passkeys-sign-in.js';
 import type { RecoveryCodes } from './recovery-codes.js';
@@ -65,7 +71,11 @@ export class MfaChallengeSignIn {
       expiresAt: new Date(now + MFA_CHALLENGE_TTL_SECONDS * 1000),
     });
     this.logger.info({ userId: user.id, challengeId: id }, 'second factor required');
-    throw new MfaRequired({ mfa_token: token, factors: factors.map(({ id, type }) => ({ id, type })), expires_in: MFA_CHALLENGE_TTL_SECONDS });
+    throw new MfaRequired({
+      mfa_token: token,
+      factors: factors.map(({ id, type }) => ({ id, type })),
+      expires_in: MFA_CHALLENGE_TTL_SECONDS,
+    });
   }
 
   /** WebAuthn options bound to this sign-in's user, answered through `verify`. */
@@ -102,7 +112,9 @@ export class MfaChallengeSignIn {
   /** The RFC 8176 name of the factor `proof` proves (`otp` for TOTP and recovery codes), or undefined. */
   private async prove(challenge: MfaChallenge, proof: SecondFactorProof): Promise<'otp' | 'hwk' | undefined> {
     if ('code' in proof) {
-      const proven = isTotpCode(proof.code) ? await this.totp.prove(challenge.userId, proof.code) : await this.recoveryCodes.redeem(challenge.userId, proof.code);
+      const proven = isTotpCode(proof.code)
+        ? await this.totp.prove(challenge.userId, proof.code)
+        : await this.recoveryCodes.redeem(challenge.userId, proof.code);
       return proven ? 'otp' : undefined;
     }
     if (!challenge.passkeyChallengeId) return undefined;

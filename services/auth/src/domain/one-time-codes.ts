@@ -15,7 +15,14 @@ export interface CodeRecord {
 
 export interface OneTimeCodeRepository {
   /** Stores a new code for (user, purpose), replacing any previous one: one live code each. */
-  replace(record: { id: string; userId: string; purpose: CodePurpose; codeHash: string; expiresAt: Date; target: string | null }): Promise<void>;
+  replace(record: {
+    id: string;
+    userId: string;
+    purpose: CodePurpose;
+    codeHash: string;
+    expiresAt: Date;
+    target: string | null;
+  }): Promise<void>;
   find(userId: string, purpose: CodePurpose): Promise<CodeRecord | undefined>;
   /** Counts one attempt unless `max` were already made; false means the code is used up. */
   recordAttempt(id: string, max: number): Promise<boolean>;

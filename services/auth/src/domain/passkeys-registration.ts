@@ -27,7 +27,8 @@ const WHY: Record<RejectionReason | 'unknown_challenge' | 'duplicate', string> =
   duplicate: 'This passkey is already registered.',
 };
 
-const refused = (why: keyof typeof WHY) => validationFailed([{ path: 'response', message: WHY[why] }], 'The passkey could not be registered.');
+const refused = (why: keyof typeof WHY) =>
+  validationFailed([{ path: 'response', message: WHY[why] }], 'The passkey could not be registered.');
 
 /** Adding a passkey to a signed-in account: options bound to that user, then the attestation. */
 export class PasskeyRegistration {

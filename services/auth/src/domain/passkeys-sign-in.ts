@@ -45,7 +45,8 @@ export class PasskeySignIn {
     if (email === undefined) return this.issueChallenge('authentication', null, []);
     const user = await this.users.findByEmail(email);
     const passkeys = user ? await this.credentials.listForUser(user.id) : [];
-    const allow = passkeys.length > 0 ? passkeys.map((c) => ({ id: c.credentialId, transports: c.transports })) : [{ id: this.decoyId(email) }];
+    const allow =
+      passkeys.length > 0 ? passkeys.map((c) => ({ id: c.credentialId, transports: c.transports })) : [{ id: this.decoyId(email) }];
     return this.issueChallenge('authentication', user?.id ?? null, allow);
   }
 
@@ -55,7 +56,11 @@ export class PasskeySignIn {
    */
   async optionsForUser(userId: string): Promise<PasskeyChallengeView> {
     const passkeys = await this.credentials.listForUser(userId);
-    return this.issueChallenge('second_factor', userId, passkeys.map((c) => ({ id: c.credentialId, transports: c.transports })));
+    return this.issueChallenge(
+      'second_factor',
+      userId,
+      passkeys.map((c) => ({ id: c.credentialId, transports: c.transports })),
+    );
   }
 
   async signIn(challengeId: string, response: AuthenticationResponseJSON): Promise<TokenPair> {
@@ -97,7 +102,10 @@ export class PasskeySignIn {
     // Checked here and again by the conditional update, which also settles two concurrent assertions.
     if (counterRegressed(credential.signCount, signCount) || !(await this.credentials.advanceCounter(credential.id, signCount))) {
       await this.credentials.recordCounterRegression(credential.id);
-      this.logger.warn({ ...context, storedCounter: credential.signCount, presentedCounter: signCount }, 'passkey sign counter went backwards: possibly a cloned authenticator; refused');
+      this.logger.warn(
+        { ...context, storedCounter: credential.signCount, presentedCounter: signCount },
+        'passkey sign counter went backwards: possibly a cloned authenticator; refused',
+      );
       return undefined;
     }
     return credential;

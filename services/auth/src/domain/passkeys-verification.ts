@@ -94,7 +94,10 @@ export class WebAuthnCeremonies {
     });
   }
 
-  requestOptions(input: { challenge: Uint8Array<ArrayBuffer>; allow: { id: string; transports?: string[] }[] }): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  requestOptions(input: {
+    challenge: Uint8Array<ArrayBuffer>;
+    allow: { id: string; transports?: string[] }[];
+  }): Promise<PublicKeyCredentialRequestOptionsJSON> {
     return generateAuthenticationOptions({
       rpID: this.rp.id,
       challenge: input.challenge,
@@ -117,7 +120,12 @@ export class WebAuthnCeremonies {
     );
     if (!result.verified) throw new PasskeyRejected('signature');
     const { credential } = result.registrationInfo;
-    return { credentialId: credential.id, publicKey: credential.publicKey, signCount: credential.counter, transports: credential.transports ?? [] };
+    return {
+      credentialId: credential.id,
+      publicKey: credential.publicKey,
+      signCount: credential.counter,
+      transports: credential.transports ?? [],
+    };
   }
 
   /**

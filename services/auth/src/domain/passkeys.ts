@@ -53,7 +53,9 @@ export interface WebAuthnChallengeRepository {
    * Marks a live (unused, unexpired) challenge used and returns it; undefined when there is none
    * or another request used it first. One atomic conditional update, so a challenge serves once.
    */
-  consume(match: { purpose: ChallengePurpose } & ({ id: string } | { challengeHash: string; userId: string })): Promise<WebAuthnChallenge | undefined>;
+  consume(
+    match: { purpose: ChallengePurpose } & ({ id: string } | { challengeHash: string; userId: string }),
+  ): Promise<WebAuthnChallenge | undefined>;
   /** Forgets challenges that expired before `before` (they can no longer be used anyway). */
   deleteExpired(before: Date): Promise<void>;
 }

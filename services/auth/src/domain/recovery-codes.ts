@@ -41,7 +41,10 @@ export class RecoveryCodes {
   /** A fresh set of ten, shown to the user once; the previous set stops working. */
   async issue(userId: string): Promise<string[]> {
     const codes = Array.from({ length: SET_SIZE }, newCode);
-    await this.codes.replaceSet(userId, codes.map((code) => this.hash(code)));
+    await this.codes.replaceSet(
+      userId,
+      codes.map((code) => this.hash(code)),
+    );
     return codes;
   }
 

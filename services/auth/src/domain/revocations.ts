@@ -1,4 +1,9 @@
-import type { RevocationEntry, RevocationFeedPage, RevocationKind, RevocationSource } from '@merchant-platform/common/tokens/revocation-feed';
+import type {
+  RevocationEntry,
+  RevocationFeedPage,
+  RevocationKind,
+  RevocationSource,
+} from '@merchant-platform/common/tokens/revocation-feed';
 import type { RefreshTokenRepository } from './refresh-token.js';
 
 export interface RevocationRecord {

@@ -4,7 +4,6 @@ import type { RecoveryCodes } from './recovery-codes.js';
 import type { TotpFactor, TotpFactorRepository } from './totp.js';
 import type { FactorView } from './views.js';
 
-
 export function presentTotpFactor(factor: TotpFactor): FactorView {
   return {
     id: factor.id,

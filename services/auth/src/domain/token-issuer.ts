@@ -40,10 +40,21 @@ export class TokenIssuer {
    * the first factor (a second-factor step); by default the first factor's value (`pwd`, `fed`, `hwk`).
    * `familyId` is the new session's id (the access tokens' `sid`); callers leave it to the default.
    */
-  async issueTokenPair(user: User, authMethod: AuthMethod, familyId: string = randomUUID(), extra: { amr?: string[] } = {}): Promise<TokenPair> {
+  async issueTokenPair(
+    user: User,
+    authMethod: AuthMethod,
+    familyId: string = randomUUID(),
+    extra: { amr?: string[] } = {},
+  ): Promise<TokenPair> {
     const now = new Date();
     const client = currentSignInClient();
-    const session: SessionFacts = { amr: extra.amr ?? FIRST_FACTOR_AMR[authMethod], authTime: now, startedAt: now, ip: client.ip, userAgent: client.userAgent };
+    const session: SessionFacts = {
+      amr: extra.amr ?? FIRST_FACTOR_AMR[authMethod],
+      authTime: now,
+      startedAt: now,
+      ip: client.ip,
+      userAgent: client.userAgent,
+    };
     return this.issue(user, authMethod, familyId, session);
   }
 

@@ -11,7 +11,6 @@ import type { UserRepository } from './user.js';
 
 const DEFAULT_NAME = 'Authenticator app';
 
-
 export interface TotpEnrolment {
   factor_id: string;
   secret: string;
@@ -46,7 +45,12 @@ export class TotpFactors {
     await this.factors.create({ id, userId, name: name ?? DEFAULT_NAME, sealedSecret: this.box.seal(secret, id) });
     const uri = otpauthUri({ issuer: this.issuer, account: user.email, secret });
     this.logger.info({ userId, factorId: id }, 'TOTP enrolment started');
-    return { factor_id: id, secret, otpauth_uri: uri, qr_svg: await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }) };
+    return {
+      factor_id: id,
+      secret,
+      otpauth_uri: uri,
+      qr_svg: await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }),
+    };
   }
 
   /** The first right code confirms the factor; recovery codes come with the user's first factor. */

@@ -29,7 +29,12 @@ const RegistrationResponse = z.object({
     authenticatorData: base64url(16_384).optional(),
     // Stored comma-separated, so a transport name is a plain lower-case word.
     transports: z
-      .array(z.string().max(24).regex(/^[a-z-]+$/, 'must be a transport name such as usb or internal'))
+      .array(
+        z
+          .string()
+          .max(24)
+          .regex(/^[a-z-]+$/, 'must be a transport name such as usb or internal'),
+      )
       .max(8)
       .optional(),
     publicKeyAlgorithm: z.number().int().optional(),
@@ -60,37 +65,35 @@ export const PasskeyAuthenticationBody = z.object({ challenge_id: z.string().min
 const descriptor = z.object({ id: z.string(), type: z.literal('public-key'), transports: z.array(z.string()).optional() });
 
 /** What the browser passes to `navigator.credentials.create()` (after `PublicKeyCredential.parseCreationOptionsFromJSON`). */
-export const CreationOptions = z
-  .object({
-    rp: z.object({ name: z.string(), id: z.string().optional() }),
-    user: z.object({ id: z.string().describe('base64url user handle'), name: z.string(), displayName: z.string() }),
-    challenge: z.string().describe('base64url'),
-    pubKeyCredParams: z.array(z.object({ alg: z.number(), type: z.literal('public-key') })),
-    timeout: z.number().optional(),
-    excludeCredentials: z.array(descriptor).optional(),
-    authenticatorSelection: z
-      .object({
-        authenticatorAttachment: z.string().optional(),
-        residentKey: z.string().optional(),
-        requireResidentKey: z.boolean().optional(),
-        userVerification: z.string().optional(),
-      })
-      .optional(),
-    attestation: z.string().optional(),
-    extensions: z.record(z.string(), z.unknown()).optional(),
-    hints: z.array(z.string()).optional(),
-  });
+export const CreationOptions = z.object({
+  rp: z.object({ name: z.string(), id: z.string().optional() }),
+  user: z.object({ id: z.string().describe('base64url user handle'), name: z.string(), displayName: z.string() }),
+  challenge: z.string().describe('base64url'),
+  pubKeyCredParams: z.array(z.object({ alg: z.number(), type: z.literal('public-key') })),
+  timeout: z.number().optional(),
+  excludeCredentials: z.array(descriptor).optional(),
+  authenticatorSelection: z
+    .object({
+      authenticatorAttachment: z.string().optional(),
+      residentKey: z.string().optional(),
+      requireResidentKey: z.boolean().optional(),
+      userVerification: z.string().optional(),
+    })
+    .optional(),
+  attestation: z.string().optional(),
+  extensions: z.record(z.string(), z.unknown()).optional(),
+  hints: z.array(z.string()).optional(),
+});
 
 /** What the browser passes to `navigator.credentials.get()` (after `PublicKeyCredential.parseRequestOptionsFromJSON`). */
-export const RequestOptions = z
-  .object({
-    challenge: z.string().describe('base64url'),
-    timeout: z.number().optional(),
-    rpId: z.string().optional(),
-    allowCredentials: z.array(descriptor).optional(),
-    userVerification: z.string().optional(),
-    extensions: z.record(z.string(), z.unknown()).optional(),
-    hints: z.array(z.string()).optional(),
-  });
+export const RequestOptions = z.object({
+  challenge: z.string().describe('base64url'),
+  timeout: z.number().optional(),
+  rpId: z.string().optional(),
+  allowCredentials: z.array(descriptor).optional(),
+  userVerification: z.string().optional(),
+  extensions: z.record(z.string(), z.unknown()).optional(),
+  hints: z.array(z.string()).optional(),
+});
 
 export const PasskeyChallenge = (options: typeof RequestOptions) => z.object({ challenge_id: z.string(), options });

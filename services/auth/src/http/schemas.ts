@@ -53,10 +53,15 @@ export const AdminPatchBody = z.object({
 export const Accepted = z.object({ message: z.string() });
 
 export const Jwks = z.object({
-  keys: z.array(z.object({ kty: z.literal('RSA'), n: z.string(), e: z.string(), kid: z.string(), alg: z.literal('RS256'), use: z.literal('sig') })),
+  keys: z.array(
+    z.object({ kty: z.literal('RSA'), n: z.string(), e: z.string(), kid: z.string(), alg: z.literal('RS256'), use: z.literal('sig') }),
+  ),
 });
 
 /** `?after=` of the revocation feed: the `next_cursor` it returned last time (an id). */
 export const RevocationFeedQuery = z.object({
-  after: z.string().regex(/^\d{1,15}$/, 'must be a cursor the feed returned').optional(),
+  after: z
+    .string()
+    .regex(/^\d{1,15}$/, 'must be a cursor the feed returned')
+    .optional(),
 });

@@ -5,10 +5,7 @@ import type { Cursor } from '../pagination.js';
 export function afterCursor(cursor: Cursor | undefined): WhereOptions {
   if (!cursor) return {};
   return {
-    [Op.or]: [
-      { created_at: { [Op.gt]: cursor.createdAt } },
-      { created_at: cursor.createdAt, id: { [Op.gt]: cursor.id } },
-    ],
+    [Op.or]: [{ created_at: { [Op.gt]: cursor.createdAt } }, { created_at: cursor.createdAt, id: { [Op.gt]: cursor.id } }],
   };
 }
 

@@ -31,7 +31,11 @@ const UNAVAILABLE_DRIVER_CODES = new Set([
 
 /** True when `error` means the database is down, frozen or overloaded, not that the query was wrong. */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let cause = error as { name?: unknown; code?: unknown; fatal?: unknown; parent?: unknown; original?: unknown } | undefined, depth = 0; cause && depth < 4; depth++) {
+  for (
+    let cause = error as { name?: unknown; code?: unknown; fatal?: unknown; parent?: unknown; original?: unknown } | undefined, depth = 0;
+    cause && depth < 4;
+    depth++
+  ) {
     if (typeof cause.name === 'string' && UNAVAILABLE_ERROR_NAMES.has(cause.name)) return true;
     if (typeof cause.code === 'string' && UNAVAILABLE_DRIVER_CODES.has(cause.code)) return true;
     // mysql2 marks errors that broke the connection (as opposed to a bad statement) as fatal.

@@ -43,10 +43,7 @@ export interface RouteSpec<B extends ZodType, Q extends ZodObject, P extends Zod
   responses: Record<number, { description: string; schema?: ZodType }>;
   /** Error statuses the handler itself may answer (guards and validation add theirs). */
   errors?: number[];
-  handler: (
-    ctx: Context,
-    input: { body: z.output<B>; query: z.output<Q>; params: z.output<P> },
-  ) => Promise<void> | void;
+  handler: (ctx: Context, input: { body: z.output<B>; query: z.output<Q>; params: z.output<P> }) => Promise<void> | void;
 }
 
 const toKoaPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
@@ -123,7 +120,9 @@ export class ApiRouter {
         ...Object.fromEntries(
           Object.entries(spec.responses).map(([status, r]) => [
             status,
-            r.schema ? { description: r.description, content: { 'application/json': { schema: r.schema } } } : { description: r.description },
+            r.schema
+              ? { description: r.description, content: { 'application/json': { schema: r.schema } } }
+              : { description: r.description },
           ]),
         ),
       },

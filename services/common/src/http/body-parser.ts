@@ -20,11 +20,7 @@ export function parseBody(limitBytes = DEFAULT_BODY_LIMIT): Middleware {
     const declared = Number(ctx.get('Content-Length'));
     if (Number.isFinite(declared) && declared > limitBytes) throw await tooLarge(ctx.req, limitBytes);
 
-    const kind = ctx.is('application/json', '+json')
-      ? 'json'
-      : ctx.is('application/x-www-form-urlencoded')
-        ? 'form'
-        : 'unsupported';
+    const kind = ctx.is('application/json', '+json') ? 'json' : ctx.is('application/x-www-form-urlencoded') ? 'form' : 'unsupported';
     ctx.state.bodyKind = kind;
     if (kind === 'unsupported') return next();
 

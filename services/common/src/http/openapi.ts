@@ -102,7 +102,10 @@ export interface DocumentInfo {
  * The public document (what clients may call) and the internal one (everything this process
  * answers, internal and switched-off routes included), from the same definitions.
  */
-export function buildOpenApiDocuments(registry: OpenAPIRegistry, info: DocumentInfo): { public: OpenApiDocument; internal: OpenApiDocument } {
+export function buildOpenApiDocuments(
+  registry: OpenAPIRegistry,
+  info: DocumentInfo,
+): { public: OpenApiDocument; internal: OpenApiDocument } {
   const definitions = registry.definitions;
   const isPublic = (d: (typeof definitions)[number]) => d.type !== 'route' || d.route[INTERNAL] !== true;
   return {
@@ -114,7 +117,13 @@ export function buildOpenApiDocuments(registry: OpenAPIRegistry, info: DocumentI
 function generate(definitions: OpenAPIRegistry['definitions'], info: DocumentInfo): OpenApiDocument {
   const document = new OpenApiGeneratorV31(definitions).generateDocument({ openapi: '3.1.0', info: { ...info } });
   // The usual reading order; no webhooks: the platform sends none.
-  return { openapi: document.openapi, info: document.info, tags: tagsInUse(document), paths: document.paths, components: referencedComponents(document) };
+  return {
+    openapi: document.openapi,
+    info: document.info,
+    tags: tagsInUse(document),
+    paths: document.paths,
+    components: referencedComponents(document),
+  };
 }
 
 const METHODS = ['get', 'put', 'post', 'patch', 'delete'] as const;

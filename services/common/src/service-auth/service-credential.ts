@@ -4,7 +4,10 @@ import { readFile } from 'node:fs/promises';
 export type ServiceCredential = { token: string } | { tokenFile: string };
 
 /** `SERVICE_TOKEN_FILE` wins over `SERVICE_TOKEN`, as with every `X` / `X_FILE` pair. */
-export function serviceCredentialFromEnv(env: { SERVICE_TOKEN?: string | undefined; SERVICE_TOKEN_FILE?: string | undefined }): ServiceCredential {
+export function serviceCredentialFromEnv(env: {
+  SERVICE_TOKEN?: string | undefined;
+  SERVICE_TOKEN_FILE?: string | undefined;
+}): ServiceCredential {
   return env.SERVICE_TOKEN_FILE ? { tokenFile: env.SERVICE_TOKEN_FILE } : { token: env.SERVICE_TOKEN ?? '' };
 }
 

@@ -3,9 +3,7 @@ import { RevocationFeedPage, type RevocationSource } from './revocation-feed.js'
 
 /** auth's revocation feed over HTTP (`AUTH_INTERNAL_URL`), as a service caller. */
 export class HttpRevocationSource implements RevocationSource {
-  constructor(
-    private readonly options: { baseUrl: string; credential: ServiceCredential; timeoutMs?: number },
-  ) {}
+  constructor(private readonly options: { baseUrl: string; credential: ServiceCredential; timeoutMs?: number }) {}
 
   async fetchAfter(cursor: string | undefined): Promise<RevocationFeedPage> {
     const url = new URL('/internal/revocations', this.options.baseUrl);

@@ -37,7 +37,10 @@ export class RevocationList implements RevocationCheck {
     const known = map.get(entry.subject_id);
     // The latest cutoff wins: it kills everything the earlier one did.
     if (known && known.revokedBeforeMs >= cutoff.revokedBeforeMs) return;
-    map.set(entry.subject_id, known ? { revokedBeforeMs: cutoff.revokedBeforeMs, expiresAtMs: Math.max(known.expiresAtMs, cutoff.expiresAtMs) } : cutoff);
+    map.set(
+      entry.subject_id,
+      known ? { revokedBeforeMs: cutoff.revokedBeforeMs, expiresAtMs: Math.max(known.expiresAtMs, cutoff.expiresAtMs) } : cutoff,
+    );
     if (this.size > (this.options.maxEntries ?? DEFAULT_MAX_ENTRIES)) this.prune(true);
   }
 

@@ -20,7 +20,15 @@ export class LogTransport implements MailTransport {
   async send(email: RenderedEmail, context: { emailId: string; template: string }): Promise<{ messageId: string }> {
     const messageId = `log-${randomUUID()}`;
     this.logger.info(
-      { email_id: context.emailId, message_id: messageId, template: context.template, from: this.from, to: email.to, subject: email.subject, text: email.text },
+      {
+        email_id: context.emailId,
+        message_id: messageId,
+        template: context.template,
+        from: this.from,
+        to: email.to,
+        subject: email.subject,
+        text: email.text,
+      },
       'e-mail written to the log (EMAIL_TRANSPORT=log), not sent',
     );
     this.console?.write(consoleBlock(email));

@@ -129,7 +129,10 @@ export class Dispatcher {
     if (!(await this.markSendAttempted(claim, log))) return;
     if (email.send_attempted_at !== null) {
       this.deps.metrics.possibleDuplicates.inc({ template: email.template });
-      log.warn({ previous_send_at: email.send_attempted_at.toISOString() }, 'e-mail resent after a send with no recorded outcome; it may arrive twice');
+      log.warn(
+        { previous_send_at: email.send_attempted_at.toISOString() },
+        'e-mail resent after a send with no recorded outcome; it may arrive twice',
+      );
     }
 
     let messageId: string;
@@ -176,7 +179,10 @@ export class Dispatcher {
         held = await write();
       } catch (error) {
         if (attempt >= 5) {
-          log.error({ err: error, outcome: result.outcome }, 'e-mail dispatcher: could not record the outcome; the row returns after its lease');
+          log.error(
+            { err: error, outcome: result.outcome },
+            'e-mail dispatcher: could not record the outcome; the row returns after its lease',
+          );
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, 100 * attempt));

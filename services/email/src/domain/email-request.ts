@@ -16,7 +16,9 @@ export const EmailRequest = z
     data: z
       .record(z.string(), z.unknown())
       .optional()
-      .describe('What the template needs: `code` for verify_email, password_reset and email_change_code, `name` for welcome, nothing for account_locked and email_change_notice'),
+      .describe(
+        'What the template needs: `code` for verify_email, password_reset and email_change_code, `name` for welcome, nothing for account_locked and email_change_notice',
+      ),
     idempotency_key: z
       .string()
       .min(1)

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import type { RenderedEmail } from './email.js';
 import { NO_CONTROL_CHARACTERS, escapeHtml } from '@merchant-platform/common/text';
 
-
 const name = z.string().trim().min(1).max(100).regex(NO_CONTROL_CHARACTERS, 'must not contain control characters');
 const code = z.string().regex(/^\d{6}$/, 'must be a 6-digit code');
 
@@ -82,4 +81,3 @@ export class TemplateCatalog {
     };
   }
 }
-

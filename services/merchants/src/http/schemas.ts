@@ -26,8 +26,14 @@ const phone = z
 export const MerchantProfileBody = z.object({
   business_name: text(200),
   business_type: optionalText(100),
-  phone: z.union([phone, z.null()]).optional().transform((v) => v ?? null),
-  website: z.union([httpsUrl, z.null()]).optional().transform((v) => v ?? null),
+  phone: z
+    .union([phone, z.null()])
+    .optional()
+    .transform((v) => v ?? null),
+  website: z
+    .union([httpsUrl, z.null()])
+    .optional()
+    .transform((v) => v ?? null),
   address: z.object({
     line1: text(200),
     line2: optionalText(200),

@@ -131,7 +131,8 @@ export function accountRoutes(api: ApiRouter, uc: AuthUseCases, user: Guard, use
       method: 'post',
       path: '/auth/password/reset',
       summary: 'Set a new password with the mailed code',
-      description: 'Every session of the user ends (refresh and access tokens). The code also proves the email address, so it becomes verified.',
+      description:
+        'Every session of the user ends (refresh and access tokens). The code also proves the email address, so it becomes verified.',
       tags: ['sign-in'],
       body: ResetBody,
       errors: [429],

@@ -46,7 +46,7 @@ export function adminRoutes(api: ApiRouter, uc: AuthUseCases, user: Guard, userS
     .route({
       method: 'patch',
       path: '/auth/users/{id}',
-      summary: "Disable a user or set their roles (admin)",
+      summary: 'Disable a user or set their roles (admin)',
       description:
         'Disabling a user or changing their roles revokes their refresh tokens and, within seconds in every service, their access tokens. ' +
         'Nobody can change their own `disabled` or `roles` (403 `forbidden`).',

@@ -7,7 +7,12 @@ import { Accepted, CodeBody } from '../schemas.js';
 import { EmailChangeBody } from '../session-schemas.js';
 
 /** Moving the account to another address, proven by a code mailed there. */
-export function emailChangeRoutes(api: ApiRouter, uc: AuthUseCases, guards: { user: Guard; recent: Guard }, userSchema: typeof UserView): ApiRouter {
+export function emailChangeRoutes(
+  api: ApiRouter,
+  uc: AuthUseCases,
+  guards: { user: Guard; recent: Guard },
+  userSchema: typeof UserView,
+): ApiRouter {
   const tags = ['account'];
   return api
     .route({

@@ -8,7 +8,11 @@ import { MFA_REQUIRED_401 } from '../mfa-schemas.js';
 import { sendTokenPair } from './token-routes.js';
 
 const LoginQuery = z.object({
-  redirect_to: z.string().max(2048).optional().describe('Where to send the browser afterwards; must start with an AUTH_REDIRECT_ALLOWLIST entry'),
+  redirect_to: z
+    .string()
+    .max(2048)
+    .optional()
+    .describe('Where to send the browser afterwards; must start with an AUTH_REDIRECT_ALLOWLIST entry'),
 });
 
 /** What the provider appends to the redirect URI; anything else it adds is ignored. */
@@ -58,7 +62,7 @@ export function googleRoutes(api: ApiRouter, google: GoogleSignIn, pairSchema: Z
         "Google's redirect back, with the `mp_session` cookie set by the login. The ID token is checked (issuer, audience, " +
         'signature, nonce, expiry) and the Google account is matched by its subject. On first sign-in it creates an account ' +
         '(email verified, `auth_methods: ["google"]`), or links the account with the same email only when Google has verified ' +
-        "the address; linking an account whose email was not verified clears its password and revokes its refresh tokens. " +
+        'the address; linking an account whose email was not verified clears its password and revokes its refresh tokens. ' +
         'Answers the token pair (200), or, when the login had a `redirect_to`, a 302 there with the pair in the URL fragment ' +
         '(`#access_token=...&refresh_token=...&token_type=bearer&expires_in=...`), never in the query. ' +
         '401 `invalid_token` for a wrong, expired or reused `state`, code or nonce; 409 `conflict` when Google has not verified ' +

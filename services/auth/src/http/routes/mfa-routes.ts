@@ -18,7 +18,13 @@ import { FactorView, type TokenPairView } from '../../domain/views.js';
 import { sendTokenPair } from './token-routes.js';
 
 /** Second factors: authenticator apps (TOTP), the factor list, recovery codes and the sign-in's second step. */
-export function mfaRoutes(api: ApiRouter, openapi: OpenAPIRegistry, uc: AuthUseCases, guards: { user: Guard; recent: Guard }, pair: typeof TokenPairView): ApiRouter {
+export function mfaRoutes(
+  api: ApiRouter,
+  openapi: OpenAPIRegistry,
+  uc: AuthUseCases,
+  guards: { user: Guard; recent: Guard },
+  pair: typeof TokenPairView,
+): ApiRouter {
   const { user } = guards;
   const factor = openapi.register('Factor', FactorView);
   const tags = ['account'];

@@ -16,7 +16,13 @@ import {
 import { sendTokenPair } from './token-routes.js';
 
 /** WebAuthn: adding a passkey to an account, and signing in with one (no password). */
-export function passkeyRoutes(api: ApiRouter, openapi: OpenAPIRegistry, uc: AuthUseCases, guards: { user: Guard; recent: Guard }, pair: typeof TokenPairView): ApiRouter {
+export function passkeyRoutes(
+  api: ApiRouter,
+  openapi: OpenAPIRegistry,
+  uc: AuthUseCases,
+  guards: { user: Guard; recent: Guard },
+  pair: typeof TokenPairView,
+): ApiRouter {
   const factor = z.object({ factor: openapi.register('Factor', FactorView) });
   const creationOptions = openapi.register('PublicKeyCredentialCreationOptionsJSON', CreationOptions);
   const challenge = PasskeyChallenge(openapi.register('PublicKeyCredentialRequestOptionsJSON', RequestOptions));
@@ -74,7 +80,8 @@ export function passkeyRoutes(api: ApiRouter, openapi: OpenAPIRegistry, uc: Auth
       responses: { 200: { description: 'A challenge id and PublicKeyCredentialRequestOptionsJSON', schema: challenge } },
       handler: async (ctx, { body }) => {
         ctx.set('Cache-Control', 'no-store');
-        ctx.body = body.mfa_token !== undefined ? await uc.mfaSignIn.passkeyOptions(body.mfa_token) : await uc.passkeySignIn.options(body.email);
+        ctx.body =
+          body.mfa_token !== undefined ? await uc.mfaSignIn.passkeyOptions(body.mfa_token) : await uc.passkeySignIn.options(body.email);
       },
     })
     .route({
