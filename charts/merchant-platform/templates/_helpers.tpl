@@ -248,6 +248,8 @@ merchant-platform.serviceAuthEnv: how one service proves who it is to the servic
   value: {{ join "," $v.auth.adminEmails | quote }}
 - name: BCRYPT_COST
   value: {{ $v.auth.bcryptCost | quote }}
+- name: ADMIN_MFA_REQUIRED
+  value: {{ $v.auth.adminMfaRequired | quote }}
 - name: AUTH_REDIRECT_ALLOWLIST
   value: {{ join "," $v.auth.redirectAllowlist | quote }}
 {{- $hosts := $v.ingress.hosts | default (list "localhost") }}
