@@ -14,22 +14,7 @@ export const REDIRECT_URI = `${API}/auth/google/callback`;
 export const APP = 'https://app.merchant.test';
 export const SESSION = { keys: ['google-test-session-key'], secure: false };
 
-export const TOKEN_CLAIMS = [
-  'amr',
-  'aud',
-  'auth_method',
-  'auth_time',
-  'email',
-  'email_verified',
-  'exp',
-  'iat',
-  'iss',
-  'jti',
-  'name',
-  'roles',
-  'sid',
-  'sub',
-];
+export { TOKEN_CLAIMS } from './support.js';
 export const PAIR_FIELDS = ['access_token', 'expires_in', 'refresh_expires_in', 'refresh_token', 'token_type'];
 const USER_FIELDS = [
   'auth_methods',

@@ -158,3 +158,21 @@ export async function startAuth(settings: Partial<AuthSettings> = {}, serve: Aut
   };
   return harness;
 }
+
+/** Exactly the claims of an access token (tokens v2), sorted. */
+export const TOKEN_CLAIMS = [
+  'amr',
+  'aud',
+  'auth_method',
+  'auth_time',
+  'email',
+  'email_verified',
+  'exp',
+  'iat',
+  'iss',
+  'jti',
+  'name',
+  'roles',
+  'sid',
+  'sub',
+];

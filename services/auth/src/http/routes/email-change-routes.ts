@@ -1,18 +1,14 @@
 import { z } from 'zod';
-import type { ApiRouter, Guard } from '@merchant-platform/common/http/api-router';
+import type { ApiRouter } from '@merchant-platform/common/http/api-router';
 import { currentUser } from '@merchant-platform/common/http/guards';
+import type { UserGuards } from '../step-up-guard.js';
 import type { AuthUseCases } from '../../domain/use-cases.js';
 import type { UserView } from '../../domain/views.js';
 import { Accepted, CodeBody } from '../schemas.js';
 import { EmailChangeBody } from '../session-schemas.js';
 
 /** Moving the account to another address, proven by a code mailed there. */
-export function emailChangeRoutes(
-  api: ApiRouter,
-  uc: AuthUseCases,
-  guards: { user: Guard; recent: Guard },
-  userSchema: typeof UserView,
-): ApiRouter {
+export function emailChangeRoutes(api: ApiRouter, uc: AuthUseCases, guards: UserGuards, userSchema: typeof UserView): ApiRouter {
   const tags = ['account'];
   return api
     .route({

@@ -1,8 +1,9 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { z } from 'zod';
-import type { ApiRouter, Guard } from '@merchant-platform/common/http/api-router';
+import type { ApiRouter } from '@merchant-platform/common/http/api-router';
 import { currentUser } from '@merchant-platform/common/http/guards';
+import type { UserGuards } from '../step-up-guard.js';
 import type { AuthUseCases } from '../../domain/use-cases.js';
 import { FactorView, type TokenPairView } from '../../domain/views.js';
 import {
@@ -20,7 +21,7 @@ export function passkeyRoutes(
   api: ApiRouter,
   openapi: OpenAPIRegistry,
   uc: AuthUseCases,
-  guards: { user: Guard; recent: Guard },
+  guards: UserGuards,
   pair: typeof TokenPairView,
 ): ApiRouter {
   const factor = z.object({ factor: openapi.register('Factor', FactorView) });
