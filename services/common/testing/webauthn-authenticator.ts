@@ -1,5 +1,5 @@
 import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
-import { Encoder } from 'cbor-x';
+import { encode as encodeCbor } from 'cborg';
 
 /**
  * A software WebAuthn authenticator plus the browser's part of the ceremony: it takes the
@@ -88,10 +88,8 @@ const FLAG_USER_VERIFIED = 0x04;
 const FLAG_ATTESTED_CREDENTIAL = 0x40;
 const COSE_ES256 = -7;
 
-// Plain CBOR maps and byte strings, as WebAuthn expects (no cbor-x records, typed-array or Map tags).
-// useTag259ForMaps is honoured by cbor-x but missing from its typings, hence the separate object.
-const CBOR_OPTIONS = { useRecords: false, tagUint8Array: false, variableMapSize: true, useTag259ForMaps: false };
-const cbor = new Encoder(CBOR_OPTIONS);
+// cborg writes plain CBOR maps and byte strings, as WebAuthn expects, with no native add-on to install.
+const cbor = { encode: (value: unknown) => Buffer.from(encodeCbor(value)) };
 
 const b64url = (bytes: Uint8Array | string) => Buffer.from(bytes).toString('base64url');
 const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest();
