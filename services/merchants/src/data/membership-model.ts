@@ -1,14 +1,8 @@
-import { DataTypes, type InferAttributes, type InferCreationAttributes, type Model, type ModelStatic, type Sequelize } from 'sequelize';
-import type { Role } from '../domain/roles.js';
+import { DataTypes, type Model, type ModelStatic, type Sequelize } from 'sequelize';
+import type { Membership } from '../domain/membership.js';
 
-export interface MembershipRow extends Model<InferAttributes<MembershipRow>, InferCreationAttributes<MembershipRow>> {
-  merchant_id: string;
-  user_id: string;
-  email: string | null;
-  name: string | null;
-  role: Role;
-  joined_at: Date;
-}
+/** A row holds exactly a domain membership. */
+export interface MembershipRow extends Model<Membership, Membership>, Membership {}
 
 /** Defined once per Sequelize instance: both repositories write memberships through the same class. */
 export function membershipModel(sequelize: Sequelize): ModelStatic<MembershipRow> {

@@ -9,7 +9,7 @@ import { MembershipView, MerchantSettingsView, type MerchantView } from '../doma
 import { currentPrincipal, memberOf, recent } from './access-guard.js';
 import { MemberParams, MemberRoleBody, MerchantIdParams, MerchantProfileBody, MerchantSettingsBody } from './schemas.js';
 
-const tags = ['teams'];
+const tags = ['merchants'];
 
 /** `GET /merchants/mine`: registered before `/merchants/{id}`, which would otherwise take `mine` for an id. */
 export function myMerchantsRoute(router: ApiRouter, user: Guard, teams: Teams, merchant: z.ZodType<MerchantView>): ApiRouter {
