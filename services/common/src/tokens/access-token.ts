@@ -29,7 +29,7 @@ export const AccessTokenClaims = z.object({
 export type AccessTokenClaims = z.infer<typeof AccessTokenClaims>;
 
 /** `amr` values that show a second factor, or a passkey (possession and user verification in one). */
-export const MULTI_FACTOR_AMR = ['mfa', 'hwk'];
+const MULTI_FACTOR_AMR = ['mfa', 'hwk'];
 
 export const signedInWithMultiFactor = (amr: string[] | undefined): boolean =>
   amr?.some((value) => MULTI_FACTOR_AMR.includes(value)) ?? false;
