@@ -184,6 +184,31 @@ describe('merchant teams: routes', () => {
     assert.equal(await stage.ownerCount(merchantId), 1);
   });
 
+  it('never answers hostile input on the team routes with a 5xx', async () => {
+    const owner = stage.person();
+    const merchantId = await stage.merchantOwnedBy(owner);
+    const viewer = await stage.seat(merchantId, 'viewer');
+    const attempts: [string, string, unknown][] = [
+      ['PATCH', `/merchants/${merchantId}/members/${viewer.sub}`, {}],
+      ['PATCH', `/merchants/${merchantId}/members/${viewer.sub}`, { role: ['owner'] }],
+      ['PATCH', `/merchants/${merchantId}/members/${viewer.sub}`, { role: 'OWNER' }],
+      ['PATCH', `/merchants/${merchantId}/members/nul%00byte`, { role: 'viewer' }],
+      ['PATCH', `/merchants/nul%00byte/members/${viewer.sub}`, { role: 'viewer' }],
+      ['PATCH', `/merchants/${merchantId}/members/${'x'.repeat(5000)}`, { role: 'viewer' }],
+      ['DELETE', `/merchants/${merchantId}/members/%E2%80%AE`, undefined],
+      ['PATCH', `/merchants/${merchantId}/settings`, { require_mfa: 'yes' }],
+      ['PATCH', `/merchants/${merchantId}/settings`, []],
+      ['PUT', `/merchants/${merchantId}/profile`, { __proto__: { role: 'owner' } }],
+    ];
+    for (const [method, path, json] of attempts) {
+      const res = await call<ErrorBody>(method, path, { token: owner.token(), ...(json === undefined ? {} : { json }) });
+      assert.ok(res.status >= 400 && res.status < 500, `${method} ${path.slice(0, 80)} -> ${res.status}`);
+      assert.ok(res.body.error.code, 'the contract error body');
+    }
+    const members = await call<Members>('GET', `/merchants/${merchantId}/members`, { token: owner.token() });
+    assert.deepEqual(members.body.items.map((m) => m.role).sort(), ['owner', 'viewer']);
+  });
+
   it('keeps GET and PUT /merchants/me meaning the merchant the caller created', async () => {
     const owner = stage.person();
     const merchantId = await stage.merchantOwnedBy(owner);
