@@ -39,6 +39,11 @@ export function createPlatformModules(context: ModuleContext, options: PlatformO
     mailer: outboxSender(email.outbox, 'auth'),
     settings: options.auth,
   });
-  const merchants = createMerchantsModule({ ...context, verifier: auth.verifier });
+  // One step-up age for both: merchants applies auth's rule to its own recent routes.
+  const merchants = createMerchantsModule({
+    ...context,
+    verifier: auth.verifier,
+    stepUpMaxAgeSeconds: options.auth.STEP_UP_MAX_AGE_SECONDS,
+  });
   return [auth, merchants, email];
 }

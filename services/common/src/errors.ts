@@ -79,6 +79,10 @@ export const methodNotAllowed = (allowed: string[]) =>
 
 export const emailTaken = (message = 'An account with this email already exists.') => new AppError(409, 'email_taken', message);
 
+/** The change would leave a merchant without an owner. */
+export const soleOwner = (message = 'A merchant needs at least one owner: make someone else owner first.') =>
+  new AppError(409, 'sole_owner', message);
+
 export const conflict = (message = 'The current state of the resource does not allow this.') => new AppError(409, 'conflict', message);
 
 /** `Connection: close`: the connection is not reused after a body the server did not read. */

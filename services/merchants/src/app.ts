@@ -5,9 +5,12 @@ import type { ServiceModule } from '@merchant-platform/common/http/app';
 import type { Logger } from '@merchant-platform/common/logger';
 import type { AccessTokenVerifier } from '@merchant-platform/common/tokens/access-token';
 import type { RevocationPoller } from '@merchant-platform/common/tokens/revocation-poller';
+import { SequelizeMembershipRepository } from './data/membership-repository.js';
 import { SequelizeMerchantRepository } from './data/merchant-repository.js';
 import { merchantsMigrations } from './data/migrations/index.js';
+import { MerchantAccess } from './domain/access.js';
 import { MerchantProfiles } from './domain/merchant-profiles.js';
+import { Teams } from './domain/memberships.js';
 import { merchantRoutes } from './http/routes.js';
 
 export interface MerchantsDependencies {
@@ -17,15 +20,23 @@ export interface MerchantsDependencies {
   verifier: AccessTokenVerifier;
   /** Keeps the verifier's revocation list current (standalone: polling auth over HTTP). */
   revocations?: RevocationPoller | undefined;
+  /** How old a sign-in may be for *recent* routes (the auth service's STEP_UP_MAX_AGE_SECONDS; 600 by default). */
+  stepUpMaxAgeSeconds?: number | undefined;
 }
 
 /** The merchants service as a module: served alone (main.ts) or beside the others (all-in-one). */
 export function createMerchantsModule(deps: MerchantsDependencies): ServiceModule {
   const migrator = new SchemaMigrator(deps.db, 'merchants', merchantsMigrations, deps.logger);
-  const profiles = new MerchantProfiles(new SequelizeMerchantRepository(deps.db.sequelize));
+  const merchants = new SequelizeMerchantRepository(deps.db.sequelize);
+  const memberships = new SequelizeMembershipRepository(deps.db.sequelize);
+  const useCases = {
+    profiles: new MerchantProfiles(merchants),
+    teams: new Teams(merchants, memberships),
+    access: new MerchantAccess(memberships, deps.stepUpMaxAgeSeconds ?? 600),
+  };
   return {
     name: 'merchants',
-    api: merchantRoutes(deps.openapi, profiles, deps.verifier),
+    api: merchantRoutes(deps.openapi, useCases, deps.verifier),
     readiness: [{ name: 'merchants-database', check: () => migrator.assertCurrent() }],
     start: () => deps.revocations?.start(),
     stop: async () => deps.revocations?.stop(),

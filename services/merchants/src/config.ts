@@ -14,6 +14,8 @@ export const merchantsConfigSchema = z
     /** The credential merchants presents to auth: the shared secret, or a projected token file (audience `auth`). */
     SERVICE_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     SERVICE_TOKEN_FILE: z.string().optional(),
+    /** *Recent* team routes accept a sign-in at most this old; keep it equal to auth's. */
+    STEP_UP_MAX_AGE_SECONDS: z.coerce.number().int().min(30).max(86_400).default(600),
     REVOCATION_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
   })
   .superRefine(requireInProduction(['DATABASE_URL', 'AUTH_INTERNAL_URL']))

@@ -1,10 +1,8 @@
 import { mfaEnrollmentRequired, notFound } from '@merchant-platform/common/errors';
+import { signedInWithMultiFactor } from '@merchant-platform/common/tokens/access-token';
 import type { Revocations } from './revocations.js';
 import type { SecondFactors } from './second-factors.js';
 import type { UserRepository } from './user.js';
-
-/** A sign-in that proved a second factor, or used a passkey (itself possession plus verification). */
-const STRONG_AMR = ['mfa', 'hwk'];
 
 /** What admins may do about second factors, and what second factor admins themselves need. */
 export class AdminMfa {
@@ -18,7 +16,7 @@ export class AdminMfa {
 
   /** With the policy on, an admin route needs a token from a multi-factor (or passkey) sign-in. */
   assertStrongSignIn(amr: string[] | undefined): void {
-    if (!this.required || amr?.some((method) => STRONG_AMR.includes(method))) return;
+    if (!this.required || signedInWithMultiFactor(amr)) return;
     throw mfaEnrollmentRequired('Admin routes need a sign-in with a second factor: enrol one, then sign in with it.');
   }
 

@@ -1,4 +1,5 @@
 import { stepUpRequired } from '@merchant-platform/common/errors';
+import { signedInWithMultiFactor } from '@merchant-platform/common/tokens/access-token';
 import type { SecondFactors } from './second-factors.js';
 
 /** The access-token claims the rule reads. */
@@ -7,9 +8,6 @@ export interface StepUpClaims {
   amr?: string[] | undefined;
   auth_time?: number | undefined;
 }
-
-/** `amr` values that show a second factor, or a passkey (possession and user verification in one). */
-const MULTI_FACTOR_AMR = ['mfa', 'hwk'];
 
 /**
  * Routes the contract marks *recent*: the person proved who they are at most `maxAgeSeconds` ago
@@ -24,7 +22,6 @@ export class StepUp {
   async assertRecent(claims: StepUpClaims): Promise<void> {
     const ageSeconds = claims.auth_time === undefined ? Infinity : Date.now() / 1000 - claims.auth_time;
     if (ageSeconds > this.maxAgeSeconds) throw stepUpRequired();
-    const multiFactor = claims.amr?.some((value) => MULTI_FACTOR_AMR.includes(value)) ?? false;
-    if (!multiFactor && (await this.factors.hasConfirmed(claims.sub))) throw stepUpRequired();
+    if (!signedInWithMultiFactor(claims.amr) && (await this.factors.hasConfirmed(claims.sub))) throw stepUpRequired();
   }
 }

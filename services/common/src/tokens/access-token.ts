@@ -28,6 +28,12 @@ export const AccessTokenClaims = z.object({
 });
 export type AccessTokenClaims = z.infer<typeof AccessTokenClaims>;
 
+/** `amr` values that show a second factor, or a passkey (possession and user verification in one). */
+const MULTI_FACTOR_AMR = ['mfa', 'hwk'];
+
+export const signedInWithMultiFactor = (amr: string[] | undefined): boolean =>
+  amr?.some((value) => MULTI_FACTOR_AMR.includes(value)) ?? false;
+
 /** At most 30 s of clock skew, as the contract allows. */
 const CLOCK_TOLERANCE_SECONDS = 30;
 

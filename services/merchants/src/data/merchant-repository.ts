@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { UniqueConstraintError, type ModelStatic, type Sequelize } from 'sequelize';
+import { Op, UniqueConstraintError, type ModelStatic, type Sequelize } from 'sequelize';
 import { afterCursor, KEYSET_ORDER } from '@merchant-platform/common/db/keyset';
+import type { MemberContact } from '../domain/membership.js';
 import type { Merchant, MerchantProfileInput, MerchantRepository } from '../domain/merchant.js';
+import { membershipModel, type MembershipRow } from './membership-model.js';
 import { defineMerchantModel, type MerchantRow } from './merchant-model.js';
 
 export class SequelizeMerchantRepository implements MerchantRepository {
   private readonly model: ModelStatic<MerchantRow>;
+  private readonly memberships: ModelStatic<MembershipRow>;
 
-  constructor(sequelize: Sequelize) {
+  constructor(private readonly sequelize: Sequelize) {
     this.model = defineMerchantModel(sequelize);
+    this.memberships = membershipModel(sequelize);
   }
 
   async findByUserId(userId: string): Promise<Merchant | undefined> {
@@ -21,10 +25,21 @@ export class SequelizeMerchantRepository implements MerchantRepository {
     return row ? toMerchant(row) : undefined;
   }
 
-  async insert(userId: string, profile: MerchantProfileInput): Promise<Merchant | undefined> {
+  async findByIds(ids: string[]): Promise<Merchant[]> {
+    if (ids.length === 0) return [];
+    return (await this.model.findAll({ where: { id: { [Op.in]: ids } } })).map(toMerchant);
+  }
+
+  async insert(owner: MemberContact & { userId: string }, profile: MerchantProfileInput): Promise<Merchant | undefined> {
     try {
-      const row = await this.model.create({ id: randomUUID(), user_id: userId, ...toColumns(profile) });
-      return toMerchant(row);
+      return await this.sequelize.transaction(async (transaction) => {
+        const row = await this.model.create({ id: randomUUID(), user_id: owner.userId, ...toColumns(profile) }, { transaction });
+        await this.memberships.create(
+          { merchant_id: row.id, user_id: owner.userId, email: owner.email, name: owner.name, role: 'owner', joined_at: row.created_at },
+          { transaction },
+        );
+        return toMerchant(row);
+      });
     } catch (error) {
       if (error instanceof UniqueConstraintError) return undefined;
       throw error;
@@ -33,6 +48,13 @@ export class SequelizeMerchantRepository implements MerchantRepository {
 
   async updateForUser(userId: string, profile: MerchantProfileInput): Promise<Merchant | undefined> {
     const row = await this.model.findOne({ where: { user_id: userId } });
+    if (!row) return undefined;
+    await row.update(toColumns(profile));
+    return toMerchant(row);
+  }
+
+  async updateById(id: string, profile: MerchantProfileInput): Promise<Merchant | undefined> {
+    const row = await this.model.findByPk(id);
     if (!row) return undefined;
     await row.update(toColumns(profile));
     return toMerchant(row);

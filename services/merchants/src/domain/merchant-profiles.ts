@@ -25,7 +25,7 @@ export class MerchantProfiles {
     }
     const updated = await this.merchants.updateForUser(caller.sub, profile);
     if (updated) return { merchant: presentMerchant(updated), created: false };
-    const inserted = await this.merchants.insert(caller.sub, profile);
+    const inserted = await this.merchants.insert({ userId: caller.sub, email: caller.email, name: caller.name }, profile);
     if (inserted) return { merchant: presentMerchant(inserted), created: true };
     const raced = await this.merchants.updateForUser(caller.sub, profile);
     if (!raced) throw new Error('merchant profile vanished during upsert');

@@ -1,3 +1,5 @@
+import type { MemberContact } from './membership.js';
+
 /** A merchant profile as the domain sees it; the repository maps rows to and from this. */
 export interface Address {
   line1: string;
@@ -26,8 +28,13 @@ export type MerchantProfileInput = Omit<Merchant, 'id' | 'user_id' | 'created_at
 export interface MerchantRepository {
   findByUserId(userId: string): Promise<Merchant | undefined>;
   findById(id: string): Promise<Merchant | undefined>;
-  /** Inserts the user's profile, or returns undefined when one already exists (lost race). */
-  insert(userId: string, profile: MerchantProfileInput): Promise<Merchant | undefined>;
+  findByIds(ids: string[]): Promise<Merchant[]>;
+  /**
+   * Inserts the user's profile and, in the same transaction, their owner membership; undefined
+   * when the user already has a profile (lost race).
+   */
+  insert(owner: MemberContact & { userId: string }, profile: MerchantProfileInput): Promise<Merchant | undefined>;
   updateForUser(userId: string, profile: MerchantProfileInput): Promise<Merchant | undefined>;
+  updateById(id: string, profile: MerchantProfileInput): Promise<Merchant | undefined>;
   listPage(limit: number, after: { createdAt: Date; id: string } | undefined): Promise<Merchant[]>;
 }

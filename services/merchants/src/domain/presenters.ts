@@ -1,6 +1,7 @@
 import type { AccessTokenClaims } from '@merchant-platform/common/tokens/access-token';
+import type { Membership } from './membership.js';
 import type { Merchant } from './merchant.js';
-import type { MerchantView, PublicMerchantView, TokenUserView } from './views.js';
+import type { MembershipView, MerchantView, PublicMerchantView, TokenUserView } from './views.js';
 
 // Presenters copy fields one by one: a new column never leaks into a response by accident.
 
@@ -44,5 +45,16 @@ export function presentTokenUser(claims: AccessTokenClaims): TokenUserView {
     email_verified: claims.email_verified,
     roles: [...claims.roles],
     auth_method: claims.auth_method,
+  };
+}
+
+export function presentMembership(m: Membership): MembershipView {
+  return {
+    merchant_id: m.merchant_id,
+    user_id: m.user_id,
+    email: m.email,
+    name: m.name,
+    role: m.role,
+    joined_at: m.joined_at.toISOString(),
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AUTH_METHODS } from '@merchant-platform/common/tokens/access-token';
+import { ROLES } from './roles.js';
 
 // The responses the presenters build, as zod schemas: http/ registers them in the OpenAPI
 // document and the presenters' return types are inferred from them, so the two cannot drift.
@@ -45,3 +46,16 @@ export const TokenUserView = z.object({
   auth_method: z.enum(AUTH_METHODS),
 });
 export type TokenUserView = z.output<typeof TokenUserView>;
+
+export const MembershipView = z.object({
+  merchant_id: z.string(),
+  user_id: z.string(),
+  /** Null only for an owner carried over from v1 who has not called a team route since. */
+  email: z.string().nullable(),
+  name: z.string().nullable(),
+  role: z.enum(ROLES),
+  joined_at: z.iso.datetime(),
+});
+export type MembershipView = z.output<typeof MembershipView>;
+
+export const MerchantSettingsView = z.object({ require_mfa: z.boolean() });

@@ -4,12 +4,20 @@ import { ApiRouter } from '@merchant-platform/common/http/api-router';
 import { currentUser, requireRole, requireUser } from '@merchant-platform/common/http/guards';
 import { PageQuery } from '@merchant-platform/common/pagination';
 import type { AccessTokenVerifier } from '@merchant-platform/common/tokens/access-token';
+import type { MerchantAccess } from '../domain/access.js';
 import type { MerchantProfiles } from '../domain/merchant-profiles.js';
+import type { Teams } from '../domain/memberships.js';
 import { presentTokenUser } from '../domain/presenters.js';
 import { MerchantView, PublicMerchantView, TokenUserView } from '../domain/views.js';
 import { MerchantIdParams, MerchantProfileBody } from './schemas.js';
+import { myMerchantsRoute, teamRoutes } from './team-routes.js';
 
-export function merchantRoutes(openapi: OpenAPIRegistry, profiles: MerchantProfiles, verifier: AccessTokenVerifier): ApiRouter {
+export function merchantRoutes(
+  openapi: OpenAPIRegistry,
+  uc: { profiles: MerchantProfiles; teams: Teams; access: MerchantAccess },
+  verifier: AccessTokenVerifier,
+): ApiRouter {
+  const { profiles, teams, access } = uc;
   const user = requireUser(verifier);
   const admin = requireRole(verifier, 'admin');
   const merchant = openapi.register('Merchant', MerchantView);
@@ -19,7 +27,7 @@ export function merchantRoutes(openapi: OpenAPIRegistry, profiles: MerchantProfi
   const whoAmI = z.object({ user: tokenUser, merchant: z.union([merchant, z.null()]) });
   const tags = ['merchants'];
 
-  return new ApiRouter(openapi)
+  const own = new ApiRouter(openapi)
     .route({
       method: 'get',
       path: '/merchants/me',
@@ -50,7 +58,9 @@ export function merchantRoutes(openapi: OpenAPIRegistry, profiles: MerchantProfi
         ctx.status = created ? 201 : 200;
         ctx.body = { merchant: saved };
       },
-    })
+    });
+  const teamsRouter = teamRoutes(myMerchantsRoute(own, user, teams, merchant), openapi, { user, access, teams, merchant });
+  return teamsRouter
     .route({
       method: 'get',
       path: '/merchants/{id}',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { httpsUrl, optionalText, text } from '@merchant-platform/common/fields';
+import { ROLES } from '../domain/roles.js';
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
 const currencies = new Set(Intl.supportedValuesOf('currency'));
@@ -46,3 +47,9 @@ export const MerchantProfileBody = z.object({
 });
 
 export const MerchantIdParams = z.object({ id: z.string().min(1).max(64) });
+
+export const MemberParams = z.object({ id: z.string().min(1).max(64), user_id: z.string().min(1).max(64) });
+
+export const MemberRoleBody = z.object({ role: z.enum(ROLES) });
+
+export const MerchantSettingsBody = z.object({ require_mfa: z.boolean() });

@@ -1,0 +1,46 @@
+import { forbidden, mfaEnrollmentRequired, notFound, stepUpRequired } from '@merchant-platform/common/errors';
+import { signedInWithMultiFactor, type AccessTokenClaims } from '@merchant-platform/common/tokens/access-token';
+import type { MembershipRepository } from './membership.js';
+import { principalAllows, type Principal } from './principal.js';
+import type { Action } from './roles.js';
+
+const ENROL_MESSAGE =
+  'This merchant requires a second factor: enrol one (POST /auth/mfa/totp, or register a passkey), then sign in with it.';
+
+/**
+ * Turns a caller's token into a principal on one merchant, in this order: not a member → 404
+ * (a non-member learns nothing), the merchant's require_mfa unmet → 403
+ * `mfa_enrollment_required`, the role lacks the action → 403 `forbidden`.
+ */
+export class MerchantAccess {
+  constructor(
+    private readonly memberships: MembershipRepository,
+    private readonly stepUpMaxAgeSeconds: number,
+  ) {}
+
+  async resolve(merchantId: string, claims: AccessTokenClaims, action: Action): Promise<Principal> {
+    const access = await this.memberships.findAccess(merchantId, claims.sub);
+    if (!access) throw notFound('No merchant has this id, or you are not one of its members.');
+    if (access.requireMfa && !signedInWithMultiFactor(claims.amr)) throw mfaEnrollmentRequired(ENROL_MESSAGE);
+    const { membership } = access;
+    // v1 owners have no email or name until now; members who changed theirs are brought up to date.
+    if (membership.email !== claims.email || membership.name !== claims.name) {
+      await this.memberships.refreshContact(merchantId, claims.sub, { email: claims.email, name: claims.name });
+    }
+    const principal: Principal = { kind: 'member', merchantId, userId: claims.sub, role: membership.role };
+    if (!principalAllows(principal, action)) throw forbidden(`Your role (${membership.role}) does not allow this.`);
+    return principal;
+  }
+
+  /**
+   * Routes the contract marks *recent*, read the way merchants can: the token's `auth_time` is at
+   * most STEP_UP_MAX_AGE_SECONDS old. Auth's own rule also wants the second factor when the user
+   * has one; merchants cannot see factors, but a fresh sign-in of such a user carries `mfa` or
+   * `hwk` anyway (auth never completes one without it), so the age is the check that remains.
+   * A v1 token (no `auth_time`) is never recent.
+   */
+  assertRecent(claims: AccessTokenClaims): void {
+    const ageSeconds = claims.auth_time === undefined ? Infinity : Date.now() / 1000 - claims.auth_time;
+    if (ageSeconds > this.stepUpMaxAgeSeconds) throw stepUpRequired();
+  }
+}

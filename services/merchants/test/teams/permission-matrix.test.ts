@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import type { Role } from '../../src/domain/roles.js';
+import { profile, teamsStage, type Person } from './teams-harness.js';
+
+type Actor = Role | 'non-member';
+const ACTORS: Actor[] = ['owner', 'admin', 'developer', 'viewer', 'non-member'];
+
+/** One action on a fresh merchant: `target` (if any) is seated first, then the actor calls. */
+interface Case {
+  action: string;
+  target?: Role;
+  request: (merchantId: string, target: Person | undefined) => { method: string; path: string; json?: unknown };
+  expect: Record<Actor, number>;
+}
+
+const everyMember = { owner: 200, admin: 200, developer: 200, viewer: 200, 'non-member': 404 };
+const ownerAdmin = { owner: 200, admin: 200, developer: 403, viewer: 403, 'non-member': 404 };
+const ownerOnly = { owner: 200, admin: 403, developer: 403, viewer: 403, 'non-member': 404 };
+const asDelete = (statuses: Record<Actor, number>) =>
+  Object.fromEntries(Object.entries(statuses).map(([actor, status]) => [actor, status === 200 ? 204 : status])) as Record<Actor, number>;
+const setRole = (role: Role) => (id: string, t: Person | undefined) => ({
+  method: 'PATCH',
+  path: `/merchants/${id}/members/${t!.sub}`,
+  json: { role },
+});
+const remove = (id: string, t: Person | undefined) => ({ method: 'DELETE', path: `/merchants/${id}/members/${t!.sub}` });
+
+const CASES: Case[] = [
+  { action: 'read the profile', request: (id) => ({ method: 'GET', path: `/merchants/${id}/profile` }), expect: everyMember },
+  {
+    action: 'replace the profile',
+    request: (id) => ({ method: 'PUT', path: `/merchants/${id}/profile`, json: profile() }),
+    expect: ownerAdmin,
+  },
+  { action: 'list the members', request: (id) => ({ method: 'GET', path: `/merchants/${id}/members` }), expect: everyMember },
+  {
+    action: 'change the settings',
+    request: (id) => ({ method: 'PATCH', path: `/merchants/${id}/settings`, json: { require_mfa: false } }),
+    expect: ownerOnly,
+  },
+  { action: 'make a viewer a developer', target: 'viewer', request: setRole('developer'), expect: ownerAdmin },
+  { action: 'make a developer a viewer', target: 'developer', request: setRole('viewer'), expect: ownerAdmin },
+  { action: 'make a developer an admin', target: 'developer', request: setRole('admin'), expect: ownerOnly },
+  { action: 'make an admin a viewer', target: 'admin', request: setRole('viewer'), expect: ownerOnly },
+  { action: 'make an admin an owner', target: 'admin', request: setRole('owner'), expect: ownerOnly },
+  { action: 'demote a second owner', target: 'owner', request: setRole('admin'), expect: ownerOnly },
+  { action: 'remove a viewer', target: 'viewer', request: remove, expect: asDelete(ownerAdmin) },
+  { action: 'remove a developer', target: 'developer', request: remove, expect: asDelete(ownerAdmin) },
+  { action: 'remove an admin', target: 'admin', request: remove, expect: asDelete(ownerOnly) },
+  { action: 'remove a second owner', target: 'owner', request: remove, expect: asDelete(ownerOnly) },
+];
+
+describe('merchant teams: the permission matrix', () => {
+  const stage = teamsStage();
+
+  for (const c of CASES) {
+    it(`lets each role ${c.action} or not: ${ACTORS.map((a) => `${a} ${c.expect[a]}`).join(', ')}`, async () => {
+      const answers: Record<string, number> = {};
+      for (const actor of ACTORS) {
+        const owner = stage.person();
+        const merchantId = await stage.merchantOwnedBy(owner);
+        const target = c.target && (await stage.seat(merchantId, c.target));
+        const caller = actor === 'owner' ? owner : actor === 'non-member' ? stage.person() : await stage.seat(merchantId, actor);
+        const { method, path, json } = c.request(merchantId, target);
+        const res = await stage.call(method, path, { token: caller.token(), ...(json === undefined ? {} : { json }) });
+        answers[actor] = res.status;
+      }
+      assert.deepEqual(answers, c.expect);
+    });
+  }
+});
