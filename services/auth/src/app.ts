@@ -246,6 +246,8 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
       relay.start();
     },
     stop: async () => {
+      // Work a request left running after its answer goes first: it may still hand mail to the relay.
+      await useCases.passwordReset.settle();
       await Promise.all([poller.stop(), relay.stop()]);
     },
     useCases,

@@ -137,6 +137,7 @@ export async function startAuth(settings: Partial<AuthSettings> = {}, serve: Aut
     call,
     close: async () => {
       await server.close();
+      await module.stop?.();
       await db.close();
       await testDb.drop();
     },

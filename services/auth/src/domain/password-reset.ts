@@ -27,6 +27,9 @@ export interface ForgotLimits {
  * owner's, while one network cannot spray the platform with reset mails.
  */
 export class PasswordReset {
+  /** Mailing that runs after the answer; shutting down waits for it rather than cutting it off. */
+  private readonly pending = new Set<Promise<void>>();
+
   constructor(
     private readonly users: UserRepository,
     private readonly codes: OneTimeCodes,
@@ -43,7 +46,15 @@ export class PasswordReset {
       { limiter: this.limits.perEmailAndIp, key: `reset:${email}|${network}` },
       { limiter: this.limits.perIp, key: network },
     ]);
-    void this.sendResetCode(email).catch((error: unknown) => this.logger.error({ err: error }, 'password reset mail failed'));
+    const task = this.sendResetCode(email)
+      .catch((error: unknown) => this.logger.error({ err: error }, 'password reset mail failed'))
+      .finally(() => this.pending.delete(task));
+    this.pending.add(task);
+  }
+
+  /** Resolves once every reset code issued after its answer is stored (and its mail committed). */
+  async settle(): Promise<void> {
+    await Promise.all([...this.pending]);
   }
 
   private async sendResetCode(email: string): Promise<void> {
