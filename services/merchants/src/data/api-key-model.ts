@@ -1,21 +1,8 @@
 import { DataTypes, type Model, type ModelStatic, type Sequelize } from 'sequelize';
+import type { ApiKey } from '../domain/api-key.js';
 
-/** A row of `merchant_api_keys`; scopes are stored space-separated, as OAuth writes them. */
-export interface ApiKeyRecord {
-  id: string;
-  merchant_id: string;
-  family_id: string;
-  generation: number;
-  name: string;
-  prefix: string;
-  secret_hash: string;
-  scopes: string;
-  created_at: Date;
-  expires_at: Date | null;
-  last_used_at: Date | null;
-  revoked_at: Date | null;
-  replaced_by: string | null;
-}
+/** A row of `merchant_api_keys`: a domain key whose scopes are stored space-separated, as OAuth writes them. */
+export type ApiKeyRecord = Omit<ApiKey, 'scopes'> & { scopes: string };
 
 export interface ApiKeyRow extends Model<ApiKeyRecord, ApiKeyRecord>, ApiKeyRecord {}
 
