@@ -18,7 +18,7 @@ describe('merchant API keys: the OpenAPI document', () => {
       ['/merchants/{id}/profile', 'get'],
       ['/merchants/{id}/profile', 'put'],
       ['/merchants/{id}/members', 'get'],
-    ]) {
+    ] as const) {
       assert.deepEqual(schemes(path, method), ['bearer', 'oauth2', 'merchantApiKey'], `${method} ${path}`);
       assert.ok('429' in doc.paths[path]![method]!.responses, `${method} ${path} documents the key's rate limit`);
     }
@@ -29,7 +29,7 @@ describe('merchant API keys: the OpenAPI document', () => {
       ['/merchants/{id}/api-keys/{key_id}', 'delete'],
       ['/merchants/{id}/settings', 'patch'],
       ['/merchants/me', 'get'],
-    ]) {
+    ] as const) {
       assert.deepEqual(schemes(path, method), ['bearer', 'oauth2'], `${method} ${path}`);
     }
   });
