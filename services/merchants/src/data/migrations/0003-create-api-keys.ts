@@ -1,5 +1,6 @@
 import { DataTypes } from 'sequelize';
 import type { Migration } from '@merchant-platform/common/db/migrations';
+import { createRateLimitTable } from '@merchant-platform/common/rate-limit';
 
 /**
  * Per-merchant API keys. A roll writes a new row (the successor, `generation` + 1, same
@@ -29,11 +30,7 @@ export const createApiKeys: Migration = {
     await qi.addIndex('merchant_api_keys', ['secret_hash'], { unique: true, name: 'merchant_api_keys_secret_hash' });
     await qi.addIndex('merchant_api_keys', ['merchant_id', 'created_at'], { name: 'merchant_api_keys_merchant' });
     await qi.addIndex('merchant_api_keys', ['family_id', 'generation'], { unique: true, name: 'merchant_api_keys_family' });
-    await qi.createTable('merchants_rate_limits', {
-      key: { type: DataTypes.STRING(255), primaryKey: true },
-      points: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
-      expire: { type: qi.sequelize.getDialect() === 'mysql' ? DataTypes.BIGINT.UNSIGNED : DataTypes.BIGINT, allowNull: true },
-    });
+    await createRateLimitTable(qi, 'merchants_rate_limits');
   },
   async down(qi) {
     await qi.dropTable('merchants_rate_limits');
