@@ -61,6 +61,10 @@ export const stepUpRequired = () =>
 
 export const forbidden = (message = 'You are not allowed to do this.') => new AppError(403, 'forbidden', message);
 
+/** A valid credential whose granted scopes do not include what the route needs (an API key). */
+export const insufficientScope = (message = 'This credential’s scopes do not allow this.') =>
+  new AppError(403, 'insufficient_scope', message, { headers: { 'WWW-Authenticate': 'Bearer error="insufficient_scope"' } });
+
 export const accountDisabled = (message = 'This account is disabled.') => new AppError(403, 'account_disabled', message);
 
 export const mfaEnrollmentRequired = (message = 'This needs a sign-in with a second factor: enrol one, then sign in with it.') =>

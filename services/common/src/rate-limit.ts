@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isIP, isIPv6 } from 'node:net';
 import { RateLimiterMemory, RateLimiterMySQL, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { DataTypes, type QueryInterface } from 'sequelize';
 import { rateLimited } from './errors.js';
 import type { Database } from './db/database.js';
 
@@ -33,6 +34,19 @@ export function rateLimiterFactory(db: Database, tableName: string): RateLimiter
       clearExpiredByTimeout: true,
     });
   };
+}
+
+/**
+ * The table rate-limiter-flexible's MySQL store expects, for a service's migration to create
+ * (`tableCreated: true` above). Unused on SQLite, which has no UNSIGNED (Sequelize would warn
+ * and create a plain BIGINT, as this does).
+ */
+export async function createRateLimitTable(qi: QueryInterface, tableName: string): Promise<void> {
+  await qi.createTable(tableName, {
+    key: { type: DataTypes.STRING(255), primaryKey: true },
+    points: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+    expire: { type: qi.sequelize.getDialect() === 'mysql' ? DataTypes.BIGINT.UNSIGNED : DataTypes.BIGINT, allowNull: true },
+  });
 }
 
 /**

@@ -5,10 +5,13 @@ import type { ServiceModule } from '@merchant-platform/common/http/app';
 import type { Logger } from '@merchant-platform/common/logger';
 import type { AccessTokenVerifier } from '@merchant-platform/common/tokens/access-token';
 import type { RevocationPoller } from '@merchant-platform/common/tokens/revocation-poller';
+import { rateLimiterFactory } from '@merchant-platform/common/rate-limit';
+import { SequelizeApiKeyRepository } from './data/api-key-repository.js';
 import { SequelizeMembershipRepository } from './data/membership-repository.js';
 import { SequelizeMerchantRepository } from './data/merchant-repository.js';
 import { merchantsMigrations } from './data/migrations/index.js';
 import { MerchantAccess } from './domain/access.js';
+import { ApiKeys } from './domain/api-keys.js';
 import { MerchantProfiles } from './domain/merchant-profiles.js';
 import { Teams } from './domain/memberships.js';
 import { merchantRoutes } from './http/routes.js';
@@ -22,6 +25,8 @@ export interface MerchantsDependencies {
   revocations?: RevocationPoller | undefined;
   /** How old a sign-in may be for *recent* routes (the auth service's STEP_UP_MAX_AGE_SECONDS; 600 by default). */
   stepUpMaxAgeSeconds?: number | undefined;
+  /** Requests one API key may make per minute (RATE_LIMIT_API_KEY_PER_MINUTE; 600 by default). */
+  apiKeyRatePerMinute?: number | undefined;
 }
 
 /** The merchants service as a module: served alone (main.ts) or beside the others (all-in-one). */
@@ -29,10 +34,20 @@ export function createMerchantsModule(deps: MerchantsDependencies): ServiceModul
   const migrator = new SchemaMigrator(deps.db, 'merchants', merchantsMigrations, deps.logger);
   const merchants = new SequelizeMerchantRepository(deps.db.sequelize);
   const memberships = new SequelizeMembershipRepository(deps.db.sequelize);
+  const keys = new ApiKeys(new SequelizeApiKeyRepository(deps.db.sequelize));
+  const keyLimiter = rateLimiterFactory(
+    deps.db,
+    'merchants_rate_limits',
+  )({
+    name: 'api-key',
+    points: deps.apiKeyRatePerMinute ?? 600,
+    durationSeconds: 60,
+  });
   const useCases = {
     profiles: new MerchantProfiles(merchants),
     teams: new Teams(merchants, memberships),
-    access: new MerchantAccess(memberships, deps.stepUpMaxAgeSeconds ?? 600),
+    access: new MerchantAccess(memberships, deps.stepUpMaxAgeSeconds ?? 600, keys, keyLimiter),
+    keys,
   };
   return {
     name: 'merchants',

@@ -16,6 +16,8 @@ export const merchantsConfigSchema = z
     SERVICE_TOKEN_FILE: z.string().optional(),
     /** *Recent* team routes accept a sign-in at most this old; keep it equal to auth's. */
     STEP_UP_MAX_AGE_SECONDS: z.coerce.number().int().min(30).max(86_400).default(600),
+    /** Requests one merchant API key may make per minute, counted across replicas (MySQL). */
+    RATE_LIMIT_API_KEY_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
     REVOCATION_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
   })
   .superRefine(requireInProduction(['DATABASE_URL', 'AUTH_INTERNAL_URL']))

@@ -27,6 +27,14 @@ await runService({
   createModule: ({ db, logger, openapi }) => {
     if (!source) logger.warn('no AUTH_INTERNAL_URL: revoked users keep access until their tokens expire');
     const revocations = source && new RevocationPoller(source, revoked, { intervalMs: config.REVOCATION_POLL_INTERVAL_MS, logger });
-    return createMerchantsModule({ db, logger, openapi, verifier, revocations, stepUpMaxAgeSeconds: config.STEP_UP_MAX_AGE_SECONDS });
+    return createMerchantsModule({
+      db,
+      logger,
+      openapi,
+      verifier,
+      revocations,
+      stepUpMaxAgeSeconds: config.STEP_UP_MAX_AGE_SECONDS,
+      apiKeyRatePerMinute: config.RATE_LIMIT_API_KEY_PER_MINUTE,
+    });
   },
 });

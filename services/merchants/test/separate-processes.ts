@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from '@merchant-platform/common
 export type RunningService = SpawnedService & { base: string };
 
 /** Applies one service's migrations as its own process, as the Helm pre-upgrade Job does. */
-async function migrate(service: string, databaseUrl: string): Promise<void> {
+export async function migrate(service: string, databaseUrl: string): Promise<void> {
   const run = spawnNode([`services/${service}/src/migrate.ts`], { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' });
   assert.equal(await run.exited, 0, run.output());
 }

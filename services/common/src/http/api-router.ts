@@ -12,6 +12,8 @@ export interface Guard {
   middleware: Middleware;
   /** The OpenAPI security scheme it implements, e.g. `bearer`. */
   scheme: string;
+  /** Other schemes a caller may use instead (a merchant API key beside the user's token), documented as alternatives. */
+  alternatives?: string[];
   /** Error statuses it can answer with, for the document. */
   errors: number[];
 }
@@ -108,7 +110,7 @@ export class ApiRouter {
       tags: spec.tags,
       ...(isAlias || spec.deprecated ? { deprecated: true } : {}),
       ...(this.allInternal || spec.internal || path.startsWith('/internal/') ? { [INTERNAL]: true } : {}),
-      security: spec.guards?.length ? securityFor(spec.guards[0]!.scheme) : [],
+      security: spec.guards?.length ? securityFor(spec.guards[0]!.scheme, spec.guards[0]!.alternatives) : [],
       request: {
         ...(spec.body ? { body: { required: true, content: bodyContent } } : {}),
         ...(spec.query ? { query: spec.query } : {}),

@@ -27,7 +27,7 @@ const ErrorBody = z
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: '`malformed_body`: the body is not parseable JSON or form data',
   401: '`unauthenticated`, `invalid_credentials`, `invalid_token`, `token_reused` or `step_up_required`',
-  403: '`forbidden`, `account_disabled`, `email_not_verified` or `mfa_enrollment_required`',
+  403: '`forbidden`, `insufficient_scope`, `account_disabled`, `email_not_verified` or `mfa_enrollment_required`',
   404: '`not_found`',
   405: '`method_not_allowed`, with `Allow`',
   409: '`email_taken` or `conflict`',
@@ -86,8 +86,9 @@ export function createOpenApiRegistry(): OpenAPIRegistry {
 }
 
 /** An operation's `security`: a user's access token may be pasted (bearer) or fetched by Swagger UI (oauth2). */
-export function securityFor(scheme: string): Record<string, string[]>[] {
-  return scheme === 'bearer' ? [{ bearer: [] }, { oauth2: [] }] : [{ [scheme]: [] }];
+export function securityFor(scheme: string, alternatives: string[] = []): Record<string, string[]>[] {
+  const main: Record<string, string[]>[] = scheme === 'bearer' ? [{ bearer: [] }, { oauth2: [] }] : [{ [scheme]: [] }];
+  return [...main, ...alternatives.map((alternative) => ({ [alternative]: [] }))];
 }
 
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;

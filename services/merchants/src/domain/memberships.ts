@@ -1,7 +1,7 @@
 import { forbidden, notFound, soleOwner } from '@merchant-platform/common/errors';
 import type { Membership, MembershipRepository } from './membership.js';
 import type { MerchantProfileInput, MerchantRepository } from './merchant.js';
-import type { Principal } from './principal.js';
+import type { MemberPrincipal, Principal } from './principal.js';
 import { presentMembership, presentMerchant } from './presenters.js';
 import { roleManages, type Role } from './roles.js';
 import type { MembershipView, MerchantView } from './views.js';
@@ -41,7 +41,7 @@ export class Teams {
   }
 
   /** The actor's role is read again under the lock: a concurrent demotion of the actor wins. */
-  async changeRole(principal: Principal, userId: string, role: Role): Promise<MembershipView> {
+  async changeRole(principal: MemberPrincipal, userId: string, role: Role): Promise<MembershipView> {
     const changed = await this.memberships.changeLocked(principal.merchantId, (members) => {
       const { actor, target } = actorAndTarget(members, principal, userId);
       if (!roleManages(actor.role, target.role) || !roleManages(actor.role, role)) {
@@ -54,7 +54,7 @@ export class Teams {
   }
 
   /** Ends a membership: the member's own (leaving), or, by an owner or admin, someone's below them. */
-  async remove(principal: Principal, userId: string): Promise<void> {
+  async remove(principal: MemberPrincipal, userId: string): Promise<void> {
     await this.memberships.changeLocked(principal.merchantId, (members) => {
       const { actor, target } = actorAndTarget(members, principal, userId);
       if (actor.user_id !== target.user_id && !roleManages(actor.role, target.role)) {
@@ -71,7 +71,7 @@ export class Teams {
   }
 }
 
-function actorAndTarget(members: Membership[], principal: Principal, userId: string) {
+function actorAndTarget(members: Membership[], principal: MemberPrincipal, userId: string) {
   const actor = members.find((m) => m.user_id === principal.userId);
   // Removed or demoted meanwhile: the guard's answer is stale, so decide as for a non-member.
   if (!actor) throw notFound('No merchant has this id, or you are not one of its members.');

@@ -1,10 +1,7 @@
-import type { Action, Role } from './roles.js';
-import { roleAllows } from './roles.js';
+import type { Action, Role, Scope } from './roles.js';
+import { isScope, roleAllows } from './roles.js';
 
-/**
- * Who acts on a merchant. Today only a member (a user with a role); an API key with scopes will
- * be a second kind, answering `allows` from its scopes, so routes and rules need not change.
- */
+/** Who acts on a merchant: a member (a user with a role) or one of the merchant's API keys (with scopes). */
 export interface MemberPrincipal {
   kind: 'member';
   merchantId: string;
@@ -12,8 +9,17 @@ export interface MemberPrincipal {
   role: Role;
 }
 
-export type Principal = MemberPrincipal;
+export interface ApiKeyPrincipal {
+  kind: 'api_key';
+  merchantId: string;
+  keyId: string;
+  scopes: readonly Scope[];
+}
 
+export type Principal = MemberPrincipal | ApiKeyPrincipal;
+
+/** A member by the permission table; a key when one of its scopes is the action itself. */
 export function principalAllows(principal: Principal, action: Action): boolean {
-  return roleAllows(principal.role, action);
+  if (principal.kind === 'member') return roleAllows(principal.role, action);
+  return isScope(action) && principal.scopes.includes(action);
 }

@@ -6,10 +6,18 @@ export const ROLES = ['owner', 'admin', 'developer', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
 /*
- * The actions a merchant route can need. The first three are spelt like the API-key scopes of
- * the contract, so a key's scopes can later be checked against the same action names.
+ * The actions a merchant route can need. Those spelt like an API-key scope (SCOPES) are the ones
+ * a key may do, when it holds that scope; the others are for members only.
  */
-export const ACTIONS = ['merchant:read', 'merchant:write', 'members:read', 'members:manage', 'settings:manage'] as const;
+export const ACTIONS = [
+  'merchant:read',
+  'merchant:write',
+  'members:read',
+  'members:manage',
+  'settings:manage',
+  'api_keys:read',
+  'api_keys:manage',
+] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export const PERMISSIONS: Record<Action, readonly Role[]> = {
@@ -18,7 +26,16 @@ export const PERMISSIONS: Record<Action, readonly Role[]> = {
   'members:read': ['owner', 'admin', 'developer', 'viewer'],
   'members:manage': ['owner', 'admin'],
   'settings:manage': ['owner'],
+  'api_keys:read': ['owner', 'admin', 'developer'],
+  'api_keys:manage': ['owner', 'admin'],
 };
+
+/** What a merchant API key may be granted (the contract's list); a key holds at least one. */
+export const SCOPES = ['merchant:read', 'merchant:write', 'members:read', 'webhooks:manage', 'events:read'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** The action a key may do, when it holds the scope of the same name. */
+export const isScope = (action: string): action is Scope => (SCOPES as readonly string[]).includes(action);
 
 /** Whose membership a role may change or end: an owner anyone's, an admin only those below admin. */
 const MANAGEABLE: Record<Role, readonly Role[]> = {

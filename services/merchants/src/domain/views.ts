@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AUTH_METHODS } from '@merchant-platform/common/tokens/access-token';
-import { ROLES } from './roles.js';
+import { ROLES, SCOPES } from './roles.js';
 
 // The responses the presenters build, as zod schemas: http/ registers them in the OpenAPI
 // document and the presenters' return types are inferred from them, so the two cannot drift.
@@ -59,3 +59,16 @@ export const MembershipView = z.object({
 export type MembershipView = z.output<typeof MembershipView>;
 
 export const MerchantSettingsView = z.object({ require_mfa: z.boolean() });
+
+/** A merchant API key as listed: never its secret or hash. `revoked_at` may lie ahead for a rolled key in its grace. */
+export const ApiKeyView = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  scopes: z.array(z.enum(SCOPES)),
+  created_at: z.iso.datetime(),
+  expires_at: z.iso.datetime().nullable(),
+  last_used_at: z.iso.datetime().nullable(),
+  revoked_at: z.iso.datetime().nullable(),
+});
+export type ApiKeyView = z.output<typeof ApiKeyView>;

@@ -5,19 +5,21 @@ import { currentUser, requireRole, requireUser } from '@merchant-platform/common
 import { PageQuery } from '@merchant-platform/common/pagination';
 import type { AccessTokenVerifier } from '@merchant-platform/common/tokens/access-token';
 import type { MerchantAccess } from '../domain/access.js';
+import type { ApiKeys } from '../domain/api-keys.js';
 import type { MerchantProfiles } from '../domain/merchant-profiles.js';
 import type { Teams } from '../domain/memberships.js';
 import { presentTokenUser } from '../domain/presenters.js';
 import { MerchantView, PublicMerchantView, TokenUserView } from '../domain/views.js';
 import { MerchantIdParams, MerchantProfileBody } from './schemas.js';
+import { apiKeyRoutes } from './api-key-routes.js';
 import { myMerchantsRoute, teamRoutes } from './team-routes.js';
 
 export function merchantRoutes(
   openapi: OpenAPIRegistry,
-  uc: { profiles: MerchantProfiles; teams: Teams; access: MerchantAccess },
+  uc: { profiles: MerchantProfiles; teams: Teams; access: MerchantAccess; keys: ApiKeys },
   verifier: AccessTokenVerifier,
 ): ApiRouter {
-  const { profiles, teams, access } = uc;
+  const { profiles, teams, access, keys } = uc;
   const user = requireUser(verifier);
   const admin = requireRole(verifier, 'admin');
   const merchant = openapi.register('Merchant', MerchantView);
@@ -59,7 +61,15 @@ export function merchantRoutes(
         ctx.body = { merchant: saved };
       },
     });
-  const teamsRouter = teamRoutes(myMerchantsRoute(own, user, teams, merchant), openapi, { user, access, teams, merchant });
+  const teamsRouter = apiKeyRoutes(
+    teamRoutes(myMerchantsRoute(own, user, teams, merchant), openapi, { user, access, teams, merchant }),
+    openapi,
+    {
+      user,
+      access,
+      keys,
+    },
+  );
   return teamsRouter
     .route({
       method: 'get',

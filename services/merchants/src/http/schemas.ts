@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { httpsUrl, optionalText, text } from '@merchant-platform/common/fields';
-import { ROLES } from '../domain/roles.js';
+import { ROLES, SCOPES } from '../domain/roles.js';
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
 const currencies = new Set(Intl.supportedValuesOf('currency'));
@@ -53,3 +53,17 @@ export const MemberParams = z.object({ id: z.string().min(1).max(64), user_id: z
 export const MemberRoleBody = z.object({ role: z.enum(ROLES) });
 
 export const MerchantSettingsBody = z.object({ require_mfa: z.boolean() });
+
+export const ApiKeyParams = z.object({ id: z.string().min(1).max(64), key_id: z.string().min(1).max(64) });
+
+export const NewApiKeyBody = z.object({
+  name: text(100),
+  scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length),
+  expires_at: z.iso
+    .datetime({ offset: true })
+    .transform((value) => new Date(value))
+    .refine((date) => date.getTime() > Date.now(), { message: 'must be in the future' })
+    .optional(),
+});
+
+export const RollApiKeyBody = z.object({ grace_seconds: z.number().int().min(0).max(86_400).optional().default(0) });

@@ -6,7 +6,7 @@ import type { MerchantAccess } from '../domain/access.js';
 import type { Teams } from '../domain/memberships.js';
 import { ROLES } from '../domain/roles.js';
 import { MembershipView, MerchantSettingsView, type MerchantView } from '../domain/views.js';
-import { currentPrincipal, memberOf, recent } from './access-guard.js';
+import { currentMember, currentPrincipal, memberOf, recent } from './access-guard.js';
 import { MemberParams, MemberRoleBody, MerchantIdParams, MerchantProfileBody, MerchantSettingsBody } from './schemas.js';
 
 const tags = ['merchants'];
@@ -94,7 +94,7 @@ export function teamRoutes(
       errors: [409],
       responses: { 200: { description: 'The changed membership', schema: z.object({ membership }) } },
       handler: async (ctx, { params, body }) => {
-        ctx.body = { membership: await teams.changeRole(currentPrincipal(ctx), params.user_id, body.role) };
+        ctx.body = { membership: await teams.changeRole(currentMember(ctx), params.user_id, body.role) };
       },
     })
     .route({
@@ -109,7 +109,7 @@ export function teamRoutes(
       errors: [409],
       responses: { 204: { description: 'Removed' } },
       handler: async (ctx, { params }) => {
-        await teams.remove(currentPrincipal(ctx), params.user_id);
+        await teams.remove(currentMember(ctx), params.user_id);
         ctx.status = 204;
       },
     })

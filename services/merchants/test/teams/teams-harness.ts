@@ -35,7 +35,7 @@ export interface Person {
  * The merchants module on a fresh database (SQLite or MariaDB, per DATABASE_URL). `beforeStart`
  * sees the database before the server starts, so a migration test can lay down v1 data first.
  */
-export function teamsStage(options: { beforeStart?: (db: Database) => Promise<void> } = {}) {
+export function teamsStage(options: { beforeStart?: (db: Database) => Promise<void>; apiKeyRatePerMinute?: number } = {}) {
   const tokens = createTestTokens();
   const logs = captureLogs();
   let testDb: TestDatabase;
@@ -83,7 +83,13 @@ export function teamsStage(options: { beforeStart?: (db: Database) => Promise<vo
     await options.beforeStart?.(stage.db);
     await migrate(stage.db, merchantsMigrations);
     const openapi = createOpenApiRegistry();
-    const module = createMerchantsModule({ db: stage.db, logger: logs.logger, openapi, verifier: tokens.verifier });
+    const module = createMerchantsModule({
+      db: stage.db,
+      logger: logs.logger,
+      openapi,
+      verifier: tokens.verifier,
+      apiKeyRatePerMinute: options.apiKeyRatePerMinute,
+    });
     server = await serveModules({ modules: [module], openapi, logger: logs.logger });
   });
   after(async () => {

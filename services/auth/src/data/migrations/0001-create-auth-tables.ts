@@ -1,5 +1,6 @@
 import { DataTypes } from 'sequelize';
 import type { Migration } from '@merchant-platform/common/db/migrations';
+import { createRateLimitTable } from '@merchant-platform/common/rate-limit';
 
 export const createAuthTables: Migration = {
   name: '0001-create-auth-tables',
@@ -52,13 +53,8 @@ export const createAuthTables: Migration = {
     // One live code per user and purpose: issuing a new one replaces the row.
     await qi.addIndex('one_time_codes', ['user_id', 'purpose'], { unique: true, name: 'one_time_codes_user_purpose_unique' });
 
-    // rate-limiter-flexible's MySQL store (shared by replicas); unused on SQLite, which has no
-    // UNSIGNED (Sequelize would warn and create a plain BIGINT, as this does).
-    await qi.createTable('auth_rate_limits', {
-      key: { type: DataTypes.STRING(255), primaryKey: true },
-      points: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
-      expire: { type: qi.sequelize.getDialect() === 'mysql' ? DataTypes.BIGINT.UNSIGNED : DataTypes.BIGINT, allowNull: true },
-    });
+    // rate-limiter-flexible's MySQL store (shared by replicas).
+    await createRateLimitTable(qi, 'auth_rate_limits');
   },
   async down(qi) {
     for (const table of ['auth_rate_limits', 'one_time_codes', 'refresh_tokens', 'users']) await qi.dropTable(table);
