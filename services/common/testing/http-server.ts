@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type Koa from 'koa';
-import type { ErrorDetail } from '../src/errors.js';
+import type { z } from 'zod';
+import type { ErrorBody as ErrorBodySchema } from '../src/http/openapi.js';
 import { checkResponseAgainstDocument } from './response-contract.js';
 
 export interface RunningServer {
@@ -27,9 +28,8 @@ export async function listen(app: Koa): Promise<RunningServer> {
 }
 
 /** The contract's error body: what a test reads from an answer it expects to fail. */
-export interface ErrorBody {
-  error: { code: string; message: string; details?: ErrorDetail[] };
-}
+/** The contract's error body, as the OpenAPI document declares it. */
+export type ErrorBody = z.output<typeof ErrorBodySchema>;
 
 /**
  * Route tests name the body they expect (`request<{ user: UserView }>`, `request<ErrorBody>`), so

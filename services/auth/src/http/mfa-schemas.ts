@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ErrorBody } from '@merchant-platform/common/http/openapi';
 import { text } from '@merchant-platform/common/fields';
 import { AuthenticationResponse } from './passkey-schemas.js';
 
@@ -45,12 +46,7 @@ const MfaChallenge = z.object({
 
 /** The contract's error body, plus `mfa` when the code is `mfa_required`. */
 export const MfaRequiredError = z.object({
-  error: z.object({
-    code: z.string().describe('snake_case error code'),
-    message: z.string(),
-    details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-    mfa: MfaChallenge.optional().describe('only with `mfa_required`'),
-  }),
+  error: ErrorBody.shape.error.extend({ mfa: MfaChallenge.optional().describe('only with `mfa_required`') }),
 });
 
 export const MFA_REQUIRED_401 =

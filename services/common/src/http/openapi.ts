@@ -11,7 +11,7 @@ import { API_TAGS } from './api-guide.js';
 extendZodWithOpenApi(z);
 
 /** The one error body; named, so every error response refers to `#/components/schemas/Error`. */
-const ErrorBody = z
+export const ErrorBody = z
   .object({
     error: z.object({
       code: z.string().describe('snake_case error code'),
