@@ -1,5 +1,5 @@
 import { stepUpRequired } from '@merchant-platform/common/errors';
-import { signedInWithMultiFactor } from '@merchant-platform/common/tokens/access-token';
+import { signedInWithin, signedInWithMultiFactor } from '@merchant-platform/common/tokens/access-token';
 import type { SecondFactors } from './second-factors.js';
 
 /** The access-token claims the rule reads. */
@@ -20,8 +20,7 @@ export class StepUp {
   ) {}
 
   async assertRecent(claims: StepUpClaims): Promise<void> {
-    const ageSeconds = claims.auth_time === undefined ? Infinity : Date.now() / 1000 - claims.auth_time;
-    if (ageSeconds > this.maxAgeSeconds) throw stepUpRequired();
+    if (!signedInWithin(claims.auth_time, this.maxAgeSeconds)) throw stepUpRequired();
     if (!signedInWithMultiFactor(claims.amr) && (await this.factors.hasConfirmed(claims.sub))) throw stepUpRequired();
   }
 }

@@ -34,6 +34,10 @@ const MULTI_FACTOR_AMR = ['mfa', 'hwk'];
 export const signedInWithMultiFactor = (amr: string[] | undefined): boolean =>
   amr?.some((value) => MULTI_FACTOR_AMR.includes(value)) ?? false;
 
+/** The person proved who they are at most `maxAgeSeconds` ago; a v1 token (no `auth_time`) never did. */
+export const signedInWithin = (authTime: number | undefined, maxAgeSeconds: number): boolean =>
+  authTime !== undefined && Date.now() / 1000 - authTime <= maxAgeSeconds;
+
 /** At most 30 s of clock skew, as the contract allows. */
 const CLOCK_TOLERANCE_SECONDS = 30;
 

@@ -1,6 +1,6 @@
 import { forbidden, insufficientScope, mfaEnrollmentRequired, notFound, stepUpRequired } from '@merchant-platform/common/errors';
 import { consumeOrThrow, type RateLimiterFactory } from '@merchant-platform/common/rate-limit';
-import { signedInWithMultiFactor, type AccessTokenClaims } from '@merchant-platform/common/tokens/access-token';
+import { signedInWithin, signedInWithMultiFactor, type AccessTokenClaims } from '@merchant-platform/common/tokens/access-token';
 import type { ApiKeys } from './api-keys.js';
 import type { MembershipRepository } from './membership.js';
 import { principalAllows, type Principal } from './principal.js';
@@ -57,7 +57,6 @@ export class MerchantAccess {
    * A v1 token (no `auth_time`) is never recent.
    */
   assertRecent(claims: AccessTokenClaims): void {
-    const ageSeconds = claims.auth_time === undefined ? Infinity : Date.now() / 1000 - claims.auth_time;
-    if (ageSeconds > this.stepUpMaxAgeSeconds) throw stepUpRequired();
+    if (!signedInWithin(claims.auth_time, this.stepUpMaxAgeSeconds)) throw stepUpRequired();
   }
 }
