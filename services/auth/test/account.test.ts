@@ -1,3 +1,4 @@
+import { assertError } from '@merchant-platform/common/testing/http-server';
 import assert from 'node:assert/strict';
 import type { ErrorBody, JsonResponse } from '@merchant-platform/common/testing/http-server';
 import {
@@ -70,7 +71,7 @@ describe('the signed-in account', () => {
         json: { current_password: STRONG_PASSWORD, password: NEW_PASSWORD, confirm_password: NEW_PASSWORD },
       });
       assert.equal(res.status, 204);
-      assert.equal((await auth.signIn('change@example.com')).status, 401);
+      assertError(await auth.signIn('change@example.com'), 401, 'invalid_credentials');
       assert.equal((await auth.signIn('change@example.com', NEW_PASSWORD)).status, 200);
       assert.equal((await auth.call('POST', '/auth/refresh', { json: { refresh_token: other.body.refresh_token } })).status, 401);
       assert.equal((await auth.call('GET', '/auth/me', { token: other.body.access_token })).status, 401);
@@ -309,7 +310,11 @@ describe('the signed-in account', () => {
       const res = await auth.call<UserBody>('PATCH', `/auth/users/${victim.id}`, { token: admin, json: { disabled: true } });
       assert.equal(res.status, 200);
       assert.equal(res.body.user.id, victim.id);
-      assert.equal((await auth.call<TokenPairView>('POST', '/auth/refresh', { json: { refresh_token: victim.refresh } })).status, 401);
+      assertError(
+        await auth.call<TokenPairView>('POST', '/auth/refresh', { json: { refresh_token: victim.refresh } }),
+        401,
+        'invalid_token',
+      );
       const signIn = await auth.signIn<ErrorBody>('banned@example.com');
       assert.equal(signIn.status, 403);
       assert.equal(signIn.body.error.code, 'account_disabled');
@@ -325,7 +330,7 @@ describe('the signed-in account', () => {
         json: { roles: ['merchant', 'admin'] },
       });
       assert.deepEqual(res.body.user.roles, ['merchant', 'admin']);
-      assert.equal((await auth.call<ErrorBody>('PATCH', '/auth/users/nobody', { token: admin, json: { disabled: true } })).status, 404);
+      assertError(await auth.call<ErrorBody>('PATCH', '/auth/users/nobody', { token: admin, json: { disabled: true } }), 404, 'not_found');
       assert.equal(
         (await auth.call<ErrorBody>('PATCH', `/auth/users/${promoted.id}`, { token: admin, json: { roles: ['god'] } })).status,
         422,

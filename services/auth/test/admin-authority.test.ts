@@ -1,3 +1,4 @@
+import { assertError } from '@merchant-platform/common/testing/http-server';
 import assert from 'node:assert/strict';
 import { eventually } from '@merchant-platform/common/testing/eventually';
 import { startAuth, type AuthHarness } from './support.js';
@@ -65,14 +66,14 @@ describe('admin authority comes from the database, not the token', () => {
     assert.equal(demoted.status, 200);
     assert.deepEqual(demoted.body.user.roles, ['merchant']);
 
-    assert.equal((await auth.call('POST', '/auth/refresh', { json: { refresh_token: other.refresh } })).status, 401);
+    assertError(await auth.call('POST', '/auth/refresh', { json: { refresh_token: other.refresh } }), 401, 'invalid_token');
     const old = await auth.call('GET', '/auth/users', { token: other.access });
     assert.equal(old.status, 401);
     assert.equal(old.body.error.code, 'invalid_token');
 
     await nextSecond();
     const fresh = (await auth.signIn('other-admin@example.com')).body.access_token;
-    assert.equal((await auth.call('GET', '/auth/users', { token: fresh })).status, 403);
+    assertError(await auth.call('GET', '/auth/users', { token: fresh }), 403, 'forbidden');
   });
 
   it('setting the roles a user already has ends none of their sessions', async () => {
@@ -85,9 +86,9 @@ describe('admin authority comes from the database, not the token', () => {
 
   it('keeps the revocation feed to services: 401 without a credential or with a user token, and out of the OpenAPI document', async () => {
     const res = await auth.call('GET', '/internal/revocations');
-    assert.equal(res.status, 401);
+    assertError(res, 401, 'unauthenticated');
     const admin = await adminAccount(auth, 'feed-reader@example.com');
-    assert.equal((await auth.call('GET', '/internal/revocations', { token: admin.access })).status, 401);
+    assertError(await auth.call('GET', '/internal/revocations', { token: admin.access }), 401, 'invalid_token');
     const doc = await auth.call('GET', '/openapi.json');
     assert.equal(doc.body.paths['/internal/revocations'], undefined, 'internal routes stay out of the public document');
   });

@@ -1,3 +1,4 @@
+import { assertError } from '@merchant-platform/common/testing/http-server';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,13 +25,13 @@ describe('the admin command (npm run admin -- promote <email>)', function () {
 
   it('makes an existing account an admin, ends its sessions, and its next sign-in can use the admin API', async () => {
     const first = await auth.verifiedUser('first@example.com');
-    assert.equal((await auth.call('GET', '/auth/users', { token: first.access })).status, 403);
+    assertError(await auth.call('GET', '/auth/users', { token: first.access }), 403, 'forbidden');
 
     const run = await admin(['promote', 'First@Example.com'], { DATABASE_URL: auth.databaseUrl });
     assert.equal(run.code, 0, run.output);
     assert.match(run.output, /first@example\.com is now an admin/);
 
-    assert.equal((await auth.call('POST', '/auth/refresh', { json: { refresh_token: first.refresh } })).status, 401);
+    assertError(await auth.call('POST', '/auth/refresh', { json: { refresh_token: first.refresh } }), 401, 'invalid_token');
     const again = await auth.signIn('first@example.com');
     assert.deepEqual(JSON.parse(Buffer.from(again.body.access_token.split('.')[1]!, 'base64url').toString()).roles, ['merchant', 'admin']);
     assert.equal((await auth.call('GET', '/auth/users', { token: again.body.access_token })).status, 200);

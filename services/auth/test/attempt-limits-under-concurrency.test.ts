@@ -1,3 +1,4 @@
+import { assertError } from '@merchant-platform/common/testing/http-server';
 import assert from 'node:assert/strict';
 import { startAuth, STRONG_PASSWORD, tally, type AuthHarness } from './support.js';
 
@@ -19,7 +20,7 @@ describe('attempt limits under concurrent requests', () => {
     const answers = await Promise.all(Array.from({ length: 20 }, () => change('Wrong-Horse1!')));
     assert.deepEqual(tally(answers.map((a) => a.status)), { 401: 4, 429: 16 });
     assert.ok(Number(answers.find((a) => a.status === 429)!.headers.get('retry-after')) > 0);
-    assert.equal((await change(STRONG_PASSWORD)).status, 429, 'the right one waits too');
+    assertError(await change(STRONG_PASSWORD), 429, 'rate_limited', 'the right one waits too');
   });
 
   it('email confirmation evaluates exactly 5 of 20 concurrent wrong codes, then the code is dead', async () => {
@@ -31,7 +32,7 @@ describe('attempt limits under concurrent requests', () => {
       auth.call('POST', '/auth/email/verification/confirm', { token: body.access_token, json: { code: guess } });
     const answers = await Promise.all(Array.from({ length: 20 }, () => confirm(wrong)));
     assert.deepEqual(tally(answers.map((a) => a.status)), { 422: 5, 429: 15 });
-    assert.equal((await confirm(code)).status, 429);
+    assertError(await confirm(code), 429, 'rate_limited');
   });
 
   it('password reset evaluates exactly 5 of 20 concurrent wrong codes, then the code is dead', async () => {
@@ -45,6 +46,6 @@ describe('attempt limits under concurrent requests', () => {
       });
     const answers = await Promise.all(Array.from({ length: 20 }, () => reset(wrong)));
     assert.deepEqual(tally(answers.map((a) => a.status)), { 422: 5, 429: 15 });
-    assert.equal((await reset(code)).status, 429);
+    assertError(await reset(code), 429, 'rate_limited');
   });
 });

@@ -1,3 +1,4 @@
+import { assertError } from '@merchant-platform/common/testing/http-server';
 import assert from 'node:assert/strict';
 import jwt from 'jsonwebtoken';
 import { eventually } from '@merchant-platform/common/testing/eventually';
@@ -42,7 +43,7 @@ describe('email change: POST /auth/email/change and /confirm', function () {
     assert.equal((await auth.call('GET', '/auth/me', { token: other.body.access_token })).status, 401);
     assert.equal((await auth.call('POST', '/auth/refresh', { json: { refresh_token: other.body.refresh_token } })).status, 401);
     assert.equal((await auth.call('GET', '/auth/me', { token: user.access })).status, 200);
-    assert.equal((await auth.signIn('mover@example.com')).status, 401);
+    assertError(await auth.signIn('mover@example.com'), 401, 'invalid_credentials');
     const signedIn = await auth.signIn('moved@example.com');
     assert.equal((jwt.decode(signedIn.body.access_token) as { email: string }).email, 'moved@example.com');
     assert.equal((await confirm(user.access, code)).body.error.code, 'invalid_code', 'the code works once');
@@ -91,7 +92,7 @@ describe('email change: POST /auth/email/change and /confirm', function () {
       assert.equal(res.body.error.details[0].path, 'new_email');
     }
     const bad = await auth.call('POST', '/auth/email/change/confirm', { token: user.access, json: { code: '' } });
-    assert.equal(bad.status, 422);
+    assertError(bad, 422, 'validation_failed');
     const stale = jwt.sign(
       { ...(jwt.decode(user.access) as object), auth_time: Math.floor(Date.now() / 1000) - 3600 },
       auth.keys.privateKey,

@@ -1,3 +1,4 @@
+import { assertError } from '@merchant-platform/common/testing/http-server';
 import assert from 'node:assert/strict';
 import { eventually } from '@merchant-platform/common/testing/eventually';
 import { startAuth, type AuthHarness } from './support.js';
@@ -42,7 +43,7 @@ describe('admins and second factors', () => {
       async () => ((await auth.call('GET', '/auth/me', { token: user.access })).status === 401 ? true : undefined),
       'the user’s access token to die',
     );
-    assert.equal((await auth.call('POST', '/auth/refresh', { json: { refresh_token: user.refresh } })).status, 401);
+    assertError(await auth.call('POST', '/auth/refresh', { json: { refresh_token: user.refresh } }), 401, 'invalid_token');
     const signIn = await auth.signIn('lost-phone@example.com');
     assert.equal(signIn.status, 200, 'the password alone signs in again');
     // Revocations count whole seconds: a token from the second of the reset dies with it, so sign in until one lives.
@@ -56,8 +57,8 @@ describe('admins and second factors', () => {
     assert.equal(Number((rows as { n: number }[])[0]!.n), 0);
 
     const unknown = await auth.call('DELETE', '/auth/users/00000000-0000-4000-8000-000000000000/mfa', { token: adminToken });
-    assert.equal(unknown.status, 404);
+    assertError(unknown, 404, 'not_found');
     const notAdmin = await auth.call('DELETE', `/auth/users/${admin.id}/mfa`, { token: access });
-    assert.equal(notAdmin.status, 403);
+    assertError(notAdmin, 403, 'forbidden');
   });
 });

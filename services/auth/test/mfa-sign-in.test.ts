@@ -1,3 +1,4 @@
+import { assertError } from '@merchant-platform/common/testing/http-server';
 import assert from 'node:assert/strict';
 import jwt from 'jsonwebtoken';
 import { passkeyUser, registerPasskey, newAuthenticator } from './passkeys-support.js';
@@ -82,7 +83,7 @@ describe('sign-in with a second factor', () => {
 
   it('refuses an unknown or expired mfa_token with 401 invalid_token, and a body with neither or both proofs with 422', async () => {
     const user = await totpUser(auth, 'expired@example.com');
-    assert.equal((await verify(auth, { mfa_token: 'not-a-token', code: '123456' })).status, 401);
+    assertError(await verify(auth, { mfa_token: 'not-a-token', code: '123456' }), 401, 'invalid_token');
     const mfa_token = await mfaToken(auth, 'expired@example.com');
     assert.equal((await verify(auth, { mfa_token })).status, 422);
     assert.equal((await verify(auth, { mfa_token, code: '123456', passkey_response: {} })).status, 422);
@@ -100,7 +101,7 @@ describe('sign-in with a second factor', () => {
       const user = await totpUser(limited, 'guesser@example.com');
       for (let i = 0; i < 3; i++) {
         const res = await verify(limited, { mfa_token: await mfaToken(limited, 'guesser@example.com'), code: String(200000 + i) });
-        assert.equal(res.status, 422);
+        assertError(res, 422, 'invalid_mfa_code');
       }
       const res = await verify(limited, { mfa_token: await mfaToken(limited, 'guesser@example.com'), code: currentCode(user.secret, 1) });
       assert.equal(res.status, 429);
@@ -126,14 +127,14 @@ describe('sign-in with a second factor', () => {
     );
     const response = user.authenticator.getAssertion(options.body.options);
     const alone = await auth.call('POST', '/auth/passkeys/authentication', { json: { challenge_id: options.body.challenge_id, response } });
-    assert.equal(alone.status, 401, 'a second-factor challenge is no passkey sign-in of its own');
+    assertError(alone, 401, 'invalid_credentials', 'a second-factor challenge is no passkey sign-in of its own');
 
     const again = await auth.call('POST', '/auth/passkeys/authentication/options', { json: { mfa_token } });
     const finished = await verify(auth, { mfa_token, passkey_response: user.authenticator.getAssertion(again.body.options) });
     assert.equal(finished.status, 200, finished.text);
     assert.deepEqual(amrOf(finished.body.access_token), ['pwd', 'hwk', 'mfa']);
     const used = await auth.call('POST', '/auth/passkeys/authentication/options', { json: { mfa_token } });
-    assert.equal(used.status, 401, 'the finished sign-in gives no more options');
+    assertError(used, 401, 'invalid_token', 'the finished sign-in gives no more options');
   });
 
   it('counts another user’s passkey, or one without options, as a wrong try (422)', async () => {
@@ -157,6 +158,6 @@ describe('sign-in with a second factor', () => {
       mfa_token: fresh,
       passkey_response: intruderKey.getAssertion({ challenge: 'AAAA', rpId: 'localhost' }),
     });
-    assert.equal(unasked.status, 422);
+    assertError(unasked, 422, 'invalid_mfa_code');
   });
 });

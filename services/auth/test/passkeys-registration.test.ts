@@ -1,3 +1,4 @@
+import { assertError } from '@merchant-platform/common/testing/http-server';
 import assert from 'node:assert/strict';
 import { newAuthenticator, ORIGIN, registerPasskey, signInWithPasskey } from './passkeys-support.js';
 import { startAuth, type AuthHarness } from './support.js';
@@ -93,7 +94,7 @@ describe('passkey registration', () => {
     );
     assert.deepEqual([first!.status, second!.status].sort(), [201, 422], 'two concurrent uses of one challenge: one wins');
     const replay = await auth.call('POST', '/auth/passkeys/registration', { token: ada.access, json: { response } });
-    assert.equal(replay.status, 422);
+    assertError(replay, 422, 'validation_failed');
   });
 
   it('answers malformed registration bodies with 422 and details, never a 5xx', async () => {
@@ -138,6 +139,6 @@ describe('passkey registration', () => {
     assert.equal(options.status, 401);
     assert.equal(options.body.error.code, 'unauthenticated');
     const finish = await auth.call('POST', '/auth/passkeys/registration', { json: {} });
-    assert.equal(finish.status, 401);
+    assertError(finish, 401, 'unauthenticated');
   });
 });

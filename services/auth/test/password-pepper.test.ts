@@ -1,3 +1,4 @@
+import { assertError } from '@merchant-platform/common/testing/http-server';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import bcrypt from 'bcrypt';
@@ -34,7 +35,7 @@ describe('passwords peppered with PASSWORD_PEPPER', () => {
     await auth.db.sequelize.query('UPDATE users SET password_hash = ? WHERE id = ?', {
       replacements: [await bcrypt.hash(unkeyed, 10), body.user.id],
     });
-    assert.equal((await auth.signIn('oldscheme@example.com', 'Wrong-Horse1!')).status, 401);
+    assertError(await auth.signIn('oldscheme@example.com', 'Wrong-Horse1!'), 401, 'invalid_credentials');
     assert.doesNotMatch(await storedHash('oldscheme@example.com'), /^hmac-sha256:/, 'a failed sign-in changes nothing');
 
     assert.equal((await auth.signIn('oldscheme@example.com')).status, 200);

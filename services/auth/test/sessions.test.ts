@@ -1,3 +1,4 @@
+import { assertError } from '@merchant-platform/common/testing/http-server';
 import assert from 'node:assert/strict';
 import jwt from 'jsonwebtoken';
 import { startAuth, STRONG_PASSWORD, tally, type AuthHarness } from './support.js';
@@ -118,11 +119,15 @@ describe('sessions: tokens v2 claims, listing and ending sessions', function () 
       assert.equal(foreign.status, 404);
       assert.equal(foreign.body.error.code, 'not_found');
       assert.equal((await auth.call('GET', '/auth/me', { token: owner.access })).status, 200, 'nothing happened to it');
-      assert.equal((await auth.call('DELETE', '/auth/sessions/00000000-0000-0000-0000-000000000000', { token: other.access })).status, 404);
+      assertError(
+        await auth.call('DELETE', '/auth/sessions/00000000-0000-0000-0000-000000000000', { token: other.access }),
+        404,
+        'not_found',
+      );
       const mine = claimsOf(other.access).sid;
       const fresh = await auth.signIn('prober@example.com');
       assert.equal((await auth.call('DELETE', `/auth/sessions/${mine}`, { token: fresh.body.access_token })).status, 204);
-      assert.equal((await auth.call('DELETE', `/auth/sessions/${mine}`, { token: fresh.body.access_token })).status, 404);
+      assertError(await auth.call('DELETE', `/auth/sessions/${mine}`, { token: fresh.body.access_token }), 404, 'not_found');
     });
 
     it('ends a session once when ten requests to end it arrive at once', async () => {

@@ -1,3 +1,4 @@
+import { assertError } from '@merchant-platform/common/testing/http-server';
 import assert from 'node:assert/strict';
 import { startAuth, STRONG_PASSWORD, tally, type AuthHarness } from './support.js';
 
@@ -22,7 +23,12 @@ describe('sign-in guess limits', () => {
         assert.equal(limited.body.error.code, 'rate_limited');
         assert.ok(Number(limited.headers.get('retry-after')) > 0);
       }
-      assert.equal((await signInFrom('198.51.100.7', 'burst@example.com', STRONG_PASSWORD)).status, 429, 'even the right password waits');
+      assertError(
+        await signInFrom('198.51.100.7', 'burst@example.com', STRONG_PASSWORD),
+        429,
+        'rate_limited',
+        'even the right password waits',
+      );
       assert.equal(
         (await signInFrom('198.51.100.8', 'burst@example.com', STRONG_PASSWORD)).status,
         200,
@@ -38,9 +44,9 @@ describe('sign-in guess limits', () => {
     it('keys IPv6 clients by their /64: addresses of one /64 share a limit, another /64 has its own', async () => {
       await auth.register('six@example.com');
       for (const host of [':1', ':2', 'abcd:1234:5678:9abc', ':4', ':5', ':6', ':7', ':8', ':9', ':a']) {
-        assert.equal((await signInFrom(`2001:db8:1:2:${host}`, 'six@example.com', WRONG)).status, 401);
+        assertError(await signInFrom(`2001:db8:1:2:${host}`, 'six@example.com', WRONG), 401, 'invalid_credentials');
       }
-      assert.equal((await signInFrom('2001:0db8:0001:0002:ffff:0:0:1', 'six@example.com', STRONG_PASSWORD)).status, 429);
+      assertError(await signInFrom('2001:0db8:0001:0002:ffff:0:0:1', 'six@example.com', STRONG_PASSWORD), 429, 'rate_limited');
       assert.equal((await signInFrom('2001:db8:1:3::1', 'six@example.com', STRONG_PASSWORD)).status, 200);
     });
   });

@@ -1,3 +1,4 @@
+import { assertError } from '@merchant-platform/common/testing/http-server';
 import assert from 'node:assert/strict';
 import { createHash, createHmac, generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
@@ -60,7 +61,7 @@ describe('tokens', () => {
       await auth.register('known@example.com');
       const wrong = await auth.signIn<ErrorBody>('known@example.com', 'Wrong-Horse1!');
       const unknown = await auth.signIn<ErrorBody>('nobody@example.com', 'Wrong-Horse1!');
-      assert.equal(wrong.status, 401);
+      assertError(wrong, 401, 'invalid_credentials');
       assert.equal(unknown.status, 401);
       assert.deepEqual(wrong.body, unknown.body);
       assert.equal(wrong.body.error.code, 'invalid_credentials');
@@ -68,7 +69,7 @@ describe('tokens', () => {
 
     it('answers 422 when the email or password is missing', async () => {
       const res = await auth.call<ErrorBody>('POST', '/auth/token', { json: { email: 'x@example.com' } });
-      assert.equal(res.status, 422);
+      assertError(res, 422, 'validation_failed');
       assert.deepEqual(
         res.body.error.details?.map((d: { path: string }) => d.path),
         ['password'],
@@ -77,7 +78,7 @@ describe('tokens', () => {
 
     it('rate-limits repeated failures for one account with 429 and Retry-After, even for the right password', async () => {
       await auth.register('guessed@example.com');
-      for (let i = 0; i < 3; i++) assert.equal((await auth.signIn('guessed@example.com', 'Wrong-Horse1!')).status, 401);
+      for (let i = 0; i < 3; i++) assertError(await auth.signIn('guessed@example.com', 'Wrong-Horse1!'), 401, 'invalid_credentials');
       const limited = await auth.signIn<ErrorBody>('guessed@example.com');
       assert.equal(limited.status, 429);
       assert.equal(limited.body.error.code, 'rate_limited');
@@ -120,7 +121,7 @@ describe('tokens', () => {
       assert.equal(replay.status, 401);
       assert.equal(replay.body.error.code, 'token_reused');
       const descendant = await auth.call<TokenPairView>('POST', '/auth/refresh', { json: { refresh_token: second.refresh_token } });
-      assert.equal(descendant.status, 401, 'the thief’s or the owner’s newer token dies with the family');
+      assertError(descendant, 401, 'invalid_token', 'the thief’s or the owner’s newer token dies with the family');
       const otherLogin = await auth.signIn('reuse@example.com');
       assert.equal(
         (await auth.call<TokenPairView>('POST', '/auth/refresh', { json: { refresh_token: otherLogin.body.refresh_token } })).status,
@@ -168,7 +169,7 @@ describe('tokens', () => {
       assert.equal(res.status, 204);
       assert.equal(res.text, '');
       for (const { refresh_token } of [a, b]) {
-        assert.equal((await auth.call<TokenPairView>('POST', '/auth/refresh', { json: { refresh_token } })).status, 401);
+        assertError(await auth.call<TokenPairView>('POST', '/auth/refresh', { json: { refresh_token } }), 401, 'invalid_token');
       }
     });
   });

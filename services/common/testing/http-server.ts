@@ -92,3 +92,16 @@ export async function request<T = any>(
   }
   return { status: response.status, headers: response.headers, body: parsed as T, text };
 }
+
+/**
+ * Asserts the contract's error answer: the status, and a body that is exactly the error object
+ * with this code (the status alone would pass for the wrong refusal).
+ */
+export function assertError(res: JsonResponse, status: number, code: string, message?: string): void {
+  const where = message ? `${message}: ` : '';
+  if (res.status !== status) throw new Error(`${where}expected ${status} ${code}, got ${res.status} ${res.text}`);
+  const body = res.body as ErrorBody | undefined;
+  if (!body || Object.keys(body).join() !== 'error' || body.error.code !== code) {
+    throw new Error(`${where}expected the error body with code ${code}, got ${res.text}`);
+  }
+}
