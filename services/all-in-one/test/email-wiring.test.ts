@@ -10,7 +10,7 @@ import { serveModules } from '@merchant-platform/common/testing/test-app';
 import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
 import { eventually } from '@merchant-platform/common/testing/eventually';
 import { createAuthModule } from '@merchant-platform/auth/app';
-import { HttpMailer } from '@merchant-platform/auth/data/http-mailer';
+import { HttpEmailClient } from '@merchant-platform/common/email-client';
 import { SigningKeys } from '@merchant-platform/auth/domain/signing-keys';
 import { loadAuthConfig } from '@merchant-platform/auth/config';
 import { createEmailModule, loadEmailConfig } from '@merchant-platform/email/app';
@@ -131,7 +131,7 @@ describe('auth mails through the email service and SES', function () {
       const authModule = createAuthModule({
         ...authCtx,
         keys: new SigningKeys(SigningKeys.generatePem()),
-        mailer: new HttpMailer({ baseUrl: email.url, credential: { token: SERVICE_TOKEN } }),
+        mailer: new HttpEmailClient({ baseUrl: email.url, credential: { token: SERVICE_TOKEN } }),
         settings: authSettings,
       });
       auth = await serveModules({
@@ -154,7 +154,7 @@ describe('auth mails through the email service and SES', function () {
     });
 
     it('a retried hand-over with the same idempotency key sends one mail', async () => {
-      const mailer = new HttpMailer({ baseUrl: email.url, credential: { token: SERVICE_TOKEN } });
+      const mailer = new HttpEmailClient({ baseUrl: email.url, credential: { token: SERVICE_TOKEN } });
       const mail = { to: 'once@example.com', template: 'welcome' as const, data: { name: 'Once' }, idempotencyKey: 'welcome:once' };
       await mailer.send(mail);
       await mailer.send(mail);
@@ -185,7 +185,7 @@ describe('auth mails through the email service and SES', function () {
     const module = createAuthModule({
       ...ctx,
       keys: new SigningKeys(SigningKeys.generatePem()),
-      mailer: new HttpMailer({ baseUrl: 'http://127.0.0.1:9', credential: { token: SERVICE_TOKEN }, timeoutMs: 300 }),
+      mailer: new HttpEmailClient({ baseUrl: 'http://127.0.0.1:9', credential: { token: SERVICE_TOKEN }, timeoutMs: 300 }),
       settings: authSettings,
     });
     const server = await serveModules({ modules: [module], openapi: ctx.openapi, logger: ctx.logger, overrides: { metrics: ctx.metrics } });
