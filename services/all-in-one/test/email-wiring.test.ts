@@ -72,7 +72,7 @@ async function registerVerifyReset(base: string, ses: SesEmulator, email: string
   assert.equal((await request(base, 'POST', '/auth/token', { json: { email, password: NEW_PASSWORD } })).status, 200);
 }
 
-describe('auth mails through the email service and SES', function () {
+describe('auth and merchants mail through the email service and SES', function () {
   this.timeout(60_000);
   let ses: SesEmulator;
   let testDb: TestDatabase;
@@ -88,7 +88,8 @@ describe('auth mails through the email service and SES', function () {
     await testDb.drop();
   });
 
-  it('in all-in-one mode: the register and reset codes arrive through the outbox and SES, and work', async () => {
+  /** The whole platform as all-in-one mode builds it, on the shared test database and SES emulator. */
+  async function startPlatform(): Promise<RunningServer> {
     const db = await openDatabase(testDb.url);
     const ctx = await context(db);
     await migrateAll(ctx);
@@ -96,6 +97,7 @@ describe('auth mails through the email service and SES', function () {
       jwtPrivateKey: SigningKeys.generatePem(),
       auth: authSettings,
       email: emailSettings(ses),
+      consoleUrl: 'https://console.example.com',
     });
     const server = await serveModules({ modules, openapi: ctx.openapi, logger: ctx.logger, overrides: { metrics: ctx.metrics } });
     modules.forEach((m) => m.start?.());
@@ -104,9 +106,38 @@ describe('auth mails through the email service and SES', function () {
       await Promise.all(modules.map((m) => m.stop?.()));
       await db.close();
     });
+    return server;
+  }
+
+  it('in all-in-one mode: the register and reset codes arrive through the outbox and SES, and work', async () => {
+    const server = await startPlatform();
     await registerVerifyReset(server.url, ses, 'inprocess@example.com');
     const welcome = (await ses.emails()).filter((m) => m.destination.to.includes('inprocess@example.com') && /welcome/i.test(m.subject));
     assert.equal(welcome.length, 1, 'a welcome mail once verified');
+  });
+
+  it('in all-in-one mode: a merchant invitation arrives through the outbox and SES, and its token makes the invitee a member', async () => {
+    const { url } = await startPlatform();
+    const signedIn = async (email: string) => {
+      await registerVerifyReset(url, ses, email);
+      return (await request(url, 'POST', '/auth/token', { json: { email, password: NEW_PASSWORD } })).body.access_token as string;
+    };
+    const [owner, invitee] = [await signedIn('inviting-owner@example.com'), await signedIn('invited@example.com')];
+    const profile = { business_name: 'Ada’s Bakery', address: { line1: '1 Main St', city: 'Springfield', country: 'US' } };
+    const merchant = await request(url, 'PUT', '/merchants/me', { token: owner, json: profile });
+    assert.equal(merchant.status, 201);
+    const invited = await request(url, 'POST', `/merchants/${merchant.body.merchant.id}/invitations`, {
+      token: owner,
+      json: { email: 'invited@example.com', role: 'viewer' },
+    });
+    assert.equal(invited.status, 201);
+    const token = await eventually(async () => {
+      const mail = (await ses.emailsTo('invited@example.com')).find((m) => /invited/i.test(m.subject));
+      return mail?.body.text && /^Invitation token: (\S+)$/m.exec(mail.body.text)?.[1];
+    }, 'the invitation mail');
+    const joined = await request(url, 'POST', '/merchants/invitations/accept', { token: invitee, json: { token } });
+    assert.equal(joined.status, 200);
+    assert.deepEqual([joined.body.membership.merchant_id, joined.body.membership.role], [merchant.body.merchant.id, 'viewer']);
   });
 
   describe('as separate services over HTTP', () => {
