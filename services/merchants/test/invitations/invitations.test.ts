@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { HttpEmailClient } from '@merchant-platform/common/email-client';
 import { assertError, type ErrorBody } from '@merchant-platform/common/testing/http-server';
+import type { IssuedKey } from '../api-keys/api-keys-harness.js';
 import { teamsStage, type Members, type Person } from '../teams/teams-harness.js';
 import { CONSOLE_URL, invitationsStage, type InvitationList, type OneInvitation } from './invitations-harness.js';
 
@@ -174,6 +175,34 @@ describe('merchant invitations', function () {
     const joined = await stage.accept(invitee, token);
     assert.equal(joined.status, 200, 'the refusals did not use the token up');
     assert.equal(joined.body.membership.role, 'admin');
+  });
+
+  it('answers 409 when the invitee joined meanwhile, and leaves the invitation pending', async () => {
+    const owner = stage.person();
+    const merchantId = await stage.merchantOwnedBy(owner);
+    const invitee = stage.person();
+    assert.equal((await stage.invite(owner, merchantId, invitee.email, 'viewer')).status, 201);
+    const token = await stage.tokenFromInbox(invitee.email);
+    await stage.db.sequelize.query(
+      'INSERT INTO merchant_memberships (merchant_id, user_id, email, name, role, joined_at) VALUES (?, ?, ?, ?, ?, ?)',
+      { replacements: [merchantId, invitee.sub, invitee.email, 'Joined', 'developer', new Date()] },
+    );
+    assertError(await stage.accept(invitee, token), 409, 'conflict');
+    const listed = await call<InvitationList>('GET', `/merchants/${merchantId}/invitations`, { token: owner.token() });
+    assert.equal(listed.body.items[0]!.status, 'pending');
+  });
+
+  it('lets no API key invite, list or revoke (403 insufficient_scope), nor accept (401)', async () => {
+    const owner = stage.person();
+    const merchantId = await stage.merchantOwnedBy(owner);
+    const allScopes = { name: 'all', scopes: ['merchant:read', 'merchant:write', 'members:read', 'webhooks:manage', 'events:read'] };
+    const { secret } = (await call<IssuedKey>('POST', `/merchants/${merchantId}/api-keys`, { token: owner.token(), json: allScopes })).body;
+    const path = `/merchants/${merchantId}/invitations`;
+    const asKey = { headers: { authorization: `Bearer ${secret}` } };
+    assertError(await call('POST', path, { ...asKey, json: { email: 'x@example.com', role: 'viewer' } }), 403, 'insufficient_scope');
+    assertError(await call('GET', path, asKey), 403, 'insufficient_scope');
+    assertError(await call('DELETE', `${path}/${randomUUID()}`, asKey), 403, 'insufficient_scope');
+    assertError(await call('POST', '/merchants/invitations/accept', { ...asKey, json: { token: 'mpi_x' } }), 401, 'invalid_token');
   });
 
   it('writes no token and no token hash to the log', async () => {
