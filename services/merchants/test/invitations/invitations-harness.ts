@@ -17,7 +17,17 @@ export type InvitationList = { items: InvitationView[] };
 export type Joined = { membership: MembershipView };
 
 export const CONSOLE_URL = 'https://console.merchant-platform.test';
-const SERVICE_TOKEN = 'invitations-test-service-token-0123456789';
+export const SERVICE_TOKEN = 'invitations-test-service-token-0123456789';
+
+/** An email service that sends through the SES emulator at `sesEndpoint`, polling its outbox often, taking SERVICE_TOKEN. */
+export const emailServiceEnv = (sesEndpoint: string) => ({
+  SERVICE_TOKEN,
+  EMAIL_TRANSPORT: 'ses',
+  SES_ENDPOINT: sesEndpoint,
+  AWS_REGION: 'us-east-1',
+  EMAIL_FROM: 'no-reply@merchant-platform.test',
+  EMAIL_POLL_INTERVAL_MS: '50',
+});
 
 /**
  * The merchants module (teamsStage) whose invitation mail goes, over real HTTP, to a real email
@@ -52,12 +62,7 @@ export function invitationsStage(options: { invitationRatePerHour?: number } = {
       openapi,
       metrics,
       config: loadEmailConfig({
-        SERVICE_TOKEN,
-        EMAIL_TRANSPORT: 'ses',
-        SES_ENDPOINT: ses.endpoint,
-        AWS_REGION: 'us-east-1',
-        EMAIL_FROM: 'no-reply@merchant-platform.test',
-        EMAIL_POLL_INTERVAL_MS: '50',
+        ...emailServiceEnv(ses.endpoint),
         EMAIL_RETRY_BASE_MS: '50',
         EMAIL_RETRY_MAX_MS: '200',
         EMAIL_SEND_RATE_PER_SECOND: '1000',
