@@ -132,6 +132,11 @@ export async function startServices(
       // Revocations are read from the all-in-one process, as merchants reads them from auth in a cluster.
       AUTH_INTERNAL_URL: allInOne.url,
       SERVICE_TOKEN: env.secrets.SERVICE_TOKEN!,
+      // Invitation mail would go to the email routes the all-in-one process serves; no row here sends any.
+      EMAIL_SERVICE_URL: allInOne.url,
+      CONSOLE_URL: allInOne.url,
+      // Each connection reads with its own API key as fast as it can: the per-key limit is not what is measured.
+      RATE_LIMIT_API_KEY_PER_MINUTE: '1000000',
       ...threadPool(),
     },
     port: merchantsPort,

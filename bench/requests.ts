@@ -1,5 +1,5 @@
 import type autocannon from 'autocannon';
-import { SEED_PASSWORD, seededEmail, type SignedInUser } from './seed.js';
+import { SEED_PASSWORD, seededEmail, type MerchantOwner, type SignedInUser } from './seed.js';
 
 /**
  * The requests each scenario sends. Every one of them must legitimately answer 2xx: distinct
@@ -11,9 +11,9 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
 const bearer = (user: SignedInUser) => ({ authorization: `Bearer ${user.accessToken}` });
 
 /** Gives each new connection the next signed-in user, round robin. */
-export function perConnection(
-  users: SignedInUser[],
-  requestsFor: (user: SignedInUser) => autocannon.Request[],
+export function perConnection<User extends SignedInUser>(
+  users: User[],
+  requestsFor: (user: User) => autocannon.Request[],
 ): (client: autocannon.Client) => void {
   let next = 0;
   return (client) => client.setRequests(requestsFor(users[next++ % users.length]!));
@@ -22,6 +22,17 @@ export function perConnection(
 export const getAs =
   (path: string) =>
   (user: SignedInUser): autocannon.Request[] => [{ method: 'GET', path, headers: bearer(user) }];
+
+/** The owner's own merchant profile, read with their access token or with their merchant's API key. */
+export const getProfileAs =
+  (credential: 'jwt' | 'api-key') =>
+  (owner: MerchantOwner): autocannon.Request[] => [
+    {
+      method: 'GET',
+      path: `/merchants/${owner.merchantId}/profile`,
+      headers: { authorization: `Bearer ${credential === 'jwt' ? owner.accessToken : owner.apiKey}` },
+    },
+  ];
 
 /** A full profile whose business name changes every time, so each PUT really writes a row. */
 export function putMerchantProfileAs(user: SignedInUser): autocannon.Request[] {

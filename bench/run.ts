@@ -26,7 +26,7 @@ import {
 } from './report.js';
 import { poolLimitRuns, runScenario, runStorm, type ScenarioPlan, type ScenarioResult } from './runner.js';
 import { hashingScenarios, mixedScenario, readWriteScenarios, stormLoads, type ScenarioContext } from './scenarios.js';
-import { seedUsers, signIn } from './seed.js';
+import { issueApiKeys, seedUsers, signIn } from './seed.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const step = (line: string) => say(`· ${line}`);
@@ -91,12 +91,14 @@ async function main(): Promise<number> {
   step(`all-in-one ready in ${platform.allInOne.coldStartMs.toFixed(0)} ms, merchants in ${platform.merchants.coldStartMs.toFixed(0)} ms`);
   const users = await signIn(platform.allInOne.url, options.signedInUsers);
   step(`${users.length} users signed in through POST /auth/token`);
+  const owners = await issueApiKeys(platform.merchants.url, users);
+  step(`${owners.length} API keys issued through POST /merchants/{id}/api-keys`);
   const readLimit = await startReadLimitServer(db.url, platform, logDir);
   const watched: RunningProcess[] = [platform.allInOne, platform.merchants, readLimit];
   await sleep(1000);
   const restRss = new Map(watched.map((p) => [p.name, memoryOf(p.pid)?.rssMiB ?? NaN]));
 
-  const ctx: ScenarioContext = { options, platform, readLimit, users, runId };
+  const ctx: ScenarioContext = { options, platform, readLimit, users, owners, runId };
   const results: ScenarioResult[] = [];
   const run = async (plan: ScenarioPlan) => {
     step(`${plan.id}: ${plan.title}`);

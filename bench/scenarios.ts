@@ -2,15 +2,26 @@ import type { LoadSpec } from './load.js';
 import type { BenchOptions } from './options.js';
 import type { Platform } from './platform.js';
 import type { RunningProcess } from './processes.js';
-import { getAs, mixedRequestsAs, perConnection, putMerchantProfileAs, registerRequests, seededRandom, signInRequests } from './requests.js';
+import {
+  getAs,
+  getProfileAs,
+  mixedRequestsAs,
+  perConnection,
+  putMerchantProfileAs,
+  registerRequests,
+  seededRandom,
+  signInRequests,
+} from './requests.js';
 import type { ScenarioPlan } from './runner.js';
-import type { SignedInUser } from './seed.js';
+import type { MerchantOwner, SignedInUser } from './seed.js';
 
 export interface ScenarioContext {
   options: BenchOptions;
   platform: Platform;
   readLimit: RunningProcess;
   users: SignedInUser[];
+  /** The same users as owners, with their merchant's id and an API key of it. */
+  owners: MerchantOwner[];
   runId: string;
 }
 
@@ -32,6 +43,12 @@ export function readWriteScenarios(ctx: ScenarioContext): ScenarioPlan[] {
     url: server.url,
     connections: ctx.options.connections,
     requests: [{ method: 'GET', path: '/healthz' }],
+  });
+  const profileReads = (server: RunningProcess, credential: 'jwt' | 'api-key'): LoadSpec => ({
+    url: server.url,
+    connections: ctx.options.connections,
+    requests: [{ method: 'GET', path: '/merchants/{id}/profile' }],
+    setupClient: perConnection(ctx.owners, getProfileAs(credential)),
   });
   const puts = (server: RunningProcess): LoadSpec => ({
     url: server.url,
@@ -83,6 +100,19 @@ export function readWriteScenarios(ctx: ScenarioContext): ScenarioPlan[] {
       server: allInOne,
       spec: reads(allInOne, '/auth/me', ctx),
       comparedWith: 'read:/auth/me',
+    },
+    // The same read, side by side: a JWT (signature, revocation list, membership) and an API key (hash lookup, per-key limit).
+    {
+      id: 'merchant-profile-jwt.merchants',
+      title: 'GET /merchants/{id}/profile with a JWT',
+      server: merchants,
+      spec: profileReads(merchants, 'jwt'),
+    },
+    {
+      id: 'merchant-profile-api-key.merchants',
+      title: 'GET /merchants/{id}/profile with an API key',
+      server: merchants,
+      spec: profileReads(merchants, 'api-key'),
     },
     { id: 'put-merchants-me.merchants', title: 'PUT /merchants/me (a real write each time)', server: merchants, spec: puts(merchants) },
     { id: 'put-merchants-me.all-in-one', title: 'PUT /merchants/me (a real write each time)', server: allInOne, spec: puts(allInOne) },

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { openDatabase } from '@merchant-platform/common/db/database';
 import { defineAuthModels } from '@merchant-platform/auth/data/models';
 import { PasswordHasher } from '@merchant-platform/auth/domain/passwords';
+import { membershipModel } from '@merchant-platform/merchants/data/membership-model';
 import { defineMerchantModel } from '@merchant-platform/merchants/data/merchant-model';
 
 /** Every seeded user has this password (it meets the password policy). */
@@ -15,6 +16,12 @@ export interface SignedInUser {
   accessToken: string;
 }
 
+/** A signed-in owner with their merchant's id and an API key of it (scope `merchant:read`). */
+export interface MerchantOwner extends SignedInUser {
+  merchantId: string;
+  apiKey: string;
+}
+
 /**
  * Writes `count` verified users, each with a merchant profile, straight into the database
  * through the services' own models (so the rows are exactly what the services write), with
@@ -26,6 +33,7 @@ export async function seedUsers(databaseUrl: string, count: number, bcryptCost: 
   try {
     const { User } = defineAuthModels(db.sequelize);
     const Merchant = defineMerchantModel(db.sequelize);
+    const Membership = membershipModel(db.sequelize);
     const passwordHash = await new PasswordHasher(bcryptCost, passwordPepper).hash(SEED_PASSWORD);
     const batch = 500;
     for (let start = 0; start < count; start += batch) {
@@ -42,11 +50,12 @@ export async function seedUsers(databaseUrl: string, count: number, bcryptCost: 
         email_verified: true,
         roles: 'merchant',
       }));
+      const merchantIds = users.map(() => randomUUID());
       await db.sequelize.transaction(async (transaction) => {
         await User.bulkCreate(users, { transaction });
         await Merchant.bulkCreate(
           users.map((user, i) => ({
-            id: randomUUID(),
+            id: merchantIds[i]!,
             user_id: user.id,
             business_name: `Bench Shop ${indexes[i]}`,
             business_type: 'retail',
@@ -59,6 +68,18 @@ export async function seedUsers(databaseUrl: string, count: number, bcryptCost: 
             address_postal_code: '94105',
             address_country: 'US',
             currency: 'USD',
+          })),
+          { transaction },
+        );
+        // Each creator owns their merchant, as PUT /merchants/me makes it; email and name fill in at the first team request.
+        await Membership.bulkCreate(
+          users.map((user, i) => ({
+            merchant_id: merchantIds[i]!,
+            user_id: user.id,
+            email: null,
+            name: null,
+            role: 'owner' as const,
+            joined_at: new Date(),
           })),
           { transaction },
         );
@@ -89,4 +110,31 @@ export async function signIn(baseUrl: string, count: number, concurrency = 8): P
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
   return users;
+}
+
+/**
+ * For each signed-in user: their merchant's id (`GET /merchants/me`) and a new API key of it
+ * (`POST /merchants/{id}/api-keys`, through the merchants service), so the profile rows read the
+ * same merchant with a JWT and with a key.
+ */
+export async function issueApiKeys(merchantsUrl: string, users: SignedInUser[]): Promise<MerchantOwner[]> {
+  const call = async <T>(user: SignedInUser, method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${merchantsUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${user.accessToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    if (!response.ok) throw new Error(`${method} ${path} as ${user.email} answered ${response.status}`);
+    return (await response.json()) as T;
+  };
+  return Promise.all(
+    users.map(async (user) => {
+      const { merchant } = await call<{ merchant: { id: string } }>(user, 'GET', '/merchants/me');
+      const { secret } = await call<{ secret: string }>(user, 'POST', `/merchants/${merchant.id}/api-keys`, {
+        name: 'bench',
+        scopes: ['merchant:read'],
+      });
+      return { ...user, merchantId: merchant.id, apiKey: secret };
+    }),
+  );
 }

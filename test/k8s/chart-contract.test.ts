@@ -140,8 +140,8 @@ describe('chart and code agree', function () {
     const services = ofKind(defaults, 'Service');
     for (const service of SERVICES) {
       const env = containerEnv(deploymentOf(defaults, service).spec.template.spec.containers[0], secrets);
-      // Browser origins (passkeys) name the public hosts, not a Service.
-      const browserFacing = new Set(['WEBAUTHN_ORIGINS']);
+      // Browser origins (passkeys) and the console links in mails name the public hosts, not a Service.
+      const browserFacing = new Set(['WEBAUTHN_ORIGINS', 'CONSOLE_URL']);
       for (const [name, value] of Object.entries(env).filter(([n, v]) => !browserFacing.has(n) && /^(https?|mysql):\/\//.test(v))) {
         const url = new URL(value);
         const target = services.find((s) => s.metadata.name === url.hostname);
@@ -273,20 +273,31 @@ describe('chart and code agree', function () {
     const k8s = render({ values: withSecrets(VARIANTS['Google sign-in and kubernetes service auth']!) });
     const envOf = (service: ServiceName) => containerEnv(deploymentOf(k8s, service).spec.template.spec.containers[0], secretsOf(k8s));
     const projected = (service: ServiceName) =>
-      deploymentOf(k8s, service).spec.template.spec.volumes.find((v: K8sObject) => v.projected)?.projected.sources[0].serviceAccountToken;
-    // auth -> email, merchants -> auth
-    assert.deepEqual(projected('auth'), { audience: 'email', expirationSeconds: 600, path: 'token' });
-    assert.deepEqual(projected('merchants'), { audience: 'auth', expirationSeconds: 600, path: 'token' });
+      deploymentOf(k8s, service)
+        .spec.template.spec.volumes.find((v: K8sObject) => v.projected)
+        ?.projected.sources.map((s: K8sObject) => s.serviceAccountToken);
+    // auth -> email; merchants -> auth and email (invitation mail), one token per audience
+    assert.deepEqual(projected('auth'), [{ audience: 'email', expirationSeconds: 600, path: 'email' }]);
+    assert.deepEqual(projected('merchants'), [
+      { audience: 'auth', expirationSeconds: 600, path: 'auth' },
+      { audience: 'email', expirationSeconds: 600, path: 'email' },
+    ]);
     assert.equal(projected('email'), undefined, 'email calls no service');
     const [auth, merchants, email] = [envOf('auth'), envOf('merchants'), envOf('email')];
-    assert.ok(auth.SERVICE_TOKEN_FILE && merchants.SERVICE_TOKEN_FILE);
+    const tokenDir = '/var/run/secrets/merchant-platform/service-token';
+    assert.equal(auth.SERVICE_TOKEN_FILE, `${tokenDir}/email`);
+    assert.deepEqual([merchants.SERVICE_TOKEN_FILE, merchants.EMAIL_SERVICE_TOKEN_FILE], [`${tokenDir}/auth`, `${tokenDir}/email`]);
     assert.deepEqual(
       [auth.SERVICE_AUTH, auth.SERVICE_AUTH_AUDIENCE, auth.SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS],
       ['kubernetes', 'auth', 'system:serviceaccount:shop:mp-merchant-platform-merchants'],
     );
     assert.deepEqual(
       [email.SERVICE_AUTH, email.SERVICE_AUTH_AUDIENCE, email.SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS],
-      ['kubernetes', 'email', 'system:serviceaccount:shop:mp-merchant-platform-auth'],
+      [
+        'kubernetes',
+        'email',
+        'system:serviceaccount:shop:mp-merchant-platform-auth,system:serviceaccount:shop:mp-merchant-platform-merchants',
+      ],
     );
     for (const env of [auth, merchants, email])
       assert.equal(env.SERVICE_TOKEN, undefined, 'kubernetes mode must not also hand out the shared token');
@@ -303,6 +314,16 @@ describe('chart and code agree', function () {
     assert.equal(envOf('auth').PASSWORD_PEPPER, secrets['mp-merchant-platform']!['password-pepper']);
     assert.equal(envOf('merchants').PASSWORD_PEPPER, undefined, 'only auth hashes passwords');
     assert.equal(envOf('merchants').AUTH_INTERNAL_URL, 'http://mp-merchant-platform-auth:80');
+    assert.equal(envOf('merchants').EMAIL_SERVICE_URL, 'http://mp-merchant-platform-email:80', 'merchants mails invitations');
+  });
+
+  it('points invitation links at the console: the first Ingress host by default, or merchants.consoleUrl', () => {
+    const consoleUrl = (values: Record<string, unknown>) => {
+      const objects = render({ values: withSecrets(values) });
+      return containerEnv(deploymentOf(objects, 'merchants').spec.template.spec.containers[0], secretsOf(objects)).CONSOLE_URL;
+    };
+    assert.equal(consoleUrl({}), 'https://api.merchant-platform.local');
+    assert.equal(consoleUrl({ merchants: { consoleUrl: 'https://console.example.com' } }), 'https://console.example.com');
   });
 
   it("the Ingress routes no prefix of auth's internal routes (/internal/...)", () => {

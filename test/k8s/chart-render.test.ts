@@ -68,6 +68,7 @@ describe('values.schema.json', function () {
       /additional properties 'tokenAudience' not allowed/,
     ],
     ['a mysql image without a tag', { mysql: { enabled: true, image: { tag: '' } } }, /tag.*minLength/s],
+    ['a console URL that is not an http(s) URL', { merchants: { consoleUrl: 'console.example.com' } }, /merchants\/consoleUrl/],
   ];
   for (const [what, values, pattern] of refusals) {
     it(`helm refuses ${what}`, () => {

@@ -58,7 +58,7 @@ describe('network policies', function () {
       ['ingress controller -> email', controller, email, 8080, false],
       ['auth -> email', auth, email, 8080, true],
       ['merchants -> auth (JWKS, internal routes)', merchants, auth, 8080, true],
-      ['merchants -> email', merchants, email, 8080, false],
+      ['merchants -> email (invitation mail)', merchants, email, 8080, true],
       ['email -> auth', email, auth, 8080, false],
       ['auth -> merchants', auth, merchants, 8080, false],
       ['auth -> mysql', auth, mysql, 3306, true],

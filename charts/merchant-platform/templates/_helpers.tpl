@@ -107,7 +107,8 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 
 {{/*
 merchant-platform.topology: each service as data. `public`: the Ingress routes its `paths`;
-`calls`: the one service it calls with a service credential; `signsTokens`: it holds the JWT
+`calls`: the services it calls with a service credential, each with the variable that names its
+projected token file in kubernetes mode; `signsTokens`: it holds the JWT
 signing key; `outbound`: which HTTPS destination it may need (see merchant-platform.needsHttps).
 Environment, projected tokens, RBAC and network policies all follow from this table.
 */}}
@@ -115,13 +116,13 @@ Environment, projected tokens, RBAC and network policies all follow from this ta
 auth:
   public: true
   paths: [/auth, /register, /token]
-  calls: email
+  calls: {email: SERVICE_TOKEN_FILE}
   signsTokens: true
   outbound: google
 merchants:
   public: true
   paths: [/merchants, /users]
-  calls: auth
+  calls: {auth: SERVICE_TOKEN_FILE, email: EMAIL_SERVICE_TOKEN_FILE}
 email:
   public: false
   outbound: ses
@@ -136,7 +137,7 @@ email:
 {{- define "merchant-platform.callers" -}}
 {{- $callers := list }}
 {{- range $name, $svc := include "merchant-platform.topology" .root | fromYaml }}
-{{- if eq (toString $svc.calls) $.name }}{{ $callers = append $callers $name }}{{ end }}
+{{- if hasKey ($svc.calls | default dict) $.name }}{{ $callers = append $callers $name }}{{ end }}
 {{- end }}
 {{- $callers | toJson }}
 {{- end }}
@@ -210,10 +211,12 @@ merchant-platform.serviceAuthEnv: how one service proves who it is to the servic
 {{- if and (eq $mode "token") (or $calls $callers) }}
 {{ include "merchant-platform.secretEnv" (dict "env" "SERVICE_TOKEN" "secret" (include "merchant-platform.secretName" $root) "key" "service-token") }}
 {{- end }}
-{{- if and (eq $mode "kubernetes") $calls }}
-# A projected ServiceAccount token for the called service's audience, re-read as the kubelet rotates it.
-- name: SERVICE_TOKEN_FILE
-  value: /var/run/secrets/merchant-platform/service-token/token
+{{- if eq $mode "kubernetes" }}
+{{- range $callee, $variable := $calls }}
+# A projected ServiceAccount token for {{ $callee }}'s audience, re-read as the kubelet rotates it.
+- name: {{ $variable }}
+  value: /var/run/secrets/merchant-platform/service-token/{{ $callee }}
+{{- end }}
 {{- end }}
 {{- if $callers }}
 - name: SERVICE_AUTH
@@ -280,6 +283,11 @@ merchant-platform.serviceAuthEnv: how one service proves who it is to the servic
 # The internal routes (/internal/...), which the Ingress never routes.
 - name: AUTH_INTERNAL_URL
   value: {{ $auth | quote }}
+# Invitation mail goes to the email service, which renders and sends it.
+- name: EMAIL_SERVICE_URL
+  value: {{ include "merchant-platform.serviceUrl" (dict "root" .root "name" "email") | quote }}
+- name: CONSOLE_URL
+  value: {{ .root.Values.merchants.consoleUrl | default (printf "https://%s" (first (.root.Values.ingress.hosts | default (list "localhost")))) | quote }}
 {{- end }}
 
 {{/* merchant-platform.env.email: the variables only email reads. Takes (dict "root" $ "name" "email"). */}}
@@ -366,15 +374,17 @@ merchant-platform.env: the complete environment of one service's container. Take
         path: private-key.pem
 {{- end }}
 {{- if and $svc.calls (eq .root.Values.serviceAuth.mode "kubernetes") }}
-# Short-lived, bound to the pod, valid only for the called service's audience: useless to anyone who steals it elsewhere.
+# Short-lived, bound to the pod, each valid only for one called service's audience: useless to anyone who steals it elsewhere.
 - name: service-token
   projected:
     defaultMode: 0440
     sources:
+      {{- range $callee, $_ := $svc.calls }}
       - serviceAccountToken:
-          audience: {{ $svc.calls }}
-          expirationSeconds: {{ .root.Values.serviceAuth.tokenExpirationSeconds }}
-          path: token
+          audience: {{ $callee }}
+          expirationSeconds: {{ $.root.Values.serviceAuth.tokenExpirationSeconds }}
+          path: {{ $callee }}
+      {{- end }}
 {{- end }}
 {{- end }}
 

@@ -21,6 +21,7 @@ const secrets = await startupStep(
 );
 
 const VERSION = '0.1.0';
+const base = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
 
 await runService({
   service: 'all-in-one',
@@ -35,11 +36,12 @@ await runService({
       retiredPublicKeys: config.JWT_RETIRED_PUBLIC_KEYS,
       auth: { ...config, PASSWORD_PEPPER: secrets.passwordPepper, SERVICE_TOKEN: secrets.serviceToken },
       email: { ...config, SERVICE_TOKEN: secrets.serviceToken },
+      consoleUrl: config.CONSOLE_URL ?? base,
+      invitationRatePerHour: config.RATE_LIMIT_INVITATIONS_PER_HOUR,
     });
     return [...services, landingPageModule(context.openapi, { name: 'Merchant Platform', version: VERSION })];
   },
   onListening: () => {
-    const base = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
     process.stdout.write(
       `\nMerchant Platform is up (all-in-one, ${config.DATABASE_URL.split(':')[0]}).\n  API:  ${base}\n  Docs: ${base}/docs\n\n`,
     );

@@ -11,6 +11,9 @@ export interface PlatformOptions {
   retiredPublicKeys?: string;
   auth: AuthSettings;
   email: EmailModuleConfig;
+  /** Invitation links point here (CONSOLE_URL; all-in-one's own address by default). */
+  consoleUrl?: string | undefined;
+  invitationRatePerHour?: number | undefined;
 }
 
 /** Every service's migrations, applied in one go at start-up (all-in-one mode only). */
@@ -26,7 +29,7 @@ export async function migrateAll(context: Pick<ModuleContext, 'db' | 'logger'>):
 
 /**
  * The three services as modules of one app on one database. Merchants verifies tokens with
- * auth's keys and revocation list in-process (no JWKS fetch, no feed over HTTP), and auth's mail goes straight into the email
+ * auth's keys and revocation list in-process (no JWKS fetch, no feed over HTTP), and auth's and merchants' mail goes straight into the email
  * service's outbox (no HTTP hop), through the same validation and dispatcher as `POST /emails`.
  */
 export function createPlatformModules(context: ModuleContext, options: PlatformOptions): ServiceModule[] {
@@ -44,6 +47,10 @@ export function createPlatformModules(context: ModuleContext, options: PlatformO
     ...context,
     verifier: auth.verifier,
     stepUpMaxAgeSeconds: options.auth.STEP_UP_MAX_AGE_SECONDS,
+    // Invitation mail, like auth's, goes straight into the email outbox.
+    mailer: outboxSender(email.outbox, 'merchants'),
+    consoleUrl: options.consoleUrl,
+    invitationRatePerHour: options.invitationRatePerHour,
   });
   return [auth, merchants, email];
 }

@@ -10,7 +10,7 @@ import { serveModules } from '@merchant-platform/common/testing/test-app';
 import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
 import { eventually } from '@merchant-platform/common/testing/eventually';
 import { createAuthModule } from '@merchant-platform/auth/app';
-import { HttpMailer } from '@merchant-platform/auth/data/http-mailer';
+import { HttpEmailClient } from '@merchant-platform/common/email-client';
 import { SigningKeys } from '@merchant-platform/auth/domain/signing-keys';
 import { loadAuthConfig } from '@merchant-platform/auth/config';
 import { createEmailModule, loadEmailConfig } from '@merchant-platform/email/app';
@@ -72,7 +72,7 @@ async function registerVerifyReset(base: string, ses: SesEmulator, email: string
   assert.equal((await request(base, 'POST', '/auth/token', { json: { email, password: NEW_PASSWORD } })).status, 200);
 }
 
-describe('auth mails through the email service and SES', function () {
+describe('auth and merchants mail through the email service and SES', function () {
   this.timeout(60_000);
   let ses: SesEmulator;
   let testDb: TestDatabase;
@@ -88,7 +88,8 @@ describe('auth mails through the email service and SES', function () {
     await testDb.drop();
   });
 
-  it('in all-in-one mode: the register and reset codes arrive through the outbox and SES, and work', async () => {
+  /** The whole platform as all-in-one mode builds it, on the shared test database and SES emulator. */
+  async function startPlatform(): Promise<RunningServer> {
     const db = await openDatabase(testDb.url);
     const ctx = await context(db);
     await migrateAll(ctx);
@@ -96,6 +97,7 @@ describe('auth mails through the email service and SES', function () {
       jwtPrivateKey: SigningKeys.generatePem(),
       auth: authSettings,
       email: emailSettings(ses),
+      consoleUrl: 'https://console.example.com',
     });
     const server = await serveModules({ modules, openapi: ctx.openapi, logger: ctx.logger, overrides: { metrics: ctx.metrics } });
     modules.forEach((m) => m.start?.());
@@ -104,9 +106,38 @@ describe('auth mails through the email service and SES', function () {
       await Promise.all(modules.map((m) => m.stop?.()));
       await db.close();
     });
+    return server;
+  }
+
+  it('in all-in-one mode: the register and reset codes arrive through the outbox and SES, and work', async () => {
+    const server = await startPlatform();
     await registerVerifyReset(server.url, ses, 'inprocess@example.com');
     const welcome = (await ses.emails()).filter((m) => m.destination.to.includes('inprocess@example.com') && /welcome/i.test(m.subject));
     assert.equal(welcome.length, 1, 'a welcome mail once verified');
+  });
+
+  it('in all-in-one mode: a merchant invitation arrives through the outbox and SES, and its token makes the invitee a member', async () => {
+    const { url } = await startPlatform();
+    const signedIn = async (email: string) => {
+      await registerVerifyReset(url, ses, email);
+      return (await request(url, 'POST', '/auth/token', { json: { email, password: NEW_PASSWORD } })).body.access_token as string;
+    };
+    const [owner, invitee] = [await signedIn('inviting-owner@example.com'), await signedIn('invited@example.com')];
+    const profile = { business_name: 'Ada’s Bakery', address: { line1: '1 Main St', city: 'Springfield', country: 'US' } };
+    const merchant = await request(url, 'PUT', '/merchants/me', { token: owner, json: profile });
+    assert.equal(merchant.status, 201);
+    const invited = await request(url, 'POST', `/merchants/${merchant.body.merchant.id}/invitations`, {
+      token: owner,
+      json: { email: 'invited@example.com', role: 'viewer' },
+    });
+    assert.equal(invited.status, 201);
+    const token = await eventually(async () => {
+      const mail = (await ses.emailsTo('invited@example.com')).find((m) => /invited/i.test(m.subject));
+      return mail?.body.text && /^Invitation token: (\S+)$/m.exec(mail.body.text)?.[1];
+    }, 'the invitation mail');
+    const joined = await request(url, 'POST', '/merchants/invitations/accept', { token: invitee, json: { token } });
+    assert.equal(joined.status, 200);
+    assert.deepEqual([joined.body.membership.merchant_id, joined.body.membership.role], [merchant.body.merchant.id, 'viewer']);
   });
 
   describe('as separate services over HTTP', () => {
@@ -131,7 +162,7 @@ describe('auth mails through the email service and SES', function () {
       const authModule = createAuthModule({
         ...authCtx,
         keys: new SigningKeys(SigningKeys.generatePem()),
-        mailer: new HttpMailer({ baseUrl: email.url, credential: { token: SERVICE_TOKEN } }),
+        mailer: new HttpEmailClient({ baseUrl: email.url, credential: { token: SERVICE_TOKEN } }),
         settings: authSettings,
       });
       auth = await serveModules({
@@ -154,7 +185,7 @@ describe('auth mails through the email service and SES', function () {
     });
 
     it('a retried hand-over with the same idempotency key sends one mail', async () => {
-      const mailer = new HttpMailer({ baseUrl: email.url, credential: { token: SERVICE_TOKEN } });
+      const mailer = new HttpEmailClient({ baseUrl: email.url, credential: { token: SERVICE_TOKEN } });
       const mail = { to: 'once@example.com', template: 'welcome' as const, data: { name: 'Once' }, idempotencyKey: 'welcome:once' };
       await mailer.send(mail);
       await mailer.send(mail);
@@ -185,7 +216,7 @@ describe('auth mails through the email service and SES', function () {
     const module = createAuthModule({
       ...ctx,
       keys: new SigningKeys(SigningKeys.generatePem()),
-      mailer: new HttpMailer({ baseUrl: 'http://127.0.0.1:9', credential: { token: SERVICE_TOKEN }, timeoutMs: 300 }),
+      mailer: new HttpEmailClient({ baseUrl: 'http://127.0.0.1:9', credential: { token: SERVICE_TOKEN }, timeoutMs: 300 }),
       settings: authSettings,
     });
     const server = await serveModules({ modules: [module], openapi: ctx.openapi, logger: ctx.logger, overrides: { metrics: ctx.metrics } });

@@ -7,11 +7,14 @@ import type { AccessTokenVerifier } from '@merchant-platform/common/tokens/acces
 import type { RevocationPoller } from '@merchant-platform/common/tokens/revocation-poller';
 import { rateLimiterFactory } from '@merchant-platform/common/rate-limit';
 import { SequelizeApiKeyRepository } from './data/api-key-repository.js';
+import { SequelizeInvitationRepository } from './data/invitation-repository.js';
 import { SequelizeMembershipRepository } from './data/membership-repository.js';
 import { SequelizeMerchantRepository } from './data/merchant-repository.js';
 import { merchantsMigrations } from './data/migrations/index.js';
 import { MerchantAccess } from './domain/access.js';
 import { ApiKeys } from './domain/api-keys.js';
+import type { InvitationMailer } from './domain/invitation-mail.js';
+import { Invitations } from './domain/invitations.js';
 import { MerchantProfiles } from './domain/merchant-profiles.js';
 import { Teams } from './domain/memberships.js';
 import { merchantRoutes } from './http/routes.js';
@@ -27,7 +30,16 @@ export interface MerchantsDependencies {
   stepUpMaxAgeSeconds?: number | undefined;
   /** Requests one API key may make per minute (RATE_LIMIT_API_KEY_PER_MINUTE; 600 by default). */
   apiKeyRatePerMinute?: number | undefined;
+  /** Where invitation mail goes: the email service over HTTP, or its outbox in-process (all-in-one). None: inviting answers 503. */
+  mailer?: InvitationMailer | undefined;
+  /** The console's base URL, which invitation links point at (CONSOLE_URL). */
+  consoleUrl?: string | undefined;
+  /** Invitations one merchant may send per hour (RATE_LIMIT_INVITATIONS_PER_HOUR; 20 by default). */
+  invitationRatePerHour?: number | undefined;
 }
+
+/** Where a developer's console runs (all-in-one's port); production sets CONSOLE_URL (config.ts requires it). */
+export const DEFAULT_CONSOLE_URL = 'http://localhost:8080';
 
 /** The merchants service as a module: served alone (main.ts) or beside the others (all-in-one). */
 export function createMerchantsModule(deps: MerchantsDependencies): ServiceModule {
@@ -35,19 +47,18 @@ export function createMerchantsModule(deps: MerchantsDependencies): ServiceModul
   const merchants = new SequelizeMerchantRepository(deps.db.sequelize);
   const memberships = new SequelizeMembershipRepository(deps.db.sequelize);
   const keys = new ApiKeys(new SequelizeApiKeyRepository(deps.db.sequelize));
-  const keyLimiter = rateLimiterFactory(
-    deps.db,
-    'merchants_rate_limits',
-  )({
-    name: 'api-key',
-    points: deps.apiKeyRatePerMinute ?? 600,
-    durationSeconds: 60,
-  });
+  const limiter = rateLimiterFactory(deps.db, 'merchants_rate_limits');
+  const keyLimiter = limiter({ name: 'api-key', points: deps.apiKeyRatePerMinute ?? 600, durationSeconds: 60 });
   const useCases = {
     profiles: new MerchantProfiles(merchants),
     teams: new Teams(merchants, memberships),
     access: new MerchantAccess(memberships, deps.stepUpMaxAgeSeconds ?? 600, keys, keyLimiter),
     keys,
+    invitations: new Invitations(new SequelizeInvitationRepository(deps.db.sequelize), merchants, {
+      consoleUrl: deps.consoleUrl ?? DEFAULT_CONSOLE_URL,
+      limiter: limiter({ name: 'invitations', points: deps.invitationRatePerHour ?? 20, durationSeconds: 3600 }),
+      mailer: deps.mailer,
+    }),
   };
   return {
     name: 'merchants',

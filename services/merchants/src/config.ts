@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { databaseUrl, httpEnvShape, jwtVerifyEnvShape, requireInProduction, requireWhen } from '@merchant-platform/common/config';
 
+/** What invitations read; all-in-one mode reads the same. */
+export const invitationEnvShape = {
+  /** The console's public base URL: invitation mails link to `<it>/invitations/accept?token=…`. */
+  CONSOLE_URL: z.url().optional(),
+  /** Invitations one merchant may send per hour, counted across replicas (MySQL). */
+  RATE_LIMIT_INVITATIONS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),
+};
+
 export const merchantsConfigSchema = z
   .object({
     ...httpEnvShape,
@@ -18,11 +26,21 @@ export const merchantsConfigSchema = z
     STEP_UP_MAX_AGE_SECONDS: z.coerce.number().int().min(30).max(86_400).default(600),
     /** Requests one merchant API key may make per minute, counted across replicas (MySQL). */
     RATE_LIMIT_API_KEY_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+    /** The email service's address, where invitation mail goes (`POST /emails`); without it inviting answers 503. */
+    EMAIL_SERVICE_URL: z.url().optional(),
+    /** A projected ServiceAccount token for the audience `email` (Kubernetes mode); else SERVICE_TOKEN is presented to email too. */
+    EMAIL_SERVICE_TOKEN_FILE: z.string().optional(),
+    ...invitationEnvShape,
     REVOCATION_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
   })
-  .superRefine(requireInProduction(['DATABASE_URL', 'AUTH_INTERNAL_URL']))
+  .superRefine(requireInProduction(['DATABASE_URL', 'AUTH_INTERNAL_URL', 'EMAIL_SERVICE_URL', 'CONSOLE_URL']))
   .superRefine(
     requireWhen({ holds: (config) => config.AUTH_INTERNAL_URL !== undefined, described: 'AUTH_INTERNAL_URL is set' }, [
       ['SERVICE_TOKEN', 'SERVICE_TOKEN_FILE'],
+    ]),
+  )
+  .superRefine(
+    requireWhen({ holds: (config) => config.EMAIL_SERVICE_URL !== undefined, described: 'EMAIL_SERVICE_URL is set' }, [
+      ['SERVICE_TOKEN', 'EMAIL_SERVICE_TOKEN_FILE'],
     ]),
   );

@@ -8,6 +8,7 @@ import { RevocationList } from '@merchant-platform/common/tokens/revocation-list
 import { RevocationPoller } from '@merchant-platform/common/tokens/revocation-poller';
 import { createMerchantsModule } from './app.js';
 import { merchantsConfigSchema } from './config.js';
+import { mailerFromConfig } from './mailer-from-config.js';
 
 const config = loadConfigOrExit(merchantsConfigSchema);
 const revoked = new RevocationList();
@@ -26,6 +27,7 @@ await runService({
   config,
   createModule: ({ db, logger, openapi }) => {
     if (!source) logger.warn('no AUTH_INTERNAL_URL: revoked users keep access until their tokens expire');
+    if (!config.EMAIL_SERVICE_URL) logger.warn('no EMAIL_SERVICE_URL: invitations cannot be sent (503)');
     const revocations = source && new RevocationPoller(source, revoked, { intervalMs: config.REVOCATION_POLL_INTERVAL_MS, logger });
     return createMerchantsModule({
       db,
@@ -35,6 +37,9 @@ await runService({
       revocations,
       stepUpMaxAgeSeconds: config.STEP_UP_MAX_AGE_SECONDS,
       apiKeyRatePerMinute: config.RATE_LIMIT_API_KEY_PER_MINUTE,
+      mailer: mailerFromConfig(config),
+      consoleUrl: config.CONSOLE_URL,
+      invitationRatePerHour: config.RATE_LIMIT_INVITATIONS_PER_HOUR,
     });
   },
 });

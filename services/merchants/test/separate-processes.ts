@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
 import { freePort } from '@merchant-platform/common/testing/ports';
 import { spawnNode, spawnReadyService, type SpawnedService } from '@merchant-platform/common/testing/processes';
 import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
+import type { createTestTokens } from '@merchant-platform/common/testing/test-tokens';
 
 export type RunningService = SpawnedService & { base: string };
 
@@ -9,6 +11,15 @@ export type RunningService = SpawnedService & { base: string };
 export async function migrate(service: string, databaseUrl: string): Promise<void> {
   const run = spawnNode([`services/${service}/src/migrate.ts`], { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' });
   assert.equal(await run.exited, 0, run.output());
+}
+
+/** Publishes the test signer's public key as a JWKS on loopback, for merchants processes to verify its tokens. */
+export async function serveJwks(tokens: ReturnType<typeof createTestTokens>): Promise<{ server: Server; url: string }> {
+  const jwk = { ...tokens.publicKey.export({ format: 'jwk' }), kid: tokens.kid, alg: 'RS256', use: 'sig' };
+  const server = createServer((_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify({ keys: [jwk] })));
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${port}/jwks.json` };
 }
 
 /**

@@ -17,7 +17,7 @@ export const EmailRequest = z
       .record(z.string(), z.unknown())
       .optional()
       .describe(
-        'What the template needs: `code` for verify_email, password_reset and email_change_code, `name` for welcome, nothing for account_locked and email_change_notice',
+        'What the template needs: `code` for verify_email, password_reset and email_change_code, `name` for welcome, nothing for account_locked and email_change_notice; `merchant_name`, `role`, `token` and `accept_url` for member_invitation',
       ),
     idempotency_key: z
       .string()

@@ -5,6 +5,22 @@ import { NO_CONTROL_CHARACTERS, escapeHtml } from '@merchant-platform/common/tex
 
 const name = z.string().trim().min(1).max(100).regex(NO_CONTROL_CHARACTERS, 'must not contain control characters');
 const code = z.string().regex(/^\d{6}$/, 'must be a 6-digit code');
+const invitationToken = z.string().regex(/^mpi_[A-Za-z0-9_-]{43}$/, 'must be an invitation token (mpi_…)');
+/** A merchant's business name: chosen by whoever set the merchant up, so the template keeps it apart from the token. */
+const merchantName = z.string().trim().min(1).max(200).regex(NO_CONTROL_CHARACTERS, 'must not contain control characters');
+
+/** The link carries the very token of the mail, over http(s) only: a caller cannot point the button elsewhere than the token says. */
+const memberInvitation = z
+  .object({
+    merchant_name: merchantName,
+    role: z.enum(['owner', 'admin', 'developer', 'viewer']),
+    token: invitationToken,
+    accept_url: z.url({ protocol: /^https?$/ }).max(2000),
+  })
+  .refine((data) => new URL(data.accept_url).searchParams.get('token') === data.token, {
+    path: ['accept_url'],
+    message: 'must carry the token as its ?token= parameter',
+  });
 
 /**
  * The templates and the data each takes: the contract with the callers (renaming a key is a
@@ -22,6 +38,8 @@ export const TEMPLATE_DATA = {
   email_change_code: z.object({ code }),
   /** To the current address of an email change: no data, and it names no address. */
   email_change_notice: z.object({}),
+  /** From merchants: an invitation to a merchant's team. No inviter's name or note: only the merchant's name is caller-chosen. */
+  member_invitation: memberInvitation,
 } as const;
 
 export type TemplateName = keyof typeof TEMPLATE_DATA;

@@ -72,3 +72,14 @@ export const ApiKeyView = z.object({
   revoked_at: z.iso.datetime().nullable(),
 });
 export type ApiKeyView = z.output<typeof ApiKeyView>;
+
+/** An invitation as its merchant's owners and admins see it: never its token or hash, nor who invited. */
+export const InvitationView = z.object({
+  id: z.string(),
+  email: z.string(),
+  role: z.enum(ROLES),
+  status: z.enum(['pending', 'accepted', 'revoked', 'expired']),
+  expires_at: z.iso.datetime(),
+  created_at: z.iso.datetime(),
+});
+export type InvitationView = z.output<typeof InvitationView>;

@@ -7,19 +7,21 @@ import type { AccessTokenVerifier } from '@merchant-platform/common/tokens/acces
 import type { MerchantAccess } from '../domain/access.js';
 import type { ApiKeys } from '../domain/api-keys.js';
 import type { MerchantProfiles } from '../domain/merchant-profiles.js';
+import type { Invitations } from '../domain/invitations.js';
 import type { Teams } from '../domain/memberships.js';
 import { presentTokenUser } from '../domain/presenters.js';
 import { MerchantView, PublicMerchantView, TokenUserView } from '../domain/views.js';
 import { MerchantIdParams, MerchantProfileBody } from './schemas.js';
 import { apiKeyRoutes } from './api-key-routes.js';
+import { acceptInvitationRoute, invitationRoutes } from './invitation-routes.js';
 import { myMerchantsRoute, teamRoutes } from './team-routes.js';
 
 export function merchantRoutes(
   openapi: OpenAPIRegistry,
-  uc: { profiles: MerchantProfiles; teams: Teams; access: MerchantAccess; keys: ApiKeys },
+  uc: { profiles: MerchantProfiles; teams: Teams; access: MerchantAccess; keys: ApiKeys; invitations: Invitations },
   verifier: AccessTokenVerifier,
 ): ApiRouter {
-  const { profiles, teams, access, keys } = uc;
+  const { profiles, teams, access, keys, invitations } = uc;
   const user = requireUser(verifier);
   const admin = requireRole(verifier, 'admin');
   const merchant = openapi.register('Merchant', MerchantView);
@@ -61,14 +63,19 @@ export function merchantRoutes(
         ctx.body = { merchant: saved };
       },
     });
-  const teamsRouter = apiKeyRoutes(
-    teamRoutes(myMerchantsRoute(own, user, teams, merchant), openapi, { user, access, teams, merchant }),
+  const teamsRouter = invitationRoutes(
+    apiKeyRoutes(
+      teamRoutes(acceptInvitationRoute(myMerchantsRoute(own, user, teams, merchant), openapi, { user, invitations }), openapi, {
+        user,
+        access,
+        teams,
+        merchant,
+      }),
+      openapi,
+      { user, access, keys },
+    ),
     openapi,
-    {
-      user,
-      access,
-      keys,
-    },
+    { user, access, invitations },
   );
   return teamsRouter
     .route({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { httpsUrl, optionalText, text } from '@merchant-platform/common/fields';
+import { email, httpsUrl, optionalText, text } from '@merchant-platform/common/fields';
 import { ROLES, SCOPES } from '../domain/roles.js';
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
@@ -67,3 +67,10 @@ export const NewApiKeyBody = z.object({
 });
 
 export const RollApiKeyBody = z.object({ grace_seconds: z.number().int().min(0).max(86_400).optional().default(0) });
+
+export const InvitationParams = z.object({ id: z.string().min(1).max(64), invitation_id: z.string().min(1).max(64) });
+
+export const NewInvitationBody = z.object({ email, role: z.enum(ROLES) });
+
+/** Any string up to a generous length: a wrong token is simply not found (404), never a 422 that tells its shape. */
+export const AcceptInvitationBody = z.object({ token: z.string().min(1).max(200) });

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { freePort } from '@merchant-platform/common/testing/ports';
 import { request } from '@merchant-platform/common/testing/http-server';
 import { spawnReadyService } from '@merchant-platform/common/testing/processes';
 import { NEEDS_MYSQL, skipBecause } from '@merchant-platform/common/testing/skip';
 import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
 import { createTestTokens } from '@merchant-platform/common/testing/test-tokens';
-import { migrate, type RunningService } from '../separate-processes.js';
+import { migrate, serveJwks, type RunningService } from '../separate-processes.js';
 import { profile } from '../teams/teams-harness.js';
 import type { IssuedKey } from './api-keys-harness.js';
 
@@ -27,14 +27,12 @@ describe('merchant API keys across two merchants processes', function () {
     if (!process.env.DATABASE_URL?.startsWith('mysql')) skipBecause(this, NEEDS_MYSQL);
     testDb = await createTestDatabase();
     await migrate('merchants', testDb.url);
-    const jwk = { ...tokens.publicKey.export({ format: 'jwk' }), kid: tokens.kid, alg: 'RS256', use: 'sig' };
-    jwks = createServer((_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify({ keys: [jwk] })));
-    const jwksPort = await freePort();
-    await new Promise<void>((resolve) => jwks!.listen(jwksPort, '127.0.0.1', resolve));
+    const published = await serveJwks(tokens);
+    jwks = published.server;
     for (let i = 0; i < 2; i++) {
       const env = {
         DATABASE_URL: testDb.url,
-        JWKS_URL: `http://127.0.0.1:${jwksPort}/jwks.json`,
+        JWKS_URL: published.url,
         RATE_LIMIT_API_KEY_PER_MINUTE: String(RATE_PER_MINUTE),
         LOG_LEVEL: 'info',
       };

@@ -7,7 +7,7 @@ import { request, type RequestOptions, type RunningServer } from '@merchant-plat
 import { serveModules } from '@merchant-platform/common/testing/test-app';
 import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
 import { createTestTokens } from '@merchant-platform/common/testing/test-tokens';
-import { createMerchantsModule, merchantsMigrations } from '../../src/app.js';
+import { createMerchantsModule, merchantsMigrations, type MerchantsDependencies } from '../../src/app.js';
 import type { Role } from '../../src/domain/roles.js';
 import type { MembershipView, MerchantView } from '../../src/domain/views.js';
 
@@ -35,7 +35,16 @@ export interface Person {
  * The merchants module on a fresh database (SQLite or MariaDB, per DATABASE_URL). `beforeStart`
  * sees the database before the server starts, so a migration test can lay down v1 data first.
  */
-export function teamsStage(options: { beforeStart?: (db: Database) => Promise<void>; apiKeyRatePerMinute?: number } = {}) {
+export function teamsStage(
+  options: {
+    beforeStart?: (db: Database) => Promise<void>;
+    apiKeyRatePerMinute?: number;
+    /** The invitation settings of the module (its mailer, console URL and rate). */
+    invitations?: Pick<MerchantsDependencies, 'mailer' | 'consoleUrl' | 'invitationRatePerHour'>;
+    /** Stops what was started on the stage's database (another service's module) before it closes. */
+    beforeClose?: () => Promise<void>;
+  } = {},
+) {
   const tokens = createTestTokens();
   const logs = captureLogs();
   let testDb: TestDatabase;
@@ -57,7 +66,7 @@ export function teamsStage(options: { beforeStart?: (db: Database) => Promise<vo
       if (res.status !== 201) throw new Error(`could not create a merchant: ${res.status} ${res.text}`);
       return res.body.merchant.id;
     },
-    /** Invitations come in a later brief; until then tests seat members straight in the table. */
+    /** A member put straight in the table, for tests about what members do (invitations have their own tests). */
     async seat(merchantId: string, role: Role): Promise<Person> {
       const member = stage.person();
       await stage.db.sequelize.query(
@@ -89,10 +98,12 @@ export function teamsStage(options: { beforeStart?: (db: Database) => Promise<vo
       openapi,
       verifier: tokens.verifier,
       apiKeyRatePerMinute: options.apiKeyRatePerMinute,
+      ...options.invitations,
     });
     server = await serveModules({ modules: [module], openapi, logger: logs.logger });
   });
   after(async () => {
+    await options.beforeClose?.();
     await server?.close();
     await stage.db?.close();
     await testDb?.drop();

@@ -1,7 +1,6 @@
-import { presentCredential, type ServiceCredential } from '@merchant-platform/common/service-auth/service-credential';
-import type { Mailer, MailRequest } from '../domain/mailer.js';
+import { presentCredential, type ServiceCredential } from './service-auth/service-credential.js';
 
-export interface HttpMailerOptions {
+export interface EmailClientOptions {
   /** Base URL of the email service, e.g. http://email:8080 */
   baseUrl: string;
   credential: ServiceCredential;
@@ -9,14 +8,24 @@ export interface HttpMailerOptions {
   attempts?: number;
 }
 
-/**
- * Hands mail to the email service's outbox (`POST /emails`). Retries are safe because the
- * idempotency key makes the outbox accept each mail once; a 4xx is final (our bug, not theirs).
- */
-export class HttpMailer implements Mailer {
-  constructor(private readonly options: HttpMailerOptions) {}
+/** What a caller asks the email service to send: a template and its data, never rendered text. */
+export interface EmailClientMail {
+  to: string;
+  template: string;
+  data: Record<string, string>;
+  /** The same key twice sends one mail, so a retried hand-over never sends two. */
+  idempotencyKey: string;
+}
 
-  async send(mail: MailRequest): Promise<void> {
+/**
+ * Hands mail to the email service's outbox (`POST /emails`), for every service that sends mail
+ * (auth's relay, merchants' invitations). Retries are safe because the idempotency key makes
+ * the outbox accept each mail once; a 4xx is final (our bug, not theirs).
+ */
+export class HttpEmailClient {
+  constructor(private readonly options: EmailClientOptions) {}
+
+  async send(mail: EmailClientMail): Promise<void> {
     const attempts = this.options.attempts ?? 3;
     let lastError: unknown;
     for (let attempt = 1; attempt <= attempts; attempt++) {
