@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { Middleware } from 'koa';
+import { nameRequestSpan } from './tracing/trace-ids.js';
 
 export interface Metrics {
   registry: Registry;
@@ -49,6 +50,7 @@ export function observeRequests(metrics: Metrics): Middleware {
       const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
       const route = ctx._matchedRoute ?? 'unmatched';
       metrics.httpDuration.observe({ method: ctx.method, route: String(route), status: String(ctx.status) }, seconds);
+      if (ctx._matchedRoute) nameRequestSpan(ctx.method, String(route));
       const log = ctx.state.log;
       const line = { method: ctx.method, route, status: ctx.status, ms: Math.round(seconds * 1e4) / 10 };
       if (QUIET_ROUTES.has(ctx.path)) log.debug(line, 'request');
