@@ -5,7 +5,8 @@ import { createTestDatabase, type TestDatabase } from '@merchant-platform/common
 
 export type RunningService = SpawnedService & { base: string };
 
-const SERVICE_TOKEN = 'a-test-service-token-of-32-characters';
+/** The token the services share (token mode); a test presents it to call email as auth does. */
+export const SERVICE_TOKEN = 'a-test-service-token-of-32-characters';
 
 /**
  * auth, email and (optionally) merchants as separate processes, each on its own fresh database
