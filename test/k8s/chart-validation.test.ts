@@ -200,7 +200,7 @@ describe('rendered objects', function () {
     for (const rule of ['PSS102', 'PSS103', 'KBP102', 'KBP103']) assert.ok(rules.includes(rule), `${rule} not in ${rules.join(', ')}`);
   });
 
-  for (const variant of ['defaults', 'external database', 'Google sign-in and kubernetes service auth']) {
+  for (const variant of ['defaults', 'external database', 'Google sign-in and kubernetes service auth', 'monitoring on']) {
     it(`monokle's practices and pod-security-standards plugins find nothing in the ${variant} variant`, async () => {
       const findings = await monokleFindings(render({ values: withSecrets(VARIANTS[variant]!) }));
       // monokle reports these rules as warnings: none may appear, errors or not. The one accepted
