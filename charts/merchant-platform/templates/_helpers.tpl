@@ -334,6 +334,7 @@ merchant-platform.env: the complete environment of one service's container. Take
 {{- end }}
 {{- include "merchant-platform.serviceAuthEnv" . }}
 {{- include (printf "merchant-platform.env.%s" .name) . | trim | nindent 0 }}
+{{- include "merchant-platform.tracingEnv" . }}
 {{- range $name, $value := (index $v.services .name).extraEnv }}
 - name: {{ $name }}
   value: {{ $value | quote }}

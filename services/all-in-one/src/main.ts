@@ -1,3 +1,5 @@
+// First: with tracing on, the instrumentation must be in place before anything loads node:http.
+import '@merchant-platform/common/tracing/start';
 import { loadConfigOrExit, readValueOrFile } from '@merchant-platform/common/config';
 import { API_INTRODUCTION } from '@merchant-platform/common/http/api-guide';
 import { landingPageModule } from '@merchant-platform/common/http/landing-page';

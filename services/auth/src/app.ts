@@ -61,6 +61,7 @@ import { TokenIssuer } from './domain/token-issuer.js';
 import type { AuthUseCases } from './domain/use-cases.js';
 import { authRoutes } from './http/routes/index.js';
 import { authLimits, type LimitSettings } from './limits.js';
+import { registerAuthMetrics } from './metrics.js';
 
 export type AuthSettings = Pick<
   AuthConfig,
@@ -144,6 +145,7 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
   const outbox = new SequelizeMailOutbox(db.sequelize);
   const relay = new MailRelay(outbox, deps.mailer, deps.logger, mailFailures);
   observeMailOutbox(outbox, deps.metrics);
+  registerAuthMetrics(deps.metrics.registry);
   const mail = new AccountMail(codes, outbox, new SequelizeUnitOfWork(db.sequelize), relay);
   const limits = authLimits(rateLimiterFactory(db, 'auth_rate_limits'), settings);
   const lockNotice = new SignInLockNotice(users, mail, limits.lockNotices, deps.logger);

@@ -1,3 +1,5 @@
+// First: with tracing on, the instrumentation must be in place before anything loads node:http.
+import '@merchant-platform/common/tracing/start';
 import { randomBytes } from 'node:crypto';
 import { loadConfigOrExit, readValueOrFile } from '@merchant-platform/common/config';
 import { createLogger } from '@merchant-platform/common/logger';

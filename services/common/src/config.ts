@@ -96,8 +96,24 @@ export const databaseUrl = z.string().refine((v) => /^(mysql|mariadb):\/\/.+/.te
   message: 'must be mysql://user:pass@host:3306/db or sqlite:<path>',
 });
 
+/**
+ * OpenTelemetry's standard variables, read by its SDK itself (tracing/start.ts); declared here so
+ * a wrong value stops the start with the other configuration problems. Tracing is on only when
+ * the endpoint is set.
+ */
+export const tracingEnvShape = {
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  OTEL_TRACES_SAMPLER: z
+    .enum(['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'])
+    .optional(),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional(),
+  OTEL_RESOURCE_ATTRIBUTES: z.string().optional(),
+};
+
 /** Variables every HTTP service reads. */
 export const httpEnvShape = {
+  ...tracingEnvShape,
   NODE_ENV: z.string().default('development'),
   PORT: portFromEnv.default(8080),
   HOST: z.string().default('0.0.0.0'),

@@ -1,4 +1,5 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
+import { activeTraceFields } from './tracing/trace-ids.js';
 
 export type { Logger };
 
@@ -48,6 +49,8 @@ export function createLogger(options: { level?: string; name?: string } = {}, de
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      // With tracing on, every line logged inside a span names its trace (requests bind it otherwise).
+      mixin: activeTraceFields,
     },
     destination,
   );

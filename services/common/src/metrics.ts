@@ -1,10 +1,23 @@
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { Middleware } from 'koa';
+import { nameRequestSpan } from './tracing/trace-ids.js';
 
 export interface Metrics {
   registry: Registry;
   httpDuration: Histogram<'method' | 'route' | 'status'>;
 }
+
+/**
+ * Requests a rate limit refused, by the limit's name (`token-ip`, `mails`, `api-key`...). Counted
+ * where limits are spent (rate-limit.ts), which holds no registry, so it is one counter for the
+ * process that every registry created here includes.
+ */
+export const rateLimitRejections = new Counter({
+  name: 'rate_limit_rejections_total',
+  help: 'Requests refused by a rate limit, by limit name',
+  labelNames: ['limit'] as const,
+  registers: [],
+});
 
 /** One registry per process (all-in-one mode shares it across the three services). */
 export function createMetrics(): Metrics {
@@ -17,6 +30,7 @@ export function createMetrics(): Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
+  registry.registerMetric(rateLimitRejections);
   return { registry, httpDuration };
 }
 
@@ -36,6 +50,7 @@ export function observeRequests(metrics: Metrics): Middleware {
       const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
       const route = ctx._matchedRoute ?? 'unmatched';
       metrics.httpDuration.observe({ method: ctx.method, route: String(route), status: String(ctx.status) }, seconds);
+      if (ctx._matchedRoute) nameRequestSpan(ctx.method, String(route));
       const log = ctx.state.log;
       const line = { method: ctx.method, route, status: ctx.status, ms: Math.round(seconds * 1e4) / 10 };
       if (QUIET_ROUTES.has(ctx.path)) log.debug(line, 'request');

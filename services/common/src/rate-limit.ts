@@ -3,6 +3,7 @@ import { isIP, isIPv6 } from 'node:net';
 import { RateLimiterMemory, RateLimiterMySQL, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { DataTypes, type QueryInterface } from 'sequelize';
 import { rateLimited } from './errors.js';
+import { rateLimitRejections } from './metrics.js';
 import type { Database } from './db/database.js';
 
 export interface LimitRule {
@@ -135,6 +136,7 @@ export async function reserveAttempt(limits: LimitedKey[]): Promise<Reservation>
   await giveBackWhere((outcome) => outcome.status === 'fulfilled' || outcome.reason instanceof RateLimiterRes)();
   const failure = refusals.find(({ reason }) => !(reason instanceof RateLimiterRes));
   if (failure) throw failure.reason;
+  for (const { limit } of refusals) rateLimitRejections.inc({ limit: limit.limiter.keyPrefix });
   await Promise.all(refusals.map(({ limit }) => limit.onRefused?.()));
   const waitMs = Math.max(...refusals.map(({ reason }) => (reason as RateLimiterRes).msBeforeNext));
   throw rateLimited(waitMs / 1000);

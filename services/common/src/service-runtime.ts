@@ -7,6 +7,7 @@ import { serve } from './http/server.js';
 import { createOpenApiRegistry } from './http/openapi.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { flushTraces } from './tracing/trace-ids.js';
 import { explainDatabaseFailure, explainListenFailure, startupStep } from './startup-failure.js';
 
 export interface RuntimeConfig {
@@ -102,6 +103,7 @@ export async function runService(options: {
     onClose: async () => {
       await Promise.all(modules.map((m) => m.stop?.()));
       await db.close();
+      await flushTraces();
     },
   };
   await startupStep(options.service, () => serve(app, serveOptions), explainListenFailure(config.HOST, config.PORT));

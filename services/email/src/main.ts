@@ -1,3 +1,5 @@
+// First: with tracing on, the instrumentation must be in place before anything loads node:http.
+import '@merchant-platform/common/tracing/start';
 import { loadConfigOrExit } from '@merchant-platform/common/config';
 import { runService } from '@merchant-platform/common/service-runtime';
 import { createEmailModule } from './app.js';

@@ -24,6 +24,10 @@ export const VARIANTS: Record<string, Record<string, unknown>> = {
     services: Object.fromEntries(['auth', 'merchants', 'email'].map((s) => [s, { autoscaling: { enabled: false }, replicaCount: 3 }])),
   },
   'network policies off': { networkPolicy: { enabled: false } },
+  'monitoring on': {
+    metrics: { serviceMonitor: { enabled: true }, prometheusRule: { enabled: true }, dashboard: { enabled: true } },
+    tracing: { enabled: true, otlpEndpoint: 'http://otel-collector.observability:4318' },
+  },
   'Google sign-in and kubernetes service auth': {
     auth: { google: { clientId: 'client.apps.googleusercontent.com', redirectUri: 'https://api.example.com/auth/google/callback' } },
     secrets: { googleClientSecret: 'google-secret' },

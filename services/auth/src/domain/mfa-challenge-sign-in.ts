@@ -20,6 +20,7 @@ import type { TokenIssuer, TokenPair } from './token-issuer.js';
 import { isTotpCode } from './totp.js';
 import type { TotpFactors } from './totp-factors.js';
 import type { User, UserRepository } from './user.js';
+import { countedSignIn } from './sign-in-metrics.js';
 
 export type SecondFactorProof = { code: string } | { passkeyResponse: AuthenticationResponseJSON };
 
@@ -87,7 +88,11 @@ export class MfaChallengeSignIn {
     return view;
   }
 
-  async verify(mfaToken: string, proof: SecondFactorProof): Promise<TokenPair> {
+  verify(mfaToken: string, proof: SecondFactorProof): Promise<TokenPair> {
+    return countedSignIn('second_factor', () => this.attemptVerify(mfaToken, proof));
+  }
+
+  private async attemptVerify(mfaToken: string, proof: SecondFactorProof): Promise<TokenPair> {
     const challenge = await this.challenges.findLive(hashToken(mfaToken), MAX_MFA_ATTEMPTS);
     if (!challenge) throw deadChallenge();
     const attempt = await reserveAttempt([{ limiter: this.perUser, key: challenge.userId }]);

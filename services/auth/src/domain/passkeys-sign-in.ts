@@ -13,6 +13,7 @@ import {
 import { counterRegressed, PasskeyRejected, type WebAuthnCeremonies } from './passkeys-verification.js';
 import type { TokenIssuer, TokenPair } from './token-issuer.js';
 import type { UserRepository } from './user.js';
+import { countedSignIn } from './sign-in-metrics.js';
 
 export interface PasskeyChallengeView {
   challenge_id: string;
@@ -63,7 +64,11 @@ export class PasskeySignIn {
     );
   }
 
-  async signIn(challengeId: string, response: AuthenticationResponseJSON): Promise<TokenPair> {
+  signIn(challengeId: string, response: AuthenticationResponseJSON): Promise<TokenPair> {
+    return countedSignIn('passkey', () => this.attempt(challengeId, response));
+  }
+
+  private async attempt(challengeId: string, response: AuthenticationResponseJSON): Promise<TokenPair> {
     const credential = await this.provePossession(challengeId, response);
     if (!credential) throw invalidCredentials('The passkey could not be verified.');
     const user = await this.users.findById(credential.userId);

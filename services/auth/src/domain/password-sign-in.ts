@@ -6,6 +6,7 @@ import type { PasswordHasher } from './passwords.js';
 import type { RoleGrants } from './roles.js';
 import type { TokenIssuer, TokenPair } from './token-issuer.js';
 import type { UserRepository } from './user.js';
+import { countedSignIn } from './sign-in-metrics.js';
 
 export interface SignInLimits {
   /** Failures per email + client network (slows guessing one account). */
@@ -38,7 +39,11 @@ export class PasswordSignIn {
     private readonly secondStep: Pick<MfaChallengeSignIn, 'demandIfEnrolled'>,
   ) {}
 
-  async signIn(email: string, password: string, clientIp: string): Promise<TokenPair> {
+  signIn(email: string, password: string, clientIp: string): Promise<TokenPair> {
+    return countedSignIn('password', () => this.attempt(email, password, clientIp));
+  }
+
+  private async attempt(email: string, password: string, clientIp: string): Promise<TokenPair> {
     const network = clientNetwork(clientIp);
     const accountKey = `${email}|${network}`;
     const attempt = await reserveAttempt([

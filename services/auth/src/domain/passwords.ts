@@ -33,6 +33,11 @@ const HASHING_THREADS = Math.max(1, Math.min((Number(process.env.UV_THREADPOOL_S
 let freeThreads = HASHING_THREADS;
 const waiting: (() => void)[] = [];
 
+/** How many hashes run now and how many wait for a thread, for the metrics (auth's metrics.ts). */
+export function hashingQueue(): { running: number; waiting: number; threads: number } {
+  return { running: HASHING_THREADS - freeThreads, waiting: waiting.length, threads: HASHING_THREADS };
+}
+
 async function onHashingThread<T>(task: () => Promise<T>): Promise<T> {
   if (freeThreads > 0) freeThreads -= 1;
   else await new Promise<void>((resolve) => waiting.push(resolve));

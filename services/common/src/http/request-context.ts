@@ -1,19 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Logger } from '../logger.js';
+import { requestTraceId, tracingActive } from '../tracing/trace-ids.js';
 
 const VALID_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 /**
  * Assigns the request id (the caller's, when it is safe to echo, else a new one), echoes it in
- * `X-Request-Id`, and gives the request a child logger so every line it logs carries the id.
+ * `X-Request-Id`, and gives the request a child logger so every line it logs carries the id and
+ * the trace id (tracing off: the caller's `traceparent` trace id, or a new one per request).
  */
 export function requestContext(logger: Logger): Middleware {
   return async (ctx, next) => {
     const incoming = ctx.get('X-Request-Id');
     const requestId = VALID_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     ctx.state.requestId = requestId;
-    ctx.state.log = logger.child({ request_id: requestId });
+    // With tracing on, the logger's mixin adds the request span's trace id to every line.
+    const trace = tracingActive() ? {} : { trace_id: requestTraceId(ctx.get('traceparent')) };
+    ctx.state.log = logger.child({ request_id: requestId, ...trace });
     ctx.set('X-Request-Id', requestId);
     await next();
   };
