@@ -8,7 +8,7 @@ import type { Logger } from '@merchant-platform/common/logger';
 import type { Metrics } from '@merchant-platform/common/metrics';
 import { rateLimiterFactory } from '@merchant-platform/common/rate-limit';
 import { createServiceAuthenticator } from '@merchant-platform/common/service-auth/from-config';
-import type { ServiceAuthSettings } from '@merchant-platform/common/service-auth/config';
+import { serviceAuthWithDefaults, type ServiceAuthSettings } from '@merchant-platform/common/service-auth/config';
 import type { ServiceAuthenticator } from '@merchant-platform/common/service-auth/service-authenticator';
 import { AccessTokenVerifier } from '@merchant-platform/common/tokens/access-token';
 import { RevocationList } from '@merchant-platform/common/tokens/revocation-list';
@@ -236,7 +236,7 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
   );
   const verifier = new AccessTokenVerifier(deps.keys.resolver(), { issuer: settings.JWT_ISSUER, audience: settings.JWT_AUDIENCE }, revoked);
   const migrator = new SchemaMigrator(db, 'auth', authMigrations, deps.logger);
-  const services = deps.serviceAuthenticator ?? createServiceAuthenticator(serviceAuthSettings(settings), deps.logger, 'auth');
+  const services = deps.serviceAuthenticator ?? createServiceAuthenticator(serviceAuthWithDefaults(settings, 'auth'), deps.logger, 'auth');
   return {
     name: 'auth',
     api: authRoutes(deps.openapi, useCases, verifier, google, { revocations, services }),
@@ -252,15 +252,6 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
     },
     useCases,
     verifier,
-  };
-}
-
-function serviceAuthSettings(settings: AuthSettings): ServiceAuthSettings {
-  return {
-    SERVICE_AUTH: settings.SERVICE_AUTH ?? 'token',
-    SERVICE_TOKEN: settings.SERVICE_TOKEN,
-    SERVICE_AUTH_AUDIENCE: settings.SERVICE_AUTH_AUDIENCE ?? 'auth',
-    SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS: settings.SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS ?? [],
   };
 }
 

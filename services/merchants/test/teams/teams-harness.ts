@@ -35,7 +35,9 @@ export interface Person {
  * The merchants module on a fresh database (SQLite or MariaDB, per DATABASE_URL). `beforeStart`
  * sees the database before the server starts, so a migration test can lay down v1 data first.
  */
-export function teamsStage(options: { beforeStart?: (db: Database) => Promise<void>; apiKeyRatePerMinute?: number } = {}) {
+export function teamsStage(
+  options: { beforeStart?: (db: Database) => Promise<void>; apiKeyRatePerMinute?: number; serviceToken?: string } = {},
+) {
   const tokens = createTestTokens();
   const logs = captureLogs();
   let testDb: TestDatabase;
@@ -89,6 +91,7 @@ export function teamsStage(options: { beforeStart?: (db: Database) => Promise<vo
       openapi,
       verifier: tokens.verifier,
       apiKeyRatePerMinute: options.apiKeyRatePerMinute,
+      serviceAuth: { SERVICE_TOKEN: options.serviceToken },
     });
     server = await serveModules({ modules: [module], openapi, logger: logs.logger });
   });
