@@ -30,6 +30,10 @@ import { SequelizeRevocationRepository } from './data/revocation-repository.js';
 import { SequelizeUserRepository } from './data/user-repository.js';
 import { SequelizeMailOutbox } from './data/mail-outbox-repository.js';
 import { SequelizeUnitOfWork } from './data/transactions.js';
+import { SequelizeAccountErasure } from './data/account-erasure-repository.js';
+import { AccountDeletion, type OnUserDeleted } from './domain/account-deletion.js';
+import { DataExport, type SecurityEventsOf } from './domain/data-export.js';
+import { UnreachableUserDataPeers, type UserDataPeers } from './domain/user-data-peers.js';
 import { AccountMail } from './domain/account-mail.js';
 import { Accounts } from './domain/accounts.js';
 import { AdminMfa } from './domain/admin-mfa.js';
@@ -97,6 +101,16 @@ export interface AuthDependencies {
   settings: AuthSettings;
   /** Who may call the internal routes; defaults to the one `SERVICE_AUTH` selects. */
   serviceAuthenticator?: ServiceAuthenticator;
+  /** Merchants and email for a person's export and deletion; without them both answer 503. */
+  userDataPeers?: UserDataPeers;
+  /**
+   * Records the `user.deleted` event inside the deletion's transaction. Until the event pipeline
+   * is wired here it only logs, and the other services keep the user's data: the lead points it
+   * at the pipeline's recorder.
+   */
+  onUserDeleted?: OnUserDeleted;
+  /** The caller's security events for the export (the pipeline's audit log); none until it is wired. */
+  securityEventsOf?: SecurityEventsOf;
 }
 
 export interface AuthModule extends ServiceModule {
@@ -199,6 +213,11 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
     deps.logger,
   );
 
+  const sessions = new Sessions(refreshTokens, revocations);
+  const peers = deps.userDataPeers ?? new UnreachableUserDataPeers();
+  const onUserDeleted: OnUserDeleted =
+    deps.onUserDeleted ??
+    (async ({ userId }) => deps.logger.warn({ userId }, 'user.deleted: no event recorder is wired; other services keep their data'));
   const useCases: AuthUseCases = {
     accounts,
     signIn: new PasswordSignIn(users, hasher, tokens, limits.signIn, lockNotice.notify, roles, mfaSignIn),
@@ -214,7 +233,7 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
       deps.logger,
     ),
     emailChange: new EmailChange(accounts, users, codes, mail, limits.mailsPerHour, roles, revocations),
-    sessions: new Sessions(refreshTokens, revocations),
+    sessions,
     stepUp: new StepUp(secondFactors, settings.STEP_UP_MAX_AGE_SECONDS ?? 600),
     admin: new AdminUsers(users, revocations),
     passkeyRegistration: new PasskeyRegistration(accounts, passkeys, challenges, ceremonies, deps.logger),
@@ -224,6 +243,16 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
     mfaSignIn,
     adminMfa: new AdminMfa(users, secondFactors, revocations, settings.ADMIN_MFA_REQUIRED ?? false),
     keys: deps.keys,
+    dataExport: new DataExport(users, sessions, secondFactors, peers, deps.securityEventsOf ?? (async () => [])),
+    accountDeletion: new AccountDeletion(
+      users,
+      new SequelizeAccountErasure(db.sequelize),
+      new SequelizeUnitOfWork(db.sequelize),
+      revocations,
+      peers,
+      onUserDeleted,
+      deps.logger,
+    ),
   };
   const google = new GoogleSignIn(
     users,
