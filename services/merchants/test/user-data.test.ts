@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { assertError } from '@merchant-platform/common/testing/http-server';
+import { assertError, type ErrorBody } from '@merchant-platform/common/testing/http-server';
 import { SequelizeUserDepartureRepository } from '../src/data/user-departure-repository.js';
+import type { UserMerchantsExport } from '../src/domain/user-data-export.js';
 import { userErasure } from '../src/domain/user-erasure.js';
 import { profile, teamsStage, type Person } from './teams/teams-harness.js';
 
@@ -11,7 +12,7 @@ describe("merchants: a user's data rights (export, deletion check, erasure)", fu
   this.timeout(60_000);
   const stage = teamsStage({ serviceToken: SERVICE_TOKEN });
   const asService = { token: SERVICE_TOKEN };
-  const depart = (person: Person) => stage.call('POST', `/internal/users/${person.sub}/departure`, asService);
+  const depart = (person: Person) => stage.call<ErrorBody>('POST', `/internal/users/${person.sub}/departure`, asService);
   const eraseUserData = (userId: string) => userErasure(new SequelizeUserDepartureRepository(stage.db.sequelize)).eraseUserData(userId);
   const count = async (sql: string, replacements: unknown[]) => {
     const [rows] = await stage.db.sequelize.query(`SELECT COUNT(*) AS n FROM ${sql}`, { replacements });
@@ -31,24 +32,24 @@ describe("merchants: a user's data rights (export, deletion check, erasure)", fu
     const other = await stage.merchantOwnedBy(stage.person());
     const seated = await stage.seat(other, 'viewer');
     await stage.merchantOwnedBy(stage.person()); // a merchant neither of them belongs to
-    const res = await stage.call('GET', `/internal/users/${seated.sub}/export`, asService);
+    const res = await stage.call<UserMerchantsExport>('GET', `/internal/users/${seated.sub}/export`, asService);
     assert.equal(res.status, 200);
     assert.deepEqual(Object.keys(res.body), ['memberships', 'merchants']);
     assert.deepEqual(
-      res.body.memberships.map((m: { merchant_id: string; user_id: string; role: string }) => [m.merchant_id, m.user_id, m.role]),
+      res.body.memberships.map((m) => [m.merchant_id, m.user_id, m.role]),
       [[other, seated.sub, 'viewer']],
     );
     assert.deepEqual(
-      res.body.merchants.map((m: { id: string; business_name: string }) => [m.id, m.business_name]),
+      res.body.merchants.map((m) => [m.id, m.business_name]),
       [[other, profile().business_name]],
     );
-    const adas = await stage.call('GET', `/internal/users/${ada.sub}/export`, asService);
-    assert.deepEqual(Object.keys(adas.body.memberships[0]).sort(), ['email', 'joined_at', 'merchant_id', 'name', 'role', 'user_id']);
+    const adas = await stage.call<UserMerchantsExport>('GET', `/internal/users/${ada.sub}/export`, asService);
+    assert.deepEqual(Object.keys(adas.body.memberships[0]!).sort(), ['email', 'joined_at', 'merchant_id', 'name', 'role', 'user_id']);
     assert.deepEqual(
-      adas.body.merchants.map((m: { id: string }) => m.id),
+      adas.body.merchants.map((m) => m.id),
       [own],
     );
-    assert.deepEqual(Object.keys(adas.body.merchants[0]).sort(), [
+    assert.deepEqual(Object.keys(adas.body.merchants[0]!).sort(), [
       'address',
       'business_name',
       'business_type',
@@ -133,7 +134,7 @@ describe("merchants: a user's data rights (export, deletion check, erasure)", fu
     assert.equal(await count('merchant_memberships WHERE merchant_id = ?', [shared]), 1);
     assert.equal(await count('merchant_user_departures WHERE user_id = ?', [ada.sub]), 0);
     assert.deepEqual(await eraseUserData(ada.sub), { removedMemberships: 0, deletedMerchantIds: [] });
-    const exported = await stage.call('GET', `/internal/users/${ada.sub}/export`, asService);
+    const exported = await stage.call<UserMerchantsExport>('GET', `/internal/users/${ada.sub}/export`, asService);
     assert.deepEqual(exported.body, { memberships: [], merchants: [] });
   });
 
