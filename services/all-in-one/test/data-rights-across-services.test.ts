@@ -20,7 +20,8 @@ describe('data rights across the three services over HTTP: export and account de
   let db: Database;
   let sequence = 0;
 
-  before(async () => {
+  before(async function () {
+    this.timeout(180_000);
     platform = await startThreeServices(SERVICE_TOKEN);
     db = await openDatabase(platform.testDb.url);
   });
