@@ -107,7 +107,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 
 {{/*
 merchant-platform.topology: each service as data. `public`: the Ingress routes its `paths`;
-`calls`: the one service it calls with a service credential; `signsTokens`: it holds the JWT
+`calls`: the services it calls with a service credential, the first through SERVICE_TOKEN_FILE; `signsTokens`: it holds the JWT
 signing key; `outbound`: which HTTPS destination it may need (see merchant-platform.needsHttps).
 Environment, projected tokens, RBAC and network policies all follow from this table.
 */}}
@@ -115,13 +115,13 @@ Environment, projected tokens, RBAC and network policies all follow from this ta
 auth:
   public: true
   paths: [/auth, /register, /token]
-  calls: email
+  calls: [email, merchants]
   signsTokens: true
   outbound: google
 merchants:
   public: true
   paths: [/merchants, /users]
-  calls: auth
+  calls: [auth]
 email:
   public: false
   outbound: ses
@@ -136,7 +136,7 @@ email:
 {{- define "merchant-platform.callers" -}}
 {{- $callers := list }}
 {{- range $name, $svc := include "merchant-platform.topology" .root | fromYaml }}
-{{- if eq (toString $svc.calls) $.name }}{{ $callers = append $callers $name }}{{ end }}
+{{- if has $.name ($svc.calls | default list) }}{{ $callers = append $callers $name }}{{ end }}
 {{- end }}
 {{- $callers | toJson }}
 {{- end }}
@@ -211,9 +211,9 @@ merchant-platform.serviceAuthEnv: how one service proves who it is to the servic
 {{ include "merchant-platform.secretEnv" (dict "env" "SERVICE_TOKEN" "secret" (include "merchant-platform.secretName" $root) "key" "service-token") }}
 {{- end }}
 {{- if and (eq $mode "kubernetes") $calls }}
-# A projected ServiceAccount token for the called service's audience, re-read as the kubelet rotates it.
+# A projected ServiceAccount token for the (first) called service's audience, re-read as the kubelet rotates it.
 - name: SERVICE_TOKEN_FILE
-  value: /var/run/secrets/merchant-platform/service-token/token
+  value: /var/run/secrets/merchant-platform/service-token/{{ first $calls }}
 {{- end }}
 {{- if $callers }}
 - name: SERVICE_AUTH
@@ -244,6 +244,13 @@ merchant-platform.serviceAuthEnv: how one service proves who it is to the servic
 {{ include "merchant-platform.secretEnv" (dict "env" "PASSWORD_PEPPER" "secret" $secret "key" "password-pepper") }}
 - name: EMAIL_SERVICE_URL
   value: {{ include "merchant-platform.serviceUrl" (dict "root" .root "name" "email") | quote }}
+# A person's data export and account deletion ask merchants (its /internal/users/... routes).
+- name: MERCHANTS_SERVICE_URL
+  value: {{ include "merchant-platform.serviceUrl" (dict "root" .root "name" "merchants") | quote }}
+{{- if eq $v.serviceAuth.mode "kubernetes" }}
+- name: MERCHANTS_SERVICE_TOKEN_FILE
+  value: /var/run/secrets/merchant-platform/service-token/merchants
+{{- end }}
 - name: ADMIN_EMAILS
   value: {{ join "," $v.auth.adminEmails | quote }}
 - name: BCRYPT_COST
@@ -371,10 +378,12 @@ merchant-platform.env: the complete environment of one service's container. Take
   projected:
     defaultMode: 0440
     sources:
+      {{- range $svc.calls }}
       - serviceAccountToken:
-          audience: {{ $svc.calls }}
-          expirationSeconds: {{ .root.Values.serviceAuth.tokenExpirationSeconds }}
-          path: token
+          audience: {{ . }}
+          expirationSeconds: {{ $.root.Values.serviceAuth.tokenExpirationSeconds }}
+          path: {{ . }}
+      {{- end }}
 {{- end }}
 {{- end }}
 
