@@ -115,6 +115,24 @@ describe("merchants: a user's data rights (export, deletion check, erasure)", fu
     }
   });
 
+  it('stops counting a departing owner: the other owner can no longer leave or step down', async () => {
+    const leaving = stage.person();
+    const merchantId = await stage.merchantOwnedBy(leaving);
+    const staying = await stage.seat(merchantId, 'owner');
+    await stage.seat(merchantId, 'viewer');
+    assert.equal((await depart(leaving)).status, 204);
+    assertError(
+      await stage.call('PATCH', `/merchants/${merchantId}/members/${staying.sub}`, { token: staying.token(), json: { role: 'admin' } }),
+      409,
+      'sole_owner',
+    );
+    assertError(
+      await stage.call('DELETE', `/merchants/${merchantId}/members/${staying.sub}`, { token: staying.token() }),
+      409,
+      'sole_owner',
+    );
+  });
+
   it('erases a user: memberships gone, merchants they were alone in deleted with their keys, idempotent', async () => {
     const ada = stage.person();
     const alone = await stage.merchantOwnedBy(ada);

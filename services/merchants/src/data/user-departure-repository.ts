@@ -1,17 +1,9 @@
-import { DataTypes, Op, Transaction, literal, type Model, type ModelStatic, type Sequelize } from 'sequelize';
+import { Op, literal, type ModelStatic, type Sequelize, type Transaction } from 'sequelize';
 import type { Membership } from '../domain/membership.js';
 import type { ErasureResult, UserDepartureRepository } from '../domain/user-departure.js';
 import { apiKeyModel } from './api-key-model.js';
+import { departingAmong, departureModel, LATEST_COMMITTED, type DepartureRow } from './departure-model.js';
 import { membershipModel, type MembershipRow } from './membership-model.js';
-
-/**
- * MySQL's default (repeatable read) would answer later plain reads from a snapshot taken before
- * the wait for the locks, missing what the transaction we waited for committed. (SQLite runs one
- * writer at a time anyway.)
- */
-const LATEST_COMMITTED = { isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED };
-
-interface DepartureRow extends Model<{ user_id: string; created_at: Date }>, Record<'user_id', string> {}
 
 export class SequelizeUserDepartureRepository implements UserDepartureRepository {
   private readonly memberships: ModelStatic<MembershipRow>;
@@ -19,22 +11,15 @@ export class SequelizeUserDepartureRepository implements UserDepartureRepository
 
   constructor(private readonly sequelize: Sequelize) {
     this.memberships = membershipModel(sequelize);
-    this.departures = sequelize.define<DepartureRow>(
-      'UserDeparture',
-      { user_id: { type: DataTypes.STRING(36), primaryKey: true }, created_at: { type: DataTypes.DATE(3), allowNull: false } },
-      { tableName: 'merchant_user_departures', timestamps: false },
-    );
+    this.departures = departureModel(sequelize);
   }
 
   async departLocked(userId: string, decide: (teams: Membership[][]) => void): Promise<void> {
     await this.sequelize.transaction(LATEST_COMMITTED, async (transaction) => {
       const rows = await this.lockTeamsOf(userId, transaction);
       // Read after the locks are held (and, by LATEST_COMMITTED, afresh), so a departure committed by the transaction we waited for is seen.
-      const departing = new Set(
-        (await this.departures.findAll({ where: { user_id: { [Op.in]: rows.map((r) => r.user_id) } }, transaction }))
-          .map((r) => r.user_id)
-          .filter((id) => id !== userId),
-      );
+      const departing = await departingAmong(this.sequelize, rows.map((r) => r.user_id), transaction);
+      departing.delete(userId);
       decide(groupByMerchant(rows.filter((r) => !departing.has(r.user_id))));
       await this.departures.bulkCreate([{ user_id: userId, created_at: new Date() }], { ignoreDuplicates: true, transaction });
     });
