@@ -32,7 +32,7 @@ export class HttpUserDataPeers implements UserDataPeers {
     await this.call(this.peers.merchants, 'DELETE', `/internal/users/${encodeURIComponent(userId)}/departure`);
   }
 
-  /** The JSON answer of a 2xx; the peer's 409 as the same AppError; anything else 503 (logged by the error handler). */
+  /** The JSON answer of a 2xx; the peer's 409 as the same AppError; anything else (a refused credential included) 503. */
   private async call(peer: HttpPeer, method: string, path: string): Promise<unknown> {
     let response: Response;
     try {
