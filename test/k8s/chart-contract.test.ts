@@ -242,10 +242,10 @@ describe('chart and code agree', function () {
     );
   });
 
-  it('only the pods that check service tokens (auth and email, in kubernetes mode) get a ServiceAccount token', () => {
+  it('only the pods that check service tokens (auth, merchants and email, in kubernetes mode) get a ServiceAccount token', () => {
     for (const [variant, expectation] of [
       ['defaults', []],
-      ['Google sign-in and kubernetes service auth', ['auth', 'email']],
+      ['Google sign-in and kubernetes service auth', ['auth', 'email', 'merchants']],
     ] as const) {
       const objects = render({ values: withSecrets(VARIANTS[variant]!) });
       const mounted = podSpecs(objects)
@@ -256,7 +256,7 @@ describe('chart and code agree', function () {
     }
   });
 
-  it('in kubernetes mode auth and email may create TokenReviews and nothing else', () => {
+  it('in kubernetes mode auth, merchants and email may create TokenReviews and nothing else', () => {
     const k8s = render({ values: withSecrets(VARIANTS['Google sign-in and kubernetes service auth']!) });
     const [role] = ofKind(k8s, 'ClusterRole');
     assert.deepEqual(role!.rules, [{ apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] }]);
@@ -264,7 +264,7 @@ describe('chart and code agree', function () {
     assert.deepEqual(binding!.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role!.metadata.name });
     assert.deepEqual(
       binding!.subjects,
-      ['auth', 'email'].map((s) => ({ kind: 'ServiceAccount', name: `mp-merchant-platform-${s}`, namespace: 'shop' })),
+      ['auth', 'email', 'merchants'].map((s) => ({ kind: 'ServiceAccount', name: `mp-merchant-platform-${s}`, namespace: 'shop' })),
     );
     assert.equal(ofKind(render({ values: withSecrets({}) }), 'ClusterRole').length, 0, 'token mode needs no cluster-wide rights');
   });
@@ -275,21 +275,30 @@ describe('chart and code agree', function () {
     const projected = (service: ServiceName) =>
       deploymentOf(k8s, service)
         .spec.template.spec.volumes.find((v: K8sObject) => v.projected)
-        ?.projected.sources.map((s: K8sObject) => s.serviceAccountToken);
-    // auth -> email; merchants -> auth and email (invitation mail), one token per audience
-    assert.deepEqual(projected('auth'), [{ audience: 'email', expirationSeconds: 600, path: 'email' }]);
+        ?.projected.sources.map((source: K8sObject) => source.serviceAccountToken);
+    // auth -> email and merchants; merchants -> auth and email (invitation mail): one token per audience, each in a file named after it.
+    assert.deepEqual(projected('auth'), [
+      { audience: 'email', expirationSeconds: 600, path: 'email' },
+      { audience: 'merchants', expirationSeconds: 600, path: 'merchants' },
+    ]);
     assert.deepEqual(projected('merchants'), [
       { audience: 'auth', expirationSeconds: 600, path: 'auth' },
       { audience: 'email', expirationSeconds: 600, path: 'email' },
     ]);
     assert.equal(projected('email'), undefined, 'email calls no service');
     const [auth, merchants, email] = [envOf('auth'), envOf('merchants'), envOf('email')];
-    const tokenDir = '/var/run/secrets/merchant-platform/service-token';
-    assert.equal(auth.SERVICE_TOKEN_FILE, `${tokenDir}/email`);
-    assert.deepEqual([merchants.SERVICE_TOKEN_FILE, merchants.EMAIL_SERVICE_TOKEN_FILE], [`${tokenDir}/auth`, `${tokenDir}/email`]);
+    const tokens = '/var/run/secrets/merchant-platform/service-token';
+    assert.deepEqual(
+      [auth.SERVICE_TOKEN_FILE, auth.MERCHANTS_SERVICE_TOKEN_FILE, merchants.SERVICE_TOKEN_FILE, merchants.EMAIL_SERVICE_TOKEN_FILE],
+      [`${tokens}/email`, `${tokens}/merchants`, `${tokens}/auth`, `${tokens}/email`],
+    );
     assert.deepEqual(
       [auth.SERVICE_AUTH, auth.SERVICE_AUTH_AUDIENCE, auth.SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS],
       ['kubernetes', 'auth', 'system:serviceaccount:shop:mp-merchant-platform-merchants'],
+    );
+    assert.deepEqual(
+      [merchants.SERVICE_AUTH, merchants.SERVICE_AUTH_AUDIENCE, merchants.SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS],
+      ['kubernetes', 'merchants', 'system:serviceaccount:shop:mp-merchant-platform-auth'],
     );
     assert.deepEqual(
       [email.SERVICE_AUTH, email.SERVICE_AUTH_AUDIENCE, email.SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS],
@@ -310,7 +319,9 @@ describe('chart and code agree', function () {
     for (const service of SERVICES) assert.equal(envOf(service).SERVICE_TOKEN, token, service);
     assert.equal(envOf('auth').SERVICE_AUTH, 'token');
     assert.equal(envOf('email').SERVICE_AUTH, 'token');
-    assert.equal(envOf('merchants').SERVICE_AUTH, undefined, 'nobody calls merchants with a service credential');
+    assert.equal(envOf('merchants').SERVICE_AUTH, 'token', 'auth calls merchants for export and deletion');
+    assert.equal(envOf('auth').MERCHANTS_SERVICE_URL, 'http://mp-merchant-platform-merchants:80');
+    assert.equal(envOf('auth').MERCHANTS_SERVICE_TOKEN_FILE, undefined, 'token mode presents the shared token');
     assert.equal(envOf('auth').PASSWORD_PEPPER, secrets['mp-merchant-platform']!['password-pepper']);
     assert.equal(envOf('merchants').PASSWORD_PEPPER, undefined, 'only auth hashes passwords');
     assert.equal(envOf('merchants').AUTH_INTERNAL_URL, 'http://mp-merchant-platform-auth:80');

@@ -149,6 +149,7 @@ describe('compose.yaml (validated offline, not against a Docker engine)', functi
   it('wires the services to each other by their compose names, and to MySQL with the MySQL password', () => {
     const env = (s: string) => compose.services[s]!.environment!;
     assert.equal(env('auth').EMAIL_SERVICE_URL, 'http://email:8080');
+    assert.equal(env('auth').MERCHANTS_SERVICE_URL, 'http://merchants:8080');
     assert.equal(env('merchants').JWKS_URL, 'http://auth:8080/auth/.well-known/jwks.json');
     assert.equal(env('merchants').AUTH_INTERNAL_URL, 'http://auth:8080');
     for (const s of SERVICES) {

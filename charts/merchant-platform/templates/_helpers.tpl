@@ -116,7 +116,7 @@ Environment, projected tokens, RBAC and network policies all follow from this ta
 auth:
   public: true
   paths: [/auth, /register, /token]
-  calls: {email: SERVICE_TOKEN_FILE}
+  calls: {email: SERVICE_TOKEN_FILE, merchants: MERCHANTS_SERVICE_TOKEN_FILE}
   signsTokens: true
   outbound: google
 merchants:
@@ -247,6 +247,9 @@ merchant-platform.serviceAuthEnv: how one service proves who it is to the servic
 {{ include "merchant-platform.secretEnv" (dict "env" "PASSWORD_PEPPER" "secret" $secret "key" "password-pepper") }}
 - name: EMAIL_SERVICE_URL
   value: {{ include "merchant-platform.serviceUrl" (dict "root" .root "name" "email") | quote }}
+# A person's data export and account deletion ask merchants (its /internal/users/... routes).
+- name: MERCHANTS_SERVICE_URL
+  value: {{ include "merchant-platform.serviceUrl" (dict "root" .root "name" "merchants") | quote }}
 - name: ADMIN_EMAILS
   value: {{ join "," $v.auth.adminEmails | quote }}
 - name: BCRYPT_COST

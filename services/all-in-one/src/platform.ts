@@ -4,7 +4,8 @@ import type { ModuleContext } from '@merchant-platform/common/service-runtime';
 import { authMigrations, createAuthModule, type AuthSettings } from '@merchant-platform/auth/app';
 import { SigningKeys } from '@merchant-platform/auth/domain/signing-keys';
 import { createEmailModule, emailMigrations, outboxSender, type EmailModuleConfig } from '@merchant-platform/email/app';
-import { createMerchantsModule, merchantsMigrations } from '@merchant-platform/merchants/app';
+import { createMerchantsModule, merchantsMigrations, type MerchantsModule } from '@merchant-platform/merchants/app';
+import { inProcessUserDataPeers } from './user-data-peers.js';
 
 export interface PlatformOptions {
   jwtPrivateKey: string;
@@ -31,6 +32,7 @@ export async function migrateAll(context: Pick<ModuleContext, 'db' | 'logger'>):
  * The three services as modules of one app on one database. Merchants verifies tokens with
  * auth's keys and revocation list in-process (no JWKS fetch, no feed over HTTP), and auth's and merchants' mail goes straight into the email
  * service's outbox (no HTTP hop), through the same validation and dispatcher as `POST /emails`.
+ * Auth gathers a person's data and checks an account deletion with merchants and email the same way.
  */
 export function createPlatformModules(context: ModuleContext, options: PlatformOptions): ServiceModule[] {
   const email = createEmailModule({ ...context, config: options.email });
@@ -41,9 +43,11 @@ export function createPlatformModules(context: ModuleContext, options: PlatformO
     keys: new SigningKeys(options.jwtPrivateKey, options.retiredPublicKeys),
     mailer: outboxSender(email.outbox, 'auth'),
     settings: options.auth,
+    // Merchants is built next, with auth's verifier; auth asks it only once requests come.
+    userDataPeers: inProcessUserDataPeers(() => merchants, email),
   });
   // One step-up age for both: merchants applies auth's rule to its own recent routes.
-  const merchants = createMerchantsModule({
+  const merchants: MerchantsModule = createMerchantsModule({
     ...context,
     verifier: auth.verifier,
     stepUpMaxAgeSeconds: options.auth.STEP_UP_MAX_AGE_SECONDS,
@@ -51,6 +55,7 @@ export function createPlatformModules(context: ModuleContext, options: PlatformO
     mailer: outboxSender(email.outbox, 'merchants'),
     consoleUrl: options.consoleUrl,
     invitationRatePerHour: options.invitationRatePerHour,
+    serviceAuth: options.auth,
   });
   return [auth, merchants, email];
 }

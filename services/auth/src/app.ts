@@ -8,7 +8,7 @@ import type { Logger } from '@merchant-platform/common/logger';
 import type { Metrics } from '@merchant-platform/common/metrics';
 import { rateLimiterFactory } from '@merchant-platform/common/rate-limit';
 import { createServiceAuthenticator } from '@merchant-platform/common/service-auth/from-config';
-import type { ServiceAuthSettings } from '@merchant-platform/common/service-auth/config';
+import { serviceAuthWithDefaults, type ServiceAuthSettings } from '@merchant-platform/common/service-auth/config';
 import type { ServiceAuthenticator } from '@merchant-platform/common/service-auth/service-authenticator';
 import { AccessTokenVerifier } from '@merchant-platform/common/tokens/access-token';
 import { RevocationList } from '@merchant-platform/common/tokens/revocation-list';
@@ -30,6 +30,10 @@ import { SequelizeRevocationRepository } from './data/revocation-repository.js';
 import { SequelizeUserRepository } from './data/user-repository.js';
 import { SequelizeMailOutbox } from './data/mail-outbox-repository.js';
 import { SequelizeUnitOfWork } from './data/transactions.js';
+import { SequelizeAccountErasure } from './data/account-erasure-repository.js';
+import { AccountDeletion, type OnUserDeleted } from './domain/account-deletion.js';
+import { DataExport, type SecurityEventsOf } from './domain/data-export.js';
+import { UnreachableUserDataPeers, type UserDataPeers } from './domain/user-data-peers.js';
 import { AccountMail } from './domain/account-mail.js';
 import { Accounts } from './domain/accounts.js';
 import { AdminMfa } from './domain/admin-mfa.js';
@@ -98,6 +102,16 @@ export interface AuthDependencies {
   settings: AuthSettings;
   /** Who may call the internal routes; defaults to the one `SERVICE_AUTH` selects. */
   serviceAuthenticator?: ServiceAuthenticator;
+  /** Merchants and email for a person's export and deletion; without them both answer 503. */
+  userDataPeers?: UserDataPeers;
+  /**
+   * Records the `user.deleted` event inside the deletion's transaction. Until the event pipeline
+   * is wired here it only logs, and the other services keep the user's data: the lead points it
+   * at the pipeline's recorder.
+   */
+  onUserDeleted?: OnUserDeleted;
+  /** The caller's security events for the export (the pipeline's audit log); none until it is wired. */
+  securityEventsOf?: SecurityEventsOf;
 }
 
 export interface AuthModule extends ServiceModule {
@@ -201,6 +215,11 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
     deps.logger,
   );
 
+  const sessions = new Sessions(refreshTokens, revocations);
+  const peers = deps.userDataPeers ?? new UnreachableUserDataPeers();
+  const onUserDeleted: OnUserDeleted =
+    deps.onUserDeleted ??
+    (async ({ userId }) => deps.logger.warn({ userId }, 'user.deleted: no event recorder is wired; other services keep their data'));
   const useCases: AuthUseCases = {
     accounts,
     signIn: new PasswordSignIn(users, hasher, tokens, limits.signIn, lockNotice.notify, roles, mfaSignIn),
@@ -216,7 +235,7 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
       deps.logger,
     ),
     emailChange: new EmailChange(accounts, users, codes, mail, limits.mailsPerHour, roles, revocations),
-    sessions: new Sessions(refreshTokens, revocations),
+    sessions,
     stepUp: new StepUp(secondFactors, settings.STEP_UP_MAX_AGE_SECONDS ?? 600),
     admin: new AdminUsers(users, revocations),
     passkeyRegistration: new PasskeyRegistration(accounts, passkeys, challenges, ceremonies, deps.logger),
@@ -226,6 +245,16 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
     mfaSignIn,
     adminMfa: new AdminMfa(users, secondFactors, revocations, settings.ADMIN_MFA_REQUIRED ?? false),
     keys: deps.keys,
+    dataExport: new DataExport(users, sessions, secondFactors, peers, deps.securityEventsOf ?? (async () => [])),
+    accountDeletion: new AccountDeletion(
+      users,
+      new SequelizeAccountErasure(db.sequelize),
+      new SequelizeUnitOfWork(db.sequelize),
+      revocations,
+      peers,
+      onUserDeleted,
+      deps.logger,
+    ),
   };
   const google = new GoogleSignIn(
     users,
@@ -238,7 +267,7 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
   );
   const verifier = new AccessTokenVerifier(deps.keys.resolver(), { issuer: settings.JWT_ISSUER, audience: settings.JWT_AUDIENCE }, revoked);
   const migrator = new SchemaMigrator(db, 'auth', authMigrations, deps.logger);
-  const services = deps.serviceAuthenticator ?? createServiceAuthenticator(serviceAuthSettings(settings), deps.logger, 'auth');
+  const services = deps.serviceAuthenticator ?? createServiceAuthenticator(serviceAuthWithDefaults(settings, 'auth'), deps.logger, 'auth');
   return {
     name: 'auth',
     api: authRoutes(deps.openapi, useCases, verifier, google, { revocations, services }),
@@ -254,15 +283,6 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
     },
     useCases,
     verifier,
-  };
-}
-
-function serviceAuthSettings(settings: AuthSettings): ServiceAuthSettings {
-  return {
-    SERVICE_AUTH: settings.SERVICE_AUTH ?? 'token',
-    SERVICE_TOKEN: settings.SERVICE_TOKEN,
-    SERVICE_AUTH_AUDIENCE: settings.SERVICE_AUTH_AUDIENCE ?? 'auth',
-    SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS: settings.SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS ?? [],
   };
 }
 

@@ -7,6 +7,7 @@ import {
   listFromEnv,
   loadConfig,
   requireInProduction,
+  requireWhen,
   type Env,
 } from '@merchant-platform/common/config';
 import { checkServiceAuthConfig, serviceAuthEnvShape } from '@merchant-platform/common/service-auth/config';
@@ -33,6 +34,10 @@ export const authEnvShape = {
   /** How often auth's own revocation list reads the revocations other replicas recorded. */
   REVOCATION_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
   EMAIL_SERVICE_URL: z.url().optional(),
+  /** Where auth asks merchants for a person's data (export) and whether they may delete their account. */
+  MERCHANTS_SERVICE_URL: z.url().optional(),
+  /** The projected ServiceAccount token (audience `merchants`) auth presents to merchants when SERVICE_TOKEN_FILE is what it presents to email. */
+  MERCHANTS_SERVICE_TOKEN_FILE: z.string().optional(),
   ADMIN_EMAILS: listFromEnv.default([]).transform((list) => list.map((e) => e.toLowerCase())),
   BCRYPT_COST: z.coerce.number().int().min(10).max(15).default(12),
   /** How old a sign-in may be for the routes the contract marks *recent* (step-up). */
@@ -73,6 +78,7 @@ export const authConfigSchema = z
       'DATABASE_URL',
       'SESSION_KEYS',
       'EMAIL_SERVICE_URL',
+      'MERCHANTS_SERVICE_URL',
       'PASSWORD_PEPPER',
       ['JWT_PRIVATE_KEY', 'JWT_PRIVATE_KEY_FILE'],
     ]),
@@ -82,6 +88,16 @@ export const authConfigSchema = z
   .superRefine(webAuthnIsValid)
   // What auth presents to email; after checkServiceAuthConfig, so token mode names the stricter SERVICE_TOKEN rule.
   .superRefine(requireInProduction([['SERVICE_TOKEN', 'SERVICE_TOKEN_FILE']]))
+  // A projected token has one audience: the one for email cannot be shown to merchants (the shared secret can).
+  .superRefine(
+    requireWhen(
+      {
+        holds: (c) => c.SERVICE_TOKEN_FILE !== undefined && c.MERCHANTS_SERVICE_URL !== undefined,
+        described: 'SERVICE_TOKEN_FILE and MERCHANTS_SERVICE_URL are set',
+      },
+      [['MERCHANTS_SERVICE_TOKEN_FILE', 'SERVICE_TOKEN']],
+    ),
+  )
   .transform(withWebAuthnDefaults)
   .transform((config) => ({ ...config, ADMIN_MFA_REQUIRED: config.ADMIN_MFA_REQUIRED ?? config.NODE_ENV === 'production' }));
 

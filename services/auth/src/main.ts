@@ -7,6 +7,7 @@ import { runService } from '@merchant-platform/common/service-runtime';
 import { createAuthModule } from './app.js';
 import { authConfigSchema } from './config.js';
 import { mailerFromConfig } from './mailer-from-config.js';
+import { userDataPeersFromConfig } from './user-data-peers-from-config.js';
 import { SigningKeys } from './domain/signing-keys.js';
 
 const config = loadConfigOrExit(authConfigSchema);
@@ -32,6 +33,7 @@ await runService({
       openapi,
       keys,
       mailer: mailerFromConfig(config, logger),
+      userDataPeers: userDataPeersFromConfig(config),
       settings: { ...config, PASSWORD_PEPPER: passwordPepper },
     }),
 });

@@ -21,6 +21,7 @@ describe('auth service configuration', () => {
       'DATABASE_URL: is required when NODE_ENV=production',
       'SESSION_KEYS: is required when NODE_ENV=production',
       'EMAIL_SERVICE_URL: is required when NODE_ENV=production',
+      'MERCHANTS_SERVICE_URL: is required when NODE_ENV=production',
       'PASSWORD_PEPPER: is required when NODE_ENV=production',
       'JWT_PRIVATE_KEY: is required when NODE_ENV=production (or JWT_PRIVATE_KEY_FILE)',
       'SERVICE_TOKEN: is required when NODE_ENV=production and SERVICE_AUTH=token',
@@ -40,12 +41,21 @@ describe('auth service configuration', () => {
       SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS: 'system:serviceaccount:platform:merchants',
     };
     assert.deepEqual(problems(kubernetes), ['SERVICE_TOKEN: is required when NODE_ENV=production (or SERVICE_TOKEN_FILE)']);
-    assert.deepEqual(problems({ ...kubernetes, SERVICE_TOKEN_FILE: '/var/run/secrets/tokens/email' }), []);
+    // One projected token per audience: email's cannot be shown to merchants.
+    assert.deepEqual(problems({ ...kubernetes, SERVICE_TOKEN_FILE: '/var/run/secrets/tokens/email' }), [
+      'MERCHANTS_SERVICE_TOKEN_FILE: is required when SERVICE_TOKEN_FILE and MERCHANTS_SERVICE_URL are set (or SERVICE_TOKEN)',
+    ]);
+    const tokenFiles = {
+      SERVICE_TOKEN_FILE: '/var/run/secrets/tokens/email',
+      MERCHANTS_SERVICE_TOKEN_FILE: '/var/run/secrets/tokens/merchants',
+    };
+    assert.deepEqual(problems({ ...kubernetes, ...tokenFiles }), []);
   });
 
   it('in token mode needs the shared secret itself, which a token file cannot stand in for', () => {
     assert.deepEqual(problems({ ...without('SERVICE_TOKEN'), SERVICE_TOKEN_FILE: '/var/run/secrets/tokens/email' }), [
       'SERVICE_TOKEN: is required when NODE_ENV=production and SERVICE_AUTH=token',
+      'MERCHANTS_SERVICE_TOKEN_FILE: is required when SERVICE_TOKEN_FILE and MERCHANTS_SERVICE_URL are set (or SERVICE_TOKEN)',
     ]);
   });
 

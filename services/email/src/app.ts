@@ -6,9 +6,11 @@ import type { Logger } from '@merchant-platform/common/logger';
 import type { Metrics } from '@merchant-platform/common/metrics';
 import { parseOr422 } from '@merchant-platform/common/http/validate';
 import { createServiceAuthenticator } from '@merchant-platform/common/service-auth/from-config';
+import { requireService } from '@merchant-platform/common/service-auth/service-guard';
 import type { ServiceAuthenticator } from '@merchant-platform/common/service-auth/service-authenticator';
 import type { EmailConfig } from './config.js';
 import { SequelizeOutboxRepository } from './data/email-repository.js';
+import { SequelizeRecipientRepository } from './data/recipient-repository.js';
 import { emailMigrations } from './data/migrations/index.js';
 import { LogTransport } from './delivery/log-transport.js';
 import { createSesClient } from './delivery/ses-client.js';
@@ -20,6 +22,9 @@ import { Outbox } from './domain/outbox.js';
 import { RetryPolicy } from './domain/retry-policy.js';
 import { SendRateLimiter } from './domain/send-rate.js';
 import { TemplateCatalog, type TemplateName } from './domain/templates.js';
+import { exportRecipient, type RecipientExportView } from './domain/recipient-data.js';
+import { recipientErasure } from './domain/user-erasure.js';
+import { recipientRoutes } from './http/recipient-routes.js';
 import { emailRoutes } from './http/routes.js';
 import { createEmailMetrics } from './metrics.js';
 
@@ -66,6 +71,10 @@ export interface EmailModule extends ServiceModule {
    */
   outbox: Outbox;
   dispatcher: Dispatcher;
+  /** A person's e-mails for their data export, for in-process callers (all-in-one mode's auth). */
+  exportRecipient(address: string): Promise<RecipientExportView>;
+  /** What the `user.deleted` consumer calls (domain/user-erasure.ts). */
+  eraseEmailsTo: ReturnType<typeof recipientErasure>['eraseEmailsTo'];
 }
 
 /** The email service as a module: served alone (main.ts) or beside the others (all-in-one). */
@@ -98,14 +107,18 @@ export function createEmailModule(deps: EmailDependencies): EmailModule {
     },
   );
   const outbox = new Outbox(emails, metrics, () => dispatcher.wake());
+  const recipients = new SequelizeRecipientRepository(deps.db.sequelize);
+  const service = requireService(deps.authenticator ?? createServiceAuthenticator(config, logger, 'e-mail'));
   return {
     name: 'email',
-    api: emailRoutes(deps.openapi, outbox, deps.authenticator ?? createServiceAuthenticator(config, logger, 'e-mail')),
+    api: recipientRoutes(emailRoutes(deps.openapi, outbox, service), recipients, service),
     readiness: [{ name: 'email-database', check: () => migrator.assertCurrent() }],
     start: () => dispatcher.start(),
     stop: () => dispatcher.stop(),
     outbox,
     dispatcher,
+    exportRecipient: (address) => exportRecipient(recipients, address),
+    eraseEmailsTo: recipientErasure(recipients).eraseEmailsTo,
   };
 }
 

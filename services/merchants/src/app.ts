@@ -6,18 +6,27 @@ import type { Logger } from '@merchant-platform/common/logger';
 import type { AccessTokenVerifier } from '@merchant-platform/common/tokens/access-token';
 import type { RevocationPoller } from '@merchant-platform/common/tokens/revocation-poller';
 import { rateLimiterFactory } from '@merchant-platform/common/rate-limit';
+import { serviceAuthWithDefaults, type ServiceAuthSettings } from '@merchant-platform/common/service-auth/config';
+import { createServiceAuthenticator } from '@merchant-platform/common/service-auth/from-config';
+import type { ServiceAuthenticator } from '@merchant-platform/common/service-auth/service-authenticator';
+import { requireService } from '@merchant-platform/common/service-auth/service-guard';
 import { SequelizeApiKeyRepository } from './data/api-key-repository.js';
 import { SequelizeInvitationRepository } from './data/invitation-repository.js';
 import { SequelizeMembershipRepository } from './data/membership-repository.js';
 import { SequelizeMerchantRepository } from './data/merchant-repository.js';
 import { merchantsMigrations } from './data/migrations/index.js';
+import { SequelizeUserDepartureRepository } from './data/user-departure-repository.js';
 import { MerchantAccess } from './domain/access.js';
 import { ApiKeys } from './domain/api-keys.js';
 import type { InvitationMailer } from './domain/invitation-mail.js';
 import { Invitations } from './domain/invitations.js';
 import { MerchantProfiles } from './domain/merchant-profiles.js';
 import { Teams } from './domain/memberships.js';
+import { UserDataExport } from './domain/user-data-export.js';
+import { UserDepartures } from './domain/user-departure.js';
+import { userErasure } from './domain/user-erasure.js';
 import { merchantRoutes } from './http/routes.js';
+import { userDataRoutes } from './http/user-data-routes.js';
 
 export interface MerchantsDependencies {
   db: Database;
@@ -36,13 +45,24 @@ export interface MerchantsDependencies {
   consoleUrl?: string | undefined;
   /** Invitations one merchant may send per hour (RATE_LIMIT_INVITATIONS_PER_HOUR; 20 by default). */
   invitationRatePerHour?: number | undefined;
+  /** Who may call the internal routes (auth); without them every caller is refused (token mode, no SERVICE_TOKEN). */
+  serviceAuth?: Partial<ServiceAuthSettings>;
+  /** Defaults to the one `serviceAuth` selects. */
+  serviceAuthenticator?: ServiceAuthenticator;
+}
+
+export interface MerchantsModule extends ServiceModule {
+  /** A user's data rights, for in-process callers (all-in-one mode's auth): the internal routes' use-cases. */
+  userData: { exports: UserDataExport; departures: UserDepartures };
+  /** What the `user.deleted` consumer calls (domain/user-erasure.ts). */
+  eraseUserData: ReturnType<typeof userErasure>['eraseUserData'];
 }
 
 /** Where a developer's console runs (all-in-one's port); production sets CONSOLE_URL (config.ts requires it). */
 export const DEFAULT_CONSOLE_URL = 'http://localhost:8080';
 
 /** The merchants service as a module: served alone (main.ts) or beside the others (all-in-one). */
-export function createMerchantsModule(deps: MerchantsDependencies): ServiceModule {
+export function createMerchantsModule(deps: MerchantsDependencies): MerchantsModule {
   const migrator = new SchemaMigrator(deps.db, 'merchants', merchantsMigrations, deps.logger);
   const merchants = new SequelizeMerchantRepository(deps.db.sequelize);
   const memberships = new SequelizeMembershipRepository(deps.db.sequelize);
@@ -60,12 +80,19 @@ export function createMerchantsModule(deps: MerchantsDependencies): ServiceModul
       mailer: deps.mailer,
     }),
   };
+  const departureRecords = new SequelizeUserDepartureRepository(deps.db.sequelize);
+  const userData = { exports: new UserDataExport(memberships, merchants), departures: new UserDepartures(departureRecords, merchants) };
+  const services =
+    deps.serviceAuthenticator ??
+    createServiceAuthenticator(serviceAuthWithDefaults(deps.serviceAuth ?? {}, 'merchants'), deps.logger, 'merchants');
   return {
     name: 'merchants',
-    api: merchantRoutes(deps.openapi, useCases, deps.verifier),
+    api: userDataRoutes(merchantRoutes(deps.openapi, useCases, deps.verifier), userData, requireService(services)),
     readiness: [{ name: 'merchants-database', check: () => migrator.assertCurrent() }],
     start: () => deps.revocations?.start(),
     stop: async () => deps.revocations?.stop(),
+    userData,
+    eraseUserData: userErasure(departureRecords).eraseUserData,
   };
 }
 

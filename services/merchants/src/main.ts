@@ -42,6 +42,7 @@ await runService({
       mailer: mailerFromConfig(config),
       consoleUrl: config.CONSOLE_URL,
       invitationRatePerHour: config.RATE_LIMIT_INVITATIONS_PER_HOUR,
+      serviceAuth: config,
     });
   },
 });

@@ -1,6 +1,8 @@
+import type { AccountDeletion } from './account-deletion.js';
 import type { Accounts } from './accounts.js';
 import type { AdminMfa } from './admin-mfa.js';
 import type { AdminUsers } from './admin-users.js';
+import type { DataExport } from './data-export.js';
 import type { EmailChange } from './email-change.js';
 import type { EmailVerification } from './email-verification.js';
 import type { MfaChallengeSignIn } from './mfa-challenge-sign-in.js';
@@ -34,4 +36,7 @@ export interface AuthUseCases {
   mfaSignIn: MfaChallengeSignIn;
   adminMfa: AdminMfa;
   keys: SigningKeys;
+  /** The caller's data rights: `GET /auth/me/export` and `DELETE /auth/me`. */
+  dataExport: DataExport;
+  accountDeletion: AccountDeletion;
 }

@@ -140,7 +140,7 @@ function asUnavailable(error: unknown): unknown {
   return error instanceof ConnectionError ? unavailable('The e-mail outbox is unavailable; try again shortly.') : error;
 }
 
-function toEmail(row: EmailRow): EmailRecord {
+export function toEmail(row: EmailRow): EmailRecord {
   return {
     id: row.id,
     caller: row.caller,

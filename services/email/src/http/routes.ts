@@ -1,14 +1,12 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { ApiRouter } from '@merchant-platform/common/http/api-router';
+import { ApiRouter, type Guard } from '@merchant-platform/common/http/api-router';
 import { EmailRequest } from '../domain/email-request.js';
 import type { Outbox } from '../domain/outbox.js';
-import type { ServiceAuthenticator } from '@merchant-platform/common/service-auth/service-authenticator';
-import { currentService, requireService } from '@merchant-platform/common/service-auth/service-guard';
+import { currentService } from '@merchant-platform/common/service-auth/service-guard';
 import { EmailAcceptedView, EmailView } from '../domain/views.js';
 import { EmailIdParams, LegacySendEmailBody } from './schemas.js';
 
-export function emailRoutes(openapi: OpenAPIRegistry, outbox: Outbox, authenticator: ServiceAuthenticator): ApiRouter {
-  const service = requireService(authenticator);
+export function emailRoutes(openapi: OpenAPIRegistry, outbox: Outbox, service: Guard): ApiRouter {
   const accepted = openapi.register('EmailAccepted', EmailAcceptedView);
   const email = openapi.register('Email', EmailView);
   const tags = ['email'];

@@ -1,5 +1,6 @@
 import { QueryTypes, type ModelStatic, type Sequelize } from 'sequelize';
 import type { MemberContact, Membership, MembershipChange, MembershipRepository } from '../domain/membership.js';
+import { departingAmong, LATEST_COMMITTED } from './departure-model.js';
 import { membershipModel, type MembershipRow } from './membership-model.js';
 
 const MEMBER_ORDER: [string, string][] = [
@@ -40,10 +41,12 @@ export class SequelizeMembershipRepository implements MembershipRepository {
   }
 
   async changeLocked(merchantId: string, decide: (members: Membership[]) => MembershipChange): Promise<Membership | undefined> {
-    return this.sequelize.transaction(async (transaction) => {
+    return this.sequelize.transaction(LATEST_COMMITTED, async (transaction) => {
       // Every row of the merchant, in index order, so two changes queue instead of deadlocking.
       const rows = await this.model.findAll({ where: { merchant_id: merchantId }, order: [['user_id', 'ASC']], lock: true, transaction });
-      const members = rows.map(toMembership);
+      // A member whose account deletion is admitted is on the way out: not an owner to count on, nor one to change.
+      const departing = await departingAmong(this.sequelize, rows.map((r) => r.user_id), transaction);
+      const members = rows.map(toMembership).filter((m) => !departing.has(m.user_id));
       const change = decide(members);
       const where = { merchant_id: merchantId, user_id: change.userId };
       if (change.kind === 'remove') {

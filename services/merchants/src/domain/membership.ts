@@ -29,7 +29,8 @@ export interface MembershipRepository {
   refreshContact(merchantId: string, userId: string, contact: MemberContact): Promise<void>;
   /**
    * Locks every membership of the merchant (one transaction, IMMEDIATE on SQLite, row locks on
-   * MySQL), lets `decide` read them and throw or name one change, applies it, and returns the
+   * MySQL), lets `decide` read them (without members whose account deletion is admitted: they
+   * are on the way out) and throw or name one change, applies it, and returns the
    * changed membership (undefined after a removal). Concurrent calls for one merchant queue here,
    * so rules that count members (the last owner) hold.
    */

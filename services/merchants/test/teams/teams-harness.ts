@@ -39,6 +39,7 @@ export function teamsStage(
   options: {
     beforeStart?: (db: Database) => Promise<void>;
     apiKeyRatePerMinute?: number;
+    serviceToken?: string;
     /** The invitation settings of the module (its mailer, console URL and rate). */
     invitations?: Pick<MerchantsDependencies, 'mailer' | 'consoleUrl' | 'invitationRatePerHour'>;
     /** Stops what was started on the stage's database (another service's module) before it closes. */
@@ -99,6 +100,7 @@ export function teamsStage(
       verifier: tokens.verifier,
       apiKeyRatePerMinute: options.apiKeyRatePerMinute,
       ...options.invitations,
+      serviceAuth: { SERVICE_TOKEN: options.serviceToken },
     });
     server = await serveModules({ modules: [module], openapi, logger: logs.logger });
   });
