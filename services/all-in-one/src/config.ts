@@ -4,6 +4,7 @@ import { requireInProduction } from '@merchant-platform/common/config';
 import { authEnvShape, googleSignInIsComplete } from '@merchant-platform/auth/config';
 import { webAuthnIsValid, withWebAuthnDefaults } from '@merchant-platform/auth/webauthn-config';
 import { checkEmailConfig, emailEnvShape } from '@merchant-platform/email/config';
+import { webhookEnvShape, webhookSettingsAreSafe } from '@merchant-platform/merchants/webhooks-config';
 
 /**
  * All-in-one mode reads every variable the services read; what differs is the defaults:
@@ -13,11 +14,13 @@ export const allInOneConfigSchema = z
   .object({
     ...emailEnvShape,
     ...authEnvShape,
+    ...webhookEnvShape,
     DATA_DIR: z.string().default('./data'),
   })
   .superRefine(checkEmailConfig)
   .superRefine(googleSignInIsComplete)
   .superRefine(webAuthnIsValid)
+  .superRefine(webhookSettingsAreSafe)
   // Outside production missing secrets are generated under DATA_DIR (local-secrets.ts); in production, never.
   .superRefine(requireInProduction([['JWT_PRIVATE_KEY', 'JWT_PRIVATE_KEY_FILE'], 'SESSION_KEYS', 'SERVICE_TOKEN', 'PASSWORD_PEPPER']))
   .transform((config) => {

@@ -13,6 +13,7 @@ const given = {
   sessionKeys: config.SESSION_KEYS,
   serviceToken: config.SERVICE_TOKEN,
   passwordPepper: config.PASSWORD_PEPPER,
+  webhookSecretKey: config.WEBHOOK_SECRET_KEY,
 };
 const secrets = await startupStep(
   'all-in-one',
@@ -35,6 +36,7 @@ await runService({
       retiredPublicKeys: config.JWT_RETIRED_PUBLIC_KEYS,
       auth: { ...config, PASSWORD_PEPPER: secrets.passwordPepper, SERVICE_TOKEN: secrets.serviceToken },
       email: { ...config, SERVICE_TOKEN: secrets.serviceToken },
+      webhooks: { ...config, WEBHOOK_SECRET_KEY: secrets.webhookSecretKey },
     });
     return [...services, landingPageModule(context.openapi, { name: 'Merchant Platform', version: VERSION })];
   },

@@ -5,12 +5,15 @@ import { authMigrations, createAuthModule, type AuthSettings } from '@merchant-p
 import { SigningKeys } from '@merchant-platform/auth/domain/signing-keys';
 import { createEmailModule, emailMigrations, outboxSender, type EmailModuleConfig } from '@merchant-platform/email/app';
 import { createMerchantsModule, merchantsMigrations } from '@merchant-platform/merchants/app';
+import type { WebhookSettings } from '@merchant-platform/merchants/webhooks-config';
 
 export interface PlatformOptions {
   jwtPrivateKey: string;
   retiredPublicKeys?: string;
   auth: AuthSettings;
   email: EmailModuleConfig;
+  /** Merchants' webhook dispatcher; its key generated under DATA_DIR unless given. */
+  webhooks?: WebhookSettings | undefined;
 }
 
 /** Every service's migrations, applied in one go at start-up (all-in-one mode only). */
@@ -44,6 +47,7 @@ export function createPlatformModules(context: ModuleContext, options: PlatformO
     ...context,
     verifier: auth.verifier,
     stepUpMaxAgeSeconds: options.auth.STEP_UP_MAX_AGE_SECONDS,
+    webhooks: options.webhooks,
   });
   return [auth, merchants, email];
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { webhookEnvShape, webhookSettingsAreSafe } from './webhooks-config.js';
 import { databaseUrl, httpEnvShape, jwtVerifyEnvShape, requireInProduction, requireWhen } from '@merchant-platform/common/config';
 
 export const merchantsConfigSchema = z
@@ -19,7 +20,9 @@ export const merchantsConfigSchema = z
     /** Requests one merchant API key may make per minute, counted across replicas (MySQL). */
     RATE_LIMIT_API_KEY_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
     REVOCATION_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
+    ...webhookEnvShape,
   })
+  .superRefine(webhookSettingsAreSafe)
   .superRefine(requireInProduction(['DATABASE_URL', 'AUTH_INTERNAL_URL']))
   .superRefine(
     requireWhen({ holds: (config) => config.AUTH_INTERNAL_URL !== undefined, described: 'AUTH_INTERNAL_URL is set' }, [

@@ -13,13 +13,15 @@ import { MerchantView, PublicMerchantView, TokenUserView } from '../domain/views
 import { MerchantIdParams, MerchantProfileBody } from './schemas.js';
 import { apiKeyRoutes } from './api-key-routes.js';
 import { myMerchantsRoute, teamRoutes } from './team-routes.js';
+import type { Webhooks } from '../domain/webhooks/webhooks.js';
+import { webhookRoutes } from './webhook-routes.js';
 
 export function merchantRoutes(
   openapi: OpenAPIRegistry,
-  uc: { profiles: MerchantProfiles; teams: Teams; access: MerchantAccess; keys: ApiKeys },
+  uc: { profiles: MerchantProfiles; teams: Teams; access: MerchantAccess; keys: ApiKeys; webhooks: Webhooks },
   verifier: AccessTokenVerifier,
 ): ApiRouter {
-  const { profiles, teams, access, keys } = uc;
+  const { profiles, teams, access, keys, webhooks } = uc;
   const user = requireUser(verifier);
   const admin = requireRole(verifier, 'admin');
   const merchant = openapi.register('Merchant', MerchantView);
@@ -61,14 +63,14 @@ export function merchantRoutes(
         ctx.body = { merchant: saved };
       },
     });
-  const teamsRouter = apiKeyRoutes(
-    teamRoutes(myMerchantsRoute(own, user, teams, merchant), openapi, { user, access, teams, merchant }),
-    openapi,
-    {
+  const teamsRouter = webhookRoutes(
+    apiKeyRoutes(teamRoutes(myMerchantsRoute(own, user, teams, merchant), openapi, { user, access, teams, merchant }), openapi, {
       user,
       access,
       keys,
-    },
+    }),
+    openapi,
+    { user, access, webhooks },
   );
   return teamsRouter
     .route({

@@ -7,7 +7,7 @@ import { request, type RequestOptions, type RunningServer } from '@merchant-plat
 import { serveModules } from '@merchant-platform/common/testing/test-app';
 import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
 import { createTestTokens } from '@merchant-platform/common/testing/test-tokens';
-import { createMerchantsModule, merchantsMigrations } from '../../src/app.js';
+import { createMerchantsModule, merchantsMigrations, type MerchantsDependencies, type MerchantsModule } from '../../src/app.js';
 import type { Role } from '../../src/domain/roles.js';
 import type { MembershipView, MerchantView } from '../../src/domain/views.js';
 
@@ -35,13 +35,24 @@ export interface Person {
  * The merchants module on a fresh database (SQLite or MariaDB, per DATABASE_URL). `beforeStart`
  * sees the database before the server starts, so a migration test can lay down v1 data first.
  */
-export function teamsStage(options: { beforeStart?: (db: Database) => Promise<void>; apiKeyRatePerMinute?: number } = {}) {
+export function teamsStage(
+  options: {
+    beforeStart?: (db: Database) => Promise<void>;
+    apiKeyRatePerMinute?: number;
+    /** More of the module's dependencies (webhook settings, a resolver). */
+    module?: Partial<MerchantsDependencies>;
+  } = {},
+) {
   const tokens = createTestTokens();
   const logs = captureLogs();
   let testDb: TestDatabase;
   let server: RunningServer;
   const stage = {
     db: undefined as unknown as Database,
+    /** The module under test (not started: its dispatcher runs only when a test calls it). */
+    module: undefined as unknown as MerchantsModule,
+    /** The fresh database's URL, for a process of the test's own (a dispatcher) to share it. */
+    databaseUrl: '',
     logs,
     call: <Body>(method: string, path: string, options?: RequestOptions) => request<Body>(server.url, method, path, options),
     person(): Person {
@@ -79,6 +90,7 @@ export function teamsStage(options: { beforeStart?: (db: Database) => Promise<vo
 
   before(async () => {
     testDb = await createTestDatabase();
+    stage.databaseUrl = testDb.url;
     stage.db = await openDatabase(testDb.url);
     await options.beforeStart?.(stage.db);
     await migrate(stage.db, merchantsMigrations);
@@ -89,7 +101,9 @@ export function teamsStage(options: { beforeStart?: (db: Database) => Promise<vo
       openapi,
       verifier: tokens.verifier,
       apiKeyRatePerMinute: options.apiKeyRatePerMinute,
+      ...options.module,
     });
+    stage.module = module;
     server = await serveModules({ modules: [module], openapi, logger: logs.logger });
   });
   after(async () => {
