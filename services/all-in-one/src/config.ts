@@ -20,9 +20,9 @@ export const allInOneConfigSchema = z
   .superRefine(checkEmailConfig)
   .superRefine(googleSignInIsComplete)
   .superRefine(webAuthnIsValid)
-  .superRefine(webhookSettingsAreSafe)
   // Outside production missing secrets are generated under DATA_DIR (local-secrets.ts); in production, never.
   .superRefine(requireInProduction([['JWT_PRIVATE_KEY', 'JWT_PRIVATE_KEY_FILE'], 'SESSION_KEYS', 'SERVICE_TOKEN', 'PASSWORD_PEPPER']))
+  .superRefine(webhookSettingsAreSafe)
   .transform((config) => {
     const dataDir = resolve(config.DATA_DIR);
     return {

@@ -29,7 +29,7 @@ export function localSecrets(
       : [keptSecret(dataDir, 'session-key', () => randomBytes(32).toString('base64url'))],
     serviceToken: given.serviceToken ?? keptSecret(dataDir, 'service-token', () => randomBytes(32).toString('base64url')),
     passwordPepper: given.passwordPepper ?? keptSecret(dataDir, 'password-pepper', () => randomBytes(32).toString('base64url')),
-    webhookSecretKey: given.webhookSecretKey ?? keptSecret(dataDir, 'webhook-secret-key', () => randomBytes(32).toString('base64')),
+    webhookSecretKey: given.webhookSecretKey ?? keptSecret(dataDir, 'webhook-secret-key', () => randomBytes(32).toString('base64url')),
   };
 }
 

@@ -17,11 +17,6 @@ export class SecretBox {
     this.key = key;
   }
 
-  /** 32 random bytes, base64 (what WEBHOOK_SECRET_KEY holds). */
-  static generateKey(): string {
-    return randomBytes(32).toString('base64');
-  }
-
   seal(plaintext: string, boundTo: string): string {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Database } from '@merchant-platform/common/db/database';
@@ -16,7 +17,6 @@ import { ApiKeys } from './domain/api-keys.js';
 import { MerchantProfiles } from './domain/merchant-profiles.js';
 import { Teams } from './domain/memberships.js';
 import type { PlatformEvent } from './domain/webhooks/event-types.js';
-import { SecretBox } from '@merchant-platform/common/secret-box';
 import type { Resolver } from './domain/webhooks/target-policy.js';
 import type { TransactionHandle, WebhookEndpoint } from './domain/webhooks/webhook.js';
 import type { WebhookDispatcher } from './domain/webhooks/webhook-dispatcher.js';
@@ -101,7 +101,7 @@ function webhookSettings(deps: MerchantsDependencies): WebhookSettings {
   const given = deps.webhooks ?? {};
   if (!given.WEBHOOK_SECRET_KEY)
     deps.logger.warn('no WEBHOOK_SECRET_KEY: webhook secrets are sealed with a key that ends with this process');
-  return { ...defaults, ...given, WEBHOOK_SECRET_KEY: given.WEBHOOK_SECRET_KEY ?? SecretBox.generateKey() };
+  return { ...defaults, ...given, WEBHOOK_SECRET_KEY: given.WEBHOOK_SECRET_KEY ?? randomBytes(32).toString('base64url') };
 }
 
 export { merchantsMigrations };

@@ -22,8 +22,8 @@ export const merchantsConfigSchema = z
     REVOCATION_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
     ...webhookEnvShape,
   })
-  .superRefine(webhookSettingsAreSafe)
   .superRefine(requireInProduction(['DATABASE_URL', 'AUTH_INTERNAL_URL']))
+  .superRefine(webhookSettingsAreSafe)
   .superRefine(
     requireWhen({ holds: (config) => config.AUTH_INTERNAL_URL !== undefined, described: 'AUTH_INTERNAL_URL is set' }, [
       ['SERVICE_TOKEN', 'SERVICE_TOKEN_FILE'],

@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import type { Database } from '@merchant-platform/common/db/database';
 import type { Logger } from '@merchant-platform/common/logger';
 import { RetryPolicy } from '@merchant-platform/common/worker/retry-policy';
@@ -32,7 +33,9 @@ export function createWebhooks(wiring: WebhookWiring): { webhooks: Webhooks; dis
   const webhookRepository = new SequelizeWebhookRepository(db.sequelize);
   const deliveries = new SequelizeDeliveryRepository(db.sequelize, db.dialect);
   const targets = new WebhookTargetPolicy({ allowPrivate: settings.WEBHOOK_ALLOW_PRIVATE_TARGETS, resolve: wiring.resolve });
-  const secrets = new SecretBox(Buffer.from(settings.WEBHOOK_SECRET_KEY, 'base64'));
+  const secrets = new SecretBox(
+    Buffer.from(hkdfSync('sha256', settings.WEBHOOK_SECRET_KEY, 'merchant-platform', 'webhook-secret-encryption', 32)),
+  );
   const dispatcher = new WebhookDispatcher(
     {
       deliveries,
