@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { generate } from 'selfsigned';
 
 export interface ReceivedPost {
+  path: string;
   headers: Record<string, string>;
   body: string;
 }
@@ -32,6 +33,10 @@ export async function startHttpsReceiver() {
     received,
     port: 0,
     answer: (_post: ReceivedPost): number => 200,
+    /** Extra response headers per post (a redirect's Location). */
+    headers: (_post: ReceivedPost): Record<string, string> => ({}),
+    /** When true for a post, the answer's body never ends: it streams until the client hangs up. */
+    endless: (_post: ReceivedPost): boolean => false,
     url: (path = '/hook') => `https://127.0.0.1:${receiver.port}${path}`,
     /** Stops listening (the endpoint is "down"); `listen()` brings it back on the same port. */
     async close() {
@@ -56,10 +61,14 @@ export async function startHttpsReceiver() {
       req.setEncoding('utf8');
       req.on('data', (chunk: string) => (body += chunk));
       req.on('end', () => {
-        const post = { headers: req.headers as Record<string, string>, body };
+        const post = { path: req.url ?? '', headers: req.headers as Record<string, string>, body };
         received.push(post);
         res.statusCode = receiver.answer(post);
-        res.end('ok');
+        for (const [name, value] of Object.entries(receiver.headers(post))) res.setHeader(name, value);
+        if (!receiver.endless(post)) return res.end('ok');
+        const chunk = Buffer.alloc(16 * 1024, 'x');
+        const pump = setInterval(() => res.write(chunk), 1);
+        res.on('close', () => clearInterval(pump));
       });
     });
   let server = makeServer();

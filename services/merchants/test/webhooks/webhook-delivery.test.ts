@@ -29,6 +29,7 @@ async function startDispatcherProcess(databaseUrl: string, caFile: string): Prom
       WEBHOOK_RETRY_BASE_MS: '300',
       WEBHOOK_POLL_INTERVAL_MS: '100',
       WEBHOOK_BATCH_SIZE: '10',
+      WEBHOOK_TIMEOUT_MS: '4000',
       LOG_LEVEL: 'info',
     },
     await freePort(),
@@ -121,6 +122,44 @@ describe('webhook delivery over HTTPS, by the dispatcher process', function () {
     });
     assert.equal(postsOf(event.id).length, 1);
     assert.deepEqual(verified(postsOf(event.id)[0]!), event);
+  });
+
+  it('reads no more than the start of an endless answer: a 200 that never ends is delivered, well within the timeout', async () => {
+    const event = eventFor(merchantId);
+    receiver.answer = () => 200;
+    receiver.endless = (post) => post.headers['webhook-id'] === event.id;
+    const started = Date.now();
+    await stage.module.enqueueWebhookDeliveries(event);
+    await eventually(async () => ((await statusOf(event.id))?.status === 'delivered' ? true : undefined), 'the delivery to be delivered', {
+      timeoutMs: 30_000,
+    });
+    receiver.endless = () => false;
+    assert.deepEqual(await statusOf(event.id), { status: 'delivered', attempts: 1, response_status: 200 });
+    assert.ok(Date.now() - started < 4000 + 2000, 'it did not wait for the timeout (4 s)');
+  });
+
+  it('follows no redirect: a 302 is a failed attempt, and its Location is never called', async () => {
+    const event = eventFor(merchantId);
+    receiver.answer = (post) => (post.headers['webhook-id'] === event.id ? 302 : 200);
+    receiver.headers = () => ({ location: receiver.url('/elsewhere') });
+    await stage.module.enqueueWebhookDeliveries(event);
+    await eventually(async () => (((await statusOf(event.id))?.attempts ?? 0) >= 2 ? true : undefined), 'two attempts', {
+      timeoutMs: 30_000,
+    });
+    receiver.headers = () => ({});
+    const row = await statusOf(event.id);
+    assert.equal(row?.status, 'pending');
+    assert.equal(row?.response_status, 302);
+    assert.ok(postsOf(event.id).length >= 2);
+    assert.deepEqual(
+      receiver.received.filter((post) => post.path === '/elsewhere'),
+      [],
+    );
+    // Let it succeed, so the later tests start from a quiet queue.
+    receiver.answer = () => 200;
+    await eventually(async () => ((await statusOf(event.id))?.status === 'delivered' ? true : undefined), 'the delivery to be delivered', {
+      timeoutMs: 30_000,
+    });
   });
 
   it('two dispatcher processes on MariaDB deliver 300 events each exactly once', async function () {
