@@ -8,7 +8,7 @@ const secretKey = z.string().trim().min(32, 'must be at least 32 characters (ope
 export const webhookEnvShape = {
   /** Seals the merchants' webhook signing secrets at rest (AES-256-GCM, key derived with HKDF); required in production. */
   WEBHOOK_SECRET_KEY: secretKey.optional(),
-  /** The first retry comes after about this long; each next one after twice as long, with jitter. */
+  /** The first retry comes at least this long after the failure (jittered up to twice that); each next wait doubles. */
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
   /** The longest one delivery POST may take, answer included. */
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),

@@ -43,9 +43,11 @@ export function createWebhooks(wiring: WebhookWiring): { webhooks: Webhooks; dis
       targets,
       sender: new HttpsWebhookSender(settings.WEBHOOK_TIMEOUT_MS),
       secrets,
+      // The policy waits a random time in [d/2, d]; with d starting at twice the base, the first
+      // retry comes WEBHOOK_RETRY_BASE_MS after the failure or later, never sooner (the contract).
       retry: new RetryPolicy({
         maxAttempts: Number.MAX_SAFE_INTEGER,
-        baseDelayMs: settings.WEBHOOK_RETRY_BASE_MS,
+        baseDelayMs: 2 * settings.WEBHOOK_RETRY_BASE_MS,
         maxDelayMs: MAX_RETRY_DELAY_MS,
       }),
       logger,

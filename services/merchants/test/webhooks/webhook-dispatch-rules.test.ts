@@ -112,12 +112,12 @@ describe('the webhook dispatcher’s rules, in process', () => {
   });
   const deliveryRow = async (eventId: string) => {
     const [rows] = await stage.db.sequelize.query(
-      'SELECT status, attempts, last_error FROM merchant_webhook_deliveries WHERE event_id = ?',
+      'SELECT status, attempts, last_error, next_attempt_at FROM merchant_webhook_deliveries WHERE event_id = ?',
       {
         replacements: [eventId],
       },
     );
-    return (rows as { status: string; attempts: number; last_error: string | null }[])[0]!;
+    return (rows as { status: string; attempts: number; last_error: string | null; next_attempt_at: string | Date }[])[0]!;
   };
 
   it('re-checks the address at delivery time: a host that now resolves to loopback is never called', async () => {
@@ -130,9 +130,13 @@ describe('the webhook dispatcher’s rules, in process', () => {
       answers = [['127.0.0.1']];
       const event = eventFor(merchantId);
       await stage.module.enqueueWebhookDeliveries(event);
+      const attemptedAt = Date.now();
       assert.equal(await stage.module.webhookDispatcher.dispatchBatch(), 1);
       const row = await deliveryRow(event.id);
       assert.equal(row.status, 'pending');
+      // The first retry: WEBHOOK_RETRY_BASE_MS (30 s by default) later or more, jittered up to twice that.
+      const wait = new Date(row.next_attempt_at).getTime() - attemptedAt;
+      assert.ok(wait >= 30_000 && wait <= 60_000 + 5_000, `first retry after ${wait} ms`);
       assert.equal(row.attempts, 1);
       assert.match(row.last_error ?? '', /may not reach/);
       assert.equal(recorder.hellos.length, 0);
