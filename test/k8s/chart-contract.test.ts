@@ -29,6 +29,7 @@ const EXISTING_SECRETS: SecretData = {
     'session-keys': 'k1,k2',
     'service-token': 'a-service-token-of-32-characters',
     'password-pepper': 'a-password-pepper-of-32-characters',
+    'webhook-secret-key': 'a-webhook-secret-key-of-32-characters',
   },
   'db-credentials': { password: 'external-pass' },
 };
@@ -335,6 +336,25 @@ describe('chart and code agree', function () {
     };
     assert.equal(consoleUrl({}), 'https://api.merchant-platform.local');
     assert.equal(consoleUrl({ merchants: { consoleUrl: 'https://console.example.com' } }), 'https://console.example.com');
+  });
+
+  it('merchants alone gets the webhook key from the Secret and the dispatcher settings, private targets refused', () => {
+    const secrets = secretsOf(defaults);
+    const envOf = (service: ServiceName) => containerEnv(deploymentOf(defaults, service).spec.template.spec.containers[0], secrets);
+    const merchants = envOf('merchants');
+    assert.deepEqual(
+      [
+        merchants.WEBHOOK_SECRET_KEY,
+        merchants.WEBHOOK_RETRY_BASE_MS,
+        merchants.WEBHOOK_TIMEOUT_MS,
+        merchants.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+      ],
+      [secrets['mp-merchant-platform']!['webhook-secret-key'], '30000', '10000', 'false'],
+    );
+    for (const service of ['auth', 'email'] as const) assert.equal(envOf(service).WEBHOOK_SECRET_KEY, undefined, service);
+    const tuned = render({ values: withSecrets({ webhooks: { retryBaseMs: 1000, timeoutMs: 5000, allowPrivateTargets: false } }) });
+    const env = containerEnv(deploymentOf(tuned, 'merchants').spec.template.spec.containers[0], secretsOf(tuned));
+    assert.deepEqual([env.WEBHOOK_RETRY_BASE_MS, env.WEBHOOK_TIMEOUT_MS], ['1000', '5000']);
   });
 
   it("the Ingress routes no prefix of auth's internal routes (/internal/...)", () => {

@@ -5,7 +5,7 @@ import { FakeKubeApi } from './support/fake-kube-api.js';
 import { ofKind, render, renderAsync, renderFailure } from './support/render.js';
 import { TEST_SECRETS, testSigningKey } from './support/variants.js';
 
-const PLATFORM_KEYS = ['jwt-private-key.pem', 'session-keys', 'service-token', 'password-pepper'];
+const PLATFORM_KEYS = ['jwt-private-key.pem', 'session-keys', 'service-token', 'password-pepper', 'webhook-secret-key'];
 const MYSQL_KEYS = ['mysql-root-password', 'mysql-password'];
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
@@ -17,7 +17,10 @@ describe('generated secrets where Helm cannot read the cluster (helm template, A
     assert.notEqual(status, 0);
     assert.match(message, /cannot read the cluster/);
     assert.match(message, /secrets\.existingSecret/);
-    assert.match(message, /secrets\.jwtPrivateKey, secrets\.sessionKeys, secrets\.serviceToken and secrets\.passwordPepper/);
+    assert.match(
+      message,
+      /secrets\.jwtPrivateKey, secrets\.sessionKeys, secrets\.serviceToken, secrets\.passwordPepper and secrets\.webhookSecretKey/,
+    );
   });
 
   it("rendering fails and says how to supply the bundled MySQL's passwords instead of generating new ones", () => {
@@ -58,7 +61,9 @@ describe('generated secrets against a cluster (helm install and upgrade)', funct
     const platform = secrets['mp-merchant-platform']!;
     assert.deepEqual(Object.keys(platform).sort(), [...PLATFORM_KEYS].sort());
     assert.match(platform['jwt-private-key.pem']!, /^-----BEGIN RSA PRIVATE KEY-----/);
-    for (const key of ['session-keys', 'service-token', 'password-pepper']) assert.ok(platform[key]!.length >= 32, key);
+    for (const key of ['session-keys', 'service-token', 'password-pepper', 'webhook-secret-key'])
+      assert.ok(platform[key]!.length >= 32, key);
+    assert.notEqual(platform['webhook-secret-key'], platform['password-pepper']);
     assert.notEqual(platform['service-token'], platform['password-pepper']);
     for (const key of MYSQL_KEYS) assert.ok(secrets['mp-mysql']![key]!.length >= 32, key);
   });
@@ -69,6 +74,7 @@ describe('generated secrets against a cluster (helm install and upgrade)', funct
       'session-keys': b64('live-session-key'),
       'service-token': b64('live-service-token'),
       'password-pepper': b64('live-password-pepper'),
+      'webhook-secret-key': b64('live-webhook-secret-key'),
     };
     api.secrets.set('shop/mp-merchant-platform', live);
     api.secrets.set('shop/mp-mysql', { 'mysql-root-password': b64('live-root'), 'mysql-password': b64('live-app') });
@@ -78,6 +84,7 @@ describe('generated secrets against a cluster (helm install and upgrade)', funct
       'session-keys': 'live-session-key',
       'service-token': 'live-service-token',
       'password-pepper': 'live-password-pepper',
+      'webhook-secret-key': 'live-webhook-secret-key',
     });
     assert.deepEqual(secrets['mp-mysql'], { 'mysql-root-password': 'live-root', 'mysql-password': 'live-app' });
   });
@@ -95,5 +102,6 @@ describe('generated secrets against a cluster (helm install and upgrade)', funct
     assert.equal(platform['session-keys'], 'old-session-key');
     assert.equal(platform['service-token'], 'old-service-token');
     assert.ok(platform['password-pepper']!.length >= 32);
+    assert.ok(platform['webhook-secret-key']!.length >= 32, 'a release from before webhooks gets a webhook key');
   });
 });

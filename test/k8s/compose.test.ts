@@ -106,7 +106,14 @@ describe('compose.yaml (validated offline, not against a Docker engine)', functi
   });
 
   it('refuses to start without each secret the example file lists', () => {
-    for (const name of ['MYSQL_ROOT_PASSWORD', 'MYSQL_PASSWORD', 'SERVICE_TOKEN', 'SESSION_KEYS', 'PASSWORD_PEPPER']) {
+    for (const name of [
+      'MYSQL_ROOT_PASSWORD',
+      'MYSQL_PASSWORD',
+      'SERVICE_TOKEN',
+      'SESSION_KEYS',
+      'PASSWORD_PEPPER',
+      'WEBHOOK_SECRET_KEY',
+    ]) {
       const { [name]: _dropped, ...rest } = exampleEnv;
       assert.throws(() => interpolated(rest), new RegExp(`${name} is required: set ${name} in \\.env`), name);
     }
@@ -114,7 +121,7 @@ describe('compose.yaml (validated offline, not against a Docker engine)', functi
 
   it('commits no secret: every secret value is a placeholder of compose.env.example, and .env and the key are git-ignored', () => {
     for (const [name, value] of Object.entries(exampleEnv)) assert.match(value, /^change-me/, name);
-    assert.doesNotMatch(text, /PASSWORD: (?!\$\{)|TOKEN: (?!\$\{)|KEYS: (?!\$\{)|PEPPER: (?!\$\{)/, 'a literal secret in compose.yaml');
+    assert.doesNotMatch(text, /PASSWORD: (?!\$\{)|TOKEN: (?!\$\{)|KEYS?: (?!\$\{)|PEPPER: (?!\$\{)/, 'a literal secret in compose.yaml');
     const ignored = readFileSync(join(repoRoot, '.gitignore'), 'utf8').split('\n');
     assert.ok(ignored.includes('.env') && ignored.includes('/secrets/'));
     assert.match(compose.secrets.jwt_private_key!.file, /^\.\/secrets\//);

@@ -73,7 +73,11 @@ describe('network policies', function () {
       ['a stranger pod -> mysql', stranger, mysql, 3306, false],
       ['another namespace -> email', otherNamespace, email, 8080, false],
       ['email -> SES over HTTPS', email, internet, 443, true],
-      ['merchants -> the internet', merchants, internet, 443, false],
+      ['merchants -> the internet over HTTPS (webhooks)', merchants, internet, 443, true],
+      ['merchants -> the internet over plain HTTP', merchants, internet, 80, false],
+      ['merchants -> a private address over HTTPS', merchants, { ip: '10.1.2.3' }, 443, false],
+      ['merchants -> the cloud metadata service', merchants, { ip: '169.254.169.254' }, 443, false],
+      ['merchants -> a CGNAT (pod) address', merchants, { ip: '100.64.0.10' }, 443, false],
       ['auth -> the internet without Google sign-in', auth, internet, 443, false],
       ['email -> the internet over plain HTTP', email, internet, 80, false],
       ['auth -> a wrong port on email', auth, email, 9229, false],
@@ -91,7 +95,7 @@ describe('network policies', function () {
   it('let auth reach Google over HTTPS only when Google sign-in is configured', () => {
     const can = flows(VARIANTS['Google sign-in and kubernetes service auth']!);
     assert.ok(can(auth, internet, 443));
-    assert.ok(!can(merchants, internet, 443));
+    assert.ok(!can(merchants, { ip: '10.1.2.3' }, 443), 'webhooks never into private ranges');
   });
 
   it('let the services that check callers (auth, merchants, email), and nothing else, reach only the Kubernetes API range in kubernetes mode', () => {

@@ -123,6 +123,7 @@ merchants:
   public: true
   paths: [/merchants, /users]
   calls: {auth: SERVICE_TOKEN_FILE, email: EMAIL_SERVICE_TOKEN_FILE}
+  outbound: webhooks
 email:
   public: false
   outbound: ses
@@ -147,7 +148,7 @@ email:
 {{- if and (eq .root.Values.serviceAuth.mode "kubernetes") (include "merchant-platform.callers" . | fromJsonArray) }}true{{ end }}
 {{- end }}
 
-{{/* merchant-platform.needsHttps: "true" when one service must open HTTPS connections out (auth: Google sign-in configured; email: the SES transport). Takes (dict "root" $ "name" "auth"). */}}
+{{/* merchant-platform.needsHttps: "true" when one service must open HTTPS connections to `networkPolicy.httpsEgressCidr` (auth: Google sign-in configured; email: the SES transport). Merchants' webhooks have a rule of their own. Takes (dict "root" $ "name" "auth"). */}}
 {{- define "merchant-platform.needsHttps" -}}
 {{- $outbound := (include "merchant-platform.service" . | fromYaml).outbound }}
 {{- if and (eq (toString $outbound) "google") (include "merchant-platform.googleEnabled" .root) }}true{{ end }}
@@ -291,6 +292,14 @@ merchant-platform.serviceAuthEnv: how one service proves who it is to the servic
   value: {{ include "merchant-platform.serviceUrl" (dict "root" .root "name" "email") | quote }}
 - name: CONSOLE_URL
   value: {{ .root.Values.merchants.consoleUrl | default (printf "https://%s" (first (.root.Values.ingress.hosts | default (list "localhost")))) | quote }}
+{{- $webhooks := .root.Values.webhooks }}
+{{ include "merchant-platform.secretEnv" (dict "env" "WEBHOOK_SECRET_KEY" "secret" (include "merchant-platform.secretName" .root) "key" "webhook-secret-key") }}
+- name: WEBHOOK_RETRY_BASE_MS
+  value: {{ $webhooks.retryBaseMs | int | quote }}
+- name: WEBHOOK_TIMEOUT_MS
+  value: {{ $webhooks.timeoutMs | int | quote }}
+- name: WEBHOOK_ALLOW_PRIVATE_TARGETS
+  value: {{ $webhooks.allowPrivateTargets | quote }}
 {{- end }}
 
 {{/* merchant-platform.env.email: the variables only email reads. Takes (dict "root" $ "name" "email"). */}}
@@ -420,7 +429,7 @@ Takes (dict "root" $ "key" KEY "value" VALUE "previous" LIVE-DATA "online" BOOL)
 {{- if .value }}{{ .value | b64enc }}
 {{- else if index .previous .key }}{{ index .previous .key }}
 {{- else if not .online }}
-{{- fail (printf "\n\nThe Secret key %q has no value and Helm cannot read the cluster to keep the one it generated (helm template, helm lint, --dry-run=client, Argo CD).\nSupply the secrets: name a Secret with the keys jwt-private-key.pem, session-keys, service-token and password-pepper in secrets.existingSecret,\nor set secrets.jwtPrivateKey, secrets.sessionKeys, secrets.serviceToken and secrets.passwordPepper (and mysql.auth.rootPassword, mysql.auth.password or mysql.auth.existingSecret).\n" .key) }}
+{{- fail (printf "\n\nThe Secret key %q has no value and Helm cannot read the cluster to keep the one it generated (helm template, helm lint, --dry-run=client, Argo CD).\nSupply the secrets: name a Secret with the keys jwt-private-key.pem, session-keys, service-token, password-pepper and webhook-secret-key in secrets.existingSecret,\nor set secrets.jwtPrivateKey, secrets.sessionKeys, secrets.serviceToken, secrets.passwordPepper and secrets.webhookSecretKey (and mysql.auth.rootPassword, mysql.auth.password or mysql.auth.existingSecret).\n" .key) }}
 {{- else if eq .key "jwt-private-key.pem" }}{{ genPrivateKey "rsa" | b64enc }}
 {{- else }}{{ randAlphaNum 48 | b64enc }}
 {{- end }}

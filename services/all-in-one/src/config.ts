@@ -5,6 +5,7 @@ import { authEnvShape, googleSignInIsComplete } from '@merchant-platform/auth/co
 import { webAuthnIsValid, withWebAuthnDefaults } from '@merchant-platform/auth/webauthn-config';
 import { checkEmailConfig, emailEnvShape } from '@merchant-platform/email/config';
 import { invitationEnvShape } from '@merchant-platform/merchants/config';
+import { webhookEnvShape, webhookSettingsAreSafe } from '@merchant-platform/merchants/webhooks-config';
 
 /**
  * All-in-one mode reads every variable the services read; what differs is the defaults:
@@ -15,6 +16,7 @@ export const allInOneConfigSchema = z
     ...emailEnvShape,
     ...authEnvShape,
     ...invitationEnvShape,
+    ...webhookEnvShape,
     DATA_DIR: z.string().default('./data'),
   })
   .superRefine(checkEmailConfig)
@@ -22,6 +24,7 @@ export const allInOneConfigSchema = z
   .superRefine(webAuthnIsValid)
   // Outside production missing secrets are generated under DATA_DIR (local-secrets.ts); in production, never.
   .superRefine(requireInProduction([['JWT_PRIVATE_KEY', 'JWT_PRIVATE_KEY_FILE'], 'SESSION_KEYS', 'SERVICE_TOKEN', 'PASSWORD_PEPPER']))
+  .superRefine(webhookSettingsAreSafe)
   .transform((config) => {
     const dataDir = resolve(config.DATA_DIR);
     return {

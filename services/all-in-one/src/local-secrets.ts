@@ -8,6 +8,8 @@ export interface LocalSecrets {
   sessionKeys: string[];
   serviceToken: string;
   passwordPepper: string;
+  /** WEBHOOK_SECRET_KEY: seals merchants' webhook signing secrets. */
+  webhookSecretKey: string;
 }
 
 /**
@@ -17,7 +19,7 @@ export interface LocalSecrets {
  */
 export function localSecrets(
   dataDir: string,
-  given: { jwtPrivateKey?: string; sessionKeys?: string[]; serviceToken?: string; passwordPepper?: string },
+  given: { jwtPrivateKey?: string; sessionKeys?: string[]; serviceToken?: string; passwordPepper?: string; webhookSecretKey?: string },
 ): LocalSecrets {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   return {
@@ -27,6 +29,7 @@ export function localSecrets(
       : [keptSecret(dataDir, 'session-key', () => randomBytes(32).toString('base64url'))],
     serviceToken: given.serviceToken ?? keptSecret(dataDir, 'service-token', () => randomBytes(32).toString('base64url')),
     passwordPepper: given.passwordPepper ?? keptSecret(dataDir, 'password-pepper', () => randomBytes(32).toString('base64url')),
+    webhookSecretKey: given.webhookSecretKey ?? keptSecret(dataDir, 'webhook-secret-key', () => randomBytes(32).toString('base64url')),
   };
 }
 

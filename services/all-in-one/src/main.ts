@@ -15,6 +15,7 @@ const given = {
   sessionKeys: config.SESSION_KEYS,
   serviceToken: config.SERVICE_TOKEN,
   passwordPepper: config.PASSWORD_PEPPER,
+  webhookSecretKey: config.WEBHOOK_SECRET_KEY,
 };
 const secrets = await startupStep(
   'all-in-one',
@@ -40,6 +41,7 @@ await runService({
       email: { ...config, SERVICE_TOKEN: secrets.serviceToken },
       consoleUrl: config.CONSOLE_URL ?? base,
       invitationRatePerHour: config.RATE_LIMIT_INVITATIONS_PER_HOUR,
+      webhooks: { ...config, WEBHOOK_SECRET_KEY: secrets.webhookSecretKey },
     });
     return [...services, landingPageModule(context.openapi, { name: 'Merchant Platform', version: VERSION })];
   },

@@ -6,6 +6,7 @@ import { SigningKeys } from '@merchant-platform/auth/domain/signing-keys';
 import { createEmailModule, emailMigrations, outboxSender, type EmailModuleConfig } from '@merchant-platform/email/app';
 import { createMerchantsModule, merchantsMigrations, type MerchantsModule } from '@merchant-platform/merchants/app';
 import { inProcessUserDataPeers } from './user-data-peers.js';
+import type { WebhookSettings } from '@merchant-platform/merchants/webhooks-config';
 
 export interface PlatformOptions {
   jwtPrivateKey: string;
@@ -15,6 +16,8 @@ export interface PlatformOptions {
   /** Invitation links point here (CONSOLE_URL; all-in-one's own address by default). */
   consoleUrl?: string | undefined;
   invitationRatePerHour?: number | undefined;
+  /** Merchants' webhook dispatcher; its key generated under DATA_DIR unless given. */
+  webhooks?: WebhookSettings | undefined;
 }
 
 /** Every service's migrations, applied in one go at start-up (all-in-one mode only). */
@@ -56,6 +59,7 @@ export function createPlatformModules(context: ModuleContext, options: PlatformO
     consoleUrl: options.consoleUrl,
     invitationRatePerHour: options.invitationRatePerHour,
     serviceAuth: options.auth,
+    webhooks: options.webhooks,
   });
   return [auth, merchants, email];
 }

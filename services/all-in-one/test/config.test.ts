@@ -14,6 +14,7 @@ describe('all-in-one configuration', () => {
       'JWT_PRIVATE_KEY: is required when NODE_ENV=production (or JWT_PRIVATE_KEY_FILE)',
       'SESSION_KEYS: is required when NODE_ENV=production',
       'PASSWORD_PEPPER: is required when NODE_ENV=production',
+      'WEBHOOK_SECRET_KEY: is required when NODE_ENV=production',
     ]);
   });
 
@@ -25,6 +26,7 @@ describe('all-in-one configuration', () => {
       SESSION_KEYS: 'k',
       SERVICE_TOKEN: 'a-service-token-of-some-length',
       PASSWORD_PEPPER: 'a-test-pepper-of-at-least-32-characters',
+      WEBHOOK_SECRET_KEY: 'a-webhook-secret-key-of-32-characters-or-more',
       DATA_DIR: '/data',
     });
     assert.equal(config.DATABASE_URL, 'sqlite:/data/platform.sqlite');

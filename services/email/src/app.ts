@@ -19,7 +19,7 @@ import { Dispatcher } from './domain/dispatcher.js';
 import type { MailTransport } from './domain/email.js';
 import { EmailRequest } from './domain/email-request.js';
 import { Outbox } from './domain/outbox.js';
-import { RetryPolicy } from './domain/retry-policy.js';
+import { RetryPolicy } from '@merchant-platform/common/worker/retry-policy';
 import { SendRateLimiter } from './domain/send-rate.js';
 import { TemplateCatalog, type TemplateName } from './domain/templates.js';
 import { exportRecipient, type RecipientExportView } from './domain/recipient-data.js';

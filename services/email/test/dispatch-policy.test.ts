@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { RetryPolicy } from '../src/domain/retry-policy.js';
+import { RetryPolicy } from '@merchant-platform/common/worker/retry-policy';
 import { SendRateLimiter } from '../src/domain/send-rate.js';
 import { escapeHtml } from '@merchant-platform/common/text';
 

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Database } from '@merchant-platform/common/db/database';
 import { SchemaMigrator } from '@merchant-platform/common/db/migrations';
@@ -27,6 +29,12 @@ import { UserDepartures } from './domain/user-departure.js';
 import { userErasure } from './domain/user-erasure.js';
 import { merchantRoutes } from './http/routes.js';
 import { userDataRoutes } from './http/user-data-routes.js';
+import type { PlatformEvent } from './domain/webhooks/event-types.js';
+import type { Resolver } from './domain/webhooks/target-policy.js';
+import type { TransactionHandle, WebhookEndpoint } from './domain/webhooks/webhook.js';
+import type { WebhookDispatcher } from './domain/webhooks/webhook-dispatcher.js';
+import { webhookEnvShape, type WebhookSettings } from './webhooks-config.js';
+import { createWebhooks } from './webhooks-wiring.js';
 
 export interface MerchantsDependencies {
   db: Database;
@@ -49,9 +57,21 @@ export interface MerchantsDependencies {
   serviceAuth?: Partial<ServiceAuthSettings>;
   /** Defaults to the one `serviceAuth` selects. */
   serviceAuthenticator?: ServiceAuthenticator;
+  /** The WEBHOOK_* settings; defaults as documented, and a per-process key when none is given (not in production: config requires one). */
+  webhooks?: Partial<WebhookSettings> | undefined;
+  /** Tests play DNS for the webhook target policy with this. */
+  resolveHost?: Resolver | undefined;
+  /** An endpoint was disabled after failing for 3 days: the lead wires this to the event recorder. */
+  onWebhookEndpointDisabled?: ((endpoint: WebhookEndpoint) => Promise<void> | void) | undefined;
 }
 
 export interface MerchantsModule extends ServiceModule {
+  /**
+   * For the event pipeline, inside the transaction that records a merchant event: queues one
+   * delivery per enabled endpoint of that merchant subscribed to the type (or `*`).
+   */
+  enqueueWebhookDeliveries: (event: PlatformEvent, options?: { transaction?: TransactionHandle }) => Promise<number>;
+  webhookDispatcher: WebhookDispatcher;
   /** A user's data rights, for in-process callers (all-in-one mode's auth): the internal routes' use-cases. */
   userData: { exports: UserDataExport; departures: UserDepartures };
   /** What the `user.deleted` consumer calls (domain/user-erasure.ts). */
@@ -69,6 +89,13 @@ export function createMerchantsModule(deps: MerchantsDependencies): MerchantsMod
   const keys = new ApiKeys(new SequelizeApiKeyRepository(deps.db.sequelize));
   const limiter = rateLimiterFactory(deps.db, 'merchants_rate_limits');
   const keyLimiter = limiter({ name: 'api-key', points: deps.apiKeyRatePerMinute ?? 600, durationSeconds: 60 });
+  const { webhooks, dispatcher } = createWebhooks({
+    db: deps.db,
+    logger: deps.logger,
+    settings: webhookSettings(deps),
+    resolve: deps.resolveHost,
+    onEndpointDisabled: deps.onWebhookEndpointDisabled,
+  });
   const useCases = {
     profiles: new MerchantProfiles(merchants),
     teams: new Teams(merchants, memberships),
@@ -79,6 +106,7 @@ export function createMerchantsModule(deps: MerchantsDependencies): MerchantsMod
       limiter: limiter({ name: 'invitations', points: deps.invitationRatePerHour ?? 20, durationSeconds: 3600 }),
       mailer: deps.mailer,
     }),
+    webhooks,
   };
   const departureRecords = new SequelizeUserDepartureRepository(deps.db.sequelize);
   const userData = { exports: new UserDataExport(memberships, merchants), departures: new UserDepartures(departureRecords, merchants) };
@@ -89,11 +117,26 @@ export function createMerchantsModule(deps: MerchantsDependencies): MerchantsMod
     name: 'merchants',
     api: userDataRoutes(merchantRoutes(deps.openapi, useCases, deps.verifier), userData, requireService(services)),
     readiness: [{ name: 'merchants-database', check: () => migrator.assertCurrent() }],
-    start: () => deps.revocations?.start(),
-    stop: async () => deps.revocations?.stop(),
+    start: () => {
+      deps.revocations?.start();
+      dispatcher.start();
+    },
+    stop: async () => {
+      await Promise.all([deps.revocations?.stop(), dispatcher.stop()]);
+    },
+    enqueueWebhookDeliveries: (event, options) => webhooks.enqueueDeliveries(event, options),
+    webhookDispatcher: dispatcher,
     userData,
     eraseUserData: userErasure(departureRecords).eraseUserData,
   };
+}
+
+function webhookSettings(deps: MerchantsDependencies): WebhookSettings {
+  const defaults = z.object(webhookEnvShape).parse({});
+  const given = deps.webhooks ?? {};
+  if (!given.WEBHOOK_SECRET_KEY)
+    deps.logger.warn('no WEBHOOK_SECRET_KEY: webhook secrets are sealed with a key that ends with this process');
+  return { ...defaults, ...given, WEBHOOK_SECRET_KEY: given.WEBHOOK_SECRET_KEY ?? randomBytes(32).toString('base64url') };
 }
 
 export { merchantsMigrations };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { webhookEnvShape, webhookSettingsAreSafe } from './webhooks-config.js';
 import { databaseUrl, httpEnvShape, jwtVerifyEnvShape, requireInProduction, requireWhen } from '@merchant-platform/common/config';
 import { checkServiceAuthConfig, serviceAuthEnvShape } from '@merchant-platform/common/service-auth/config';
 
@@ -37,8 +38,10 @@ export const merchantsConfigSchema = z
     EMAIL_SERVICE_TOKEN_FILE: z.string().optional(),
     ...invitationEnvShape,
     REVOCATION_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
+    ...webhookEnvShape,
   })
   .superRefine(requireInProduction(['DATABASE_URL', 'AUTH_INTERNAL_URL', 'EMAIL_SERVICE_URL', 'CONSOLE_URL']))
+  .superRefine(webhookSettingsAreSafe)
   .superRefine(checkServiceAuthConfig)
   .superRefine(
     requireWhen({ holds: (config) => config.AUTH_INTERNAL_URL !== undefined, described: 'AUTH_INTERNAL_URL is set' }, [

@@ -43,6 +43,7 @@ await runService({
       consoleUrl: config.CONSOLE_URL,
       invitationRatePerHour: config.RATE_LIMIT_INVITATIONS_PER_HOUR,
       serviceAuth: config,
+      webhooks: config,
     });
   },
 });

@@ -5,6 +5,7 @@ import { merchantsConfigSchema } from '../src/config.js';
 const problems = (env: Record<string, string>) => configProblems(merchantsConfigSchema, env);
 
 const JWKS_URL = 'http://auth:8080/auth/.well-known/jwks.json';
+const WEBHOOK_KEY = 'a-webhook-secret-key-of-32-characters-or-more';
 
 describe('merchants service configuration', () => {
   it('requires the database, auth’s and email’s addresses and the console’s in production, and a credential for them', () => {
@@ -13,6 +14,7 @@ describe('merchants service configuration', () => {
       'AUTH_INTERNAL_URL: is required when NODE_ENV=production',
       'EMAIL_SERVICE_URL: is required when NODE_ENV=production',
       'CONSOLE_URL: is required when NODE_ENV=production',
+      'WEBHOOK_SECRET_KEY: is required when NODE_ENV=production',
       // Also who may call merchants' internal routes (auth): the shared secret in token mode.
       'SERVICE_TOKEN: is required when NODE_ENV=production and SERVICE_AUTH=token',
     ]);
@@ -30,6 +32,7 @@ describe('merchants service configuration', () => {
       EMAIL_SERVICE_URL: 'http://email:8080',
       EMAIL_SERVICE_TOKEN_FILE: '/var/run/secrets/tokens/email',
       CONSOLE_URL: 'https://console.example.com',
+      WEBHOOK_SECRET_KEY: WEBHOOK_KEY,
     };
     const tokenFile = '/var/run/secrets/tokens/auth';
     assert.deepEqual(problems({ ...inCluster, SERVICE_AUTH: 'kubernetes', SERVICE_TOKEN_FILE: tokenFile }), [
@@ -54,5 +57,24 @@ describe('merchants service configuration', () => {
 
   it('needs no credential without AUTH_INTERNAL_URL outside production', () => {
     assert.deepEqual(problems({ JWKS_URL }), []);
+  });
+
+  it('never lets webhooks reach private addresses in production, and wants a long webhook key', () => {
+    const production = {
+      NODE_ENV: 'production',
+      JWKS_URL,
+      DATABASE_URL: 'mysql://u:p@db:3306/m',
+      AUTH_INTERNAL_URL: 'http://auth:8080',
+      EMAIL_SERVICE_URL: 'http://email:8080',
+      CONSOLE_URL: 'https://console.example.com',
+      SERVICE_TOKEN: 'a-service-token-of-some-length',
+    };
+    assert.deepEqual(problems({ ...production, WEBHOOK_SECRET_KEY: WEBHOOK_KEY, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }), [
+      'WEBHOOK_ALLOW_PRIVATE_TARGETS: must be false when NODE_ENV=production',
+    ]);
+    assert.deepEqual(problems({ JWKS_URL, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }), []);
+    assert.deepEqual(problems({ JWKS_URL, WEBHOOK_SECRET_KEY: 'short' }), [
+      'WEBHOOK_SECRET_KEY: must be at least 32 characters (openssl rand -base64 32)',
+    ]);
   });
 });

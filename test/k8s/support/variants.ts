@@ -45,6 +45,7 @@ export const TEST_SECRETS = {
   sessionKeys: 'test-session-key-one-of-enough-length,test-session-key-two-of-enough-length',
   serviceToken: 'test-service-token-of-at-least-32-characters',
   passwordPepper: 'test-password-pepper-of-at-least-32-characters',
+  webhookSecretKey: 'test-webhook-secret-key-of-at-least-32-characters',
 };
 export const TEST_MYSQL_PASSWORDS = { rootPassword: 'test-mysql-root-password', password: 'test-mysql-password' };
 

@@ -117,7 +117,7 @@ export function buildOpenApiDocuments(
 
 function generate(definitions: OpenAPIRegistry['definitions'], info: DocumentInfo): OpenApiDocument {
   const document = new OpenApiGeneratorV31(definitions).generateDocument({ openapi: '3.1.0', info: { ...info } });
-  // The usual reading order; no webhooks: the platform sends none.
+  // The usual reading order. No `webhooks` section: the events merchants receive are described in docs/api.md.
   return {
     openapi: document.openapi,
     info: document.info,

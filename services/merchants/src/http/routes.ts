@@ -15,13 +15,15 @@ import { MerchantIdParams, MerchantProfileBody } from './schemas.js';
 import { apiKeyRoutes } from './api-key-routes.js';
 import { acceptInvitationRoute, invitationRoutes } from './invitation-routes.js';
 import { myMerchantsRoute, teamRoutes } from './team-routes.js';
+import type { Webhooks } from '../domain/webhooks/webhooks.js';
+import { webhookRoutes } from './webhook-routes.js';
 
 export function merchantRoutes(
   openapi: OpenAPIRegistry,
-  uc: { profiles: MerchantProfiles; teams: Teams; access: MerchantAccess; keys: ApiKeys; invitations: Invitations },
+  uc: { profiles: MerchantProfiles; teams: Teams; access: MerchantAccess; keys: ApiKeys; invitations: Invitations; webhooks: Webhooks },
   verifier: AccessTokenVerifier,
 ): ApiRouter {
-  const { profiles, teams, access, keys, invitations } = uc;
+  const { profiles, teams, access, keys, invitations, webhooks } = uc;
   const user = requireUser(verifier);
   const admin = requireRole(verifier, 'admin');
   const merchant = openapi.register('Merchant', MerchantView);
@@ -63,19 +65,23 @@ export function merchantRoutes(
         ctx.body = { merchant: saved };
       },
     });
-  const teamsRouter = invitationRoutes(
-    apiKeyRoutes(
-      teamRoutes(acceptInvitationRoute(myMerchantsRoute(own, user, teams, merchant), openapi, { user, invitations }), openapi, {
-        user,
-        access,
-        teams,
-        merchant,
-      }),
+  const teamsRouter = webhookRoutes(
+    invitationRoutes(
+      apiKeyRoutes(
+        teamRoutes(acceptInvitationRoute(myMerchantsRoute(own, user, teams, merchant), openapi, { user, invitations }), openapi, {
+          user,
+          access,
+          teams,
+          merchant,
+        }),
+        openapi,
+        { user, access, keys },
+      ),
       openapi,
-      { user, access, keys },
+      { user, access, invitations },
     ),
     openapi,
-    { user, access, invitations },
+    { user, access, webhooks },
   );
   return teamsRouter
     .route({

@@ -7,7 +7,7 @@ import { request, type RequestOptions, type RunningServer } from '@merchant-plat
 import { serveModules } from '@merchant-platform/common/testing/test-app';
 import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
 import { createTestTokens } from '@merchant-platform/common/testing/test-tokens';
-import { createMerchantsModule, merchantsMigrations, type MerchantsDependencies } from '../../src/app.js';
+import { createMerchantsModule, merchantsMigrations, type MerchantsDependencies, type MerchantsModule } from '../../src/app.js';
 import type { Role } from '../../src/domain/roles.js';
 import type { MembershipView, MerchantView } from '../../src/domain/views.js';
 
@@ -44,6 +44,8 @@ export function teamsStage(
     invitations?: Pick<MerchantsDependencies, 'mailer' | 'consoleUrl' | 'invitationRatePerHour'>;
     /** Stops what was started on the stage's database (another service's module) before it closes. */
     beforeClose?: () => Promise<void>;
+    /** More of the module's dependencies (webhook settings, a resolver). */
+    module?: Partial<MerchantsDependencies>;
   } = {},
 ) {
   const tokens = createTestTokens();
@@ -52,6 +54,10 @@ export function teamsStage(
   let server: RunningServer;
   const stage = {
     db: undefined as unknown as Database,
+    /** The module under test (not started: its dispatcher runs only when a test calls it). */
+    module: undefined as unknown as MerchantsModule,
+    /** The fresh database's URL, for a process of the test's own (a dispatcher) to share it. */
+    databaseUrl: '',
     logs,
     call: <Body>(method: string, path: string, options?: RequestOptions) => request<Body>(server.url, method, path, options),
     person(): Person {
@@ -89,6 +95,7 @@ export function teamsStage(
 
   before(async () => {
     testDb = await createTestDatabase();
+    stage.databaseUrl = testDb.url;
     stage.db = await openDatabase(testDb.url);
     await options.beforeStart?.(stage.db);
     await migrate(stage.db, merchantsMigrations);
@@ -101,7 +108,9 @@ export function teamsStage(
       apiKeyRatePerMinute: options.apiKeyRatePerMinute,
       ...options.invitations,
       serviceAuth: { SERVICE_TOKEN: options.serviceToken },
+      ...options.module,
     });
+    stage.module = module;
     server = await serveModules({ modules: [module], openapi, logger: logs.logger });
   });
   after(async () => {

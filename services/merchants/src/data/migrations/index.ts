@@ -4,6 +4,14 @@ import { createMemberships } from './0002-create-memberships.js';
 import { createApiKeys } from './0003-create-api-keys.js';
 import { createInvitations } from './0004-create-invitations.js';
 import { createUserDepartures } from './0005-create-user-departures.js';
+import { createWebhooks } from './0006-create-webhooks.js';
 
 /** In order; a build expects exactly these to be applied (readiness checks it). */
-export const merchantsMigrations: Migration[] = [createMerchants, createMemberships, createApiKeys, createInvitations, createUserDepartures];
+export const merchantsMigrations: Migration[] = [
+  createMerchants,
+  createMemberships,
+  createApiKeys,
+  createInvitations,
+  createUserDepartures,
+  createWebhooks,
+];

@@ -1,0 +1,62 @@
+import { Op, QueryTypes, Transaction, type Model, type ModelStatic, type Sequelize } from 'sequelize';
+import type { Dialect } from './database.js';
+
+export interface DueRows<M extends Model> {
+  sequelize: Sequelize;
+  dialect: Dialect;
+  model: ModelStatic<M>;
+  /** The model's table; written into the one raw statement, so a constant from code, never input. */
+  table: string;
+  /** Rows in this status whose `next_attempt_at` has come are due. */
+  status: string;
+  now: Date;
+  limit: number;
+}
+
+/**
+ * Claims due rows of an outbox table for one worker: selects them and hands their ids to
+ * `claim`, which must move them out of the due set (a lease) in the same transaction.
+ *
+ * MySQL: `SELECT ... FOR UPDATE SKIP LOCKED` picks rows no other replica is claiming right now,
+ * and the claim commits before the locks are released, so they stay ours. READ COMMITTED: no gap
+ * locks, so claims never hold up inserts from the HTTP path. SQLite runs the same steps in an
+ * IMMEDIATE transaction, which serialises claimers on the write lock.
+ */
+export async function claimDueRows<M extends Model, R>(
+  due: DueRows<M>,
+  claim: (ids: string[], transaction: Transaction) => Promise<R[]>,
+): Promise<R[]> {
+  const options =
+    due.dialect === 'mysql' ? { isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED } : { type: Transaction.TYPES.IMMEDIATE };
+  return due.sequelize.transaction(options, async (transaction) => {
+    const ids = await selectDueIds(due, transaction);
+    return ids.length === 0 ? [] : claim(ids, transaction);
+  });
+}
+
+async function selectDueIds<M extends Model>(due: DueRows<M>, transaction: Transaction): Promise<string[]> {
+  if (due.dialect === 'mysql') {
+    // Sequelize's MySQL dialect cannot express SKIP LOCKED, hence the one raw statement.
+    const rows = await due.sequelize.query<{ id: string }>(
+      `SELECT id FROM ${due.table} WHERE status = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED`,
+      // Formatted here: a Date replacement would lose its milliseconds and skip rows due this second.
+      {
+        replacements: [due.status, due.now.toISOString().replace('T', ' ').replace('Z', ''), due.limit],
+        type: QueryTypes.SELECT,
+        transaction,
+      },
+    );
+    return rows.map((row) => row.id);
+  }
+  const rows = await due.model.findAll({
+    attributes: ['id'],
+    where: { status: due.status, next_attempt_at: { [Op.lte]: due.now } } as never,
+    order: [
+      ['next_attempt_at', 'ASC'],
+      ['id', 'ASC'],
+    ],
+    limit: due.limit,
+    transaction,
+  });
+  return rows.map((row) => String(row.get('id')));
+}

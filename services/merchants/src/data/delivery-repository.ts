@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import type { ModelStatic, Sequelize, Transaction } from 'sequelize';
+import { claimDueRows } from '@merchant-platform/common/db/claim-due';
+import type { Dialect } from '@merchant-platform/common/db/database';
+import { afterCursor, KEYSET_ORDER } from '@merchant-platform/common/db/keyset';
+import type { PageQuery } from '@merchant-platform/common/pagination';
+import { subscribes, type PlatformEvent } from '../domain/webhooks/event-types.js';
+import type {
+  AttemptResult,
+  ClaimedDelivery,
+  DeliveryRepository,
+  DeliveryStatus,
+  TransactionHandle,
+  WebhookDelivery,
+  WebhookEndpoint,
+} from '../domain/webhooks/webhook.js';
+import { deliveryModel, toDelivery, toEndpoint, webhookModel, type DeliveryRecord, type DeliveryRow, type WebhookRow } from './webhook-models.js';
+
+const PENDING: DeliveryStatus = 'pending';
+
+export class SequelizeDeliveryRepository implements DeliveryRepository {
+  private readonly model: ModelStatic<DeliveryRow>;
+  private readonly webhooks: ModelStatic<WebhookRow>;
+
+  constructor(
+    private readonly sequelize: Sequelize,
+    private readonly dialect: Dialect,
+  ) {
+    this.model = deliveryModel(sequelize);
+    this.webhooks = webhookModel(sequelize);
+  }
+
+  async enqueueForSubscribers(event: PlatformEvent, payload: string, handle?: TransactionHandle): Promise<number> {
+    if (!event.merchant_id) return 0;
+    const transaction = handle as Transaction | undefined;
+    const endpoints = await this.webhooks.findAll({ where: { merchant_id: event.merchant_id, enabled: true }, transaction });
+    const subscribed = endpoints.map(toEndpoint).filter((endpoint) => subscribes(endpoint.events, event.type));
+    if (subscribed.length === 0) return 0;
+    const now = new Date();
+    // INSERT IGNORE / OR IGNORE: the same event offered twice is still one delivery per endpoint.
+    await this.model.bulkCreate(
+      subscribed.map((endpoint) => newDelivery(endpoint, event, payload, now)),
+      { ignoreDuplicates: true, transaction },
+    );
+    return subscribed.length;
+  }
+
+  async enqueueTo(endpoint: WebhookEndpoint, event: PlatformEvent, payload: string): Promise<void> {
+    await this.model.create(newDelivery(endpoint, event, payload, new Date()));
+  }
+
+  /** Due deliveries, leased to this dispatcher (next_attempt_at = end of the lease) under a fresh claim token. */
+  async claimDue(now: Date, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+    const claimToken = randomUUID();
+    const leaseExpiresAt = new Date(now.getTime() + leaseMs);
+    const due = { sequelize: this.sequelize, dialect: this.dialect, model: this.model, table: 'merchant_webhook_deliveries', status: PENDING, now, limit };
+    return claimDueRows(due, async (ids, transaction) => {
+      await this.model.update(
+        { claim_token: claimToken, next_attempt_at: leaseExpiresAt, attempts: this.sequelize.literal('attempts + 1') },
+        { where: { id: ids }, transaction },
+      );
+      const rows = await this.model.findAll({ where: { id: ids, claim_token: claimToken }, transaction });
+      const endpoints = await this.webhooks.findAll({ where: { id: [...new Set(rows.map((row) => row.webhook_id))] }, transaction });
+      const byId = new Map(endpoints.map((row) => [row.id, toEndpoint(row)]));
+      return rows.flatMap((row) => {
+        const endpoint = byId.get(row.webhook_id);
+        return endpoint ? [{ delivery: toDelivery(row), endpoint, claimToken, leaseExpiresAt }] : [];
+      });
+    });
+  }
+
+  async record(claim: ClaimedDelivery, result: AttemptResult): Promise<boolean> {
+    const values: Partial<DeliveryRecord> =
+      result.outcome === 'delivered'
+        ? { status: 'delivered', response_status: result.responseStatus, delivered_at: result.at, last_error: null }
+        : result.outcome === 'retry'
+          ? { response_status: result.responseStatus, last_error: result.error, next_attempt_at: result.nextAttemptAt }
+          : { status: 'failed', response_status: result.responseStatus, last_error: result.error };
+    const [count] = await this.model.update(
+      { ...values, claim_token: null },
+      { where: { id: claim.delivery.id, claim_token: claim.claimToken, status: PENDING } },
+    );
+    return count === 1;
+  }
+
+  async listPage(webhookId: string, query: PageQuery): Promise<WebhookDelivery[]> {
+    const rows = await this.model.findAll({
+      where: { webhook_id: webhookId, ...afterCursor(query.cursor) },
+      order: KEYSET_ORDER,
+      limit: query.limit + 1,
+    });
+    return rows.map(toDelivery);
+  }
+
+  async retryNow(webhookId: string, deliveryId: string, now: Date): Promise<boolean> {
+    // Whatever its status, even mid-attempt: the new claim token fences the old attempt out.
+    const [count] = await this.model.update(
+      { status: PENDING, next_attempt_at: now, claim_token: null },
+      { where: { id: deliveryId, webhook_id: webhookId } },
+    );
+    return count === 1;
+  }
+}
+
+function newDelivery(endpoint: WebhookEndpoint, event: PlatformEvent, payload: string, now: Date): DeliveryRecord {
+  return {
+    id: randomUUID(),
+    webhook_id: endpoint.id,
+    event_id: event.id,
+    event_type: event.type,
+    payload,
+    status: PENDING,
+    attempts: 0,
+    response_status: null,
+    last_error: null,
+    next_attempt_at: now,
+    claim_token: null,
+    created_at: now,
+    delivered_at: null,
+  };
+}
