@@ -4,6 +4,7 @@ import { requireInProduction } from '@merchant-platform/common/config';
 import { authEnvShape, googleSignInIsComplete } from '@merchant-platform/auth/config';
 import { webAuthnIsValid, withWebAuthnDefaults } from '@merchant-platform/auth/webauthn-config';
 import { checkEmailConfig, emailEnvShape } from '@merchant-platform/email/config';
+import { consoleEnvShape } from '@merchant-platform/console/config';
 
 /**
  * All-in-one mode reads every variable the services read; what differs is the defaults:
@@ -13,6 +14,7 @@ export const allInOneConfigSchema = z
   .object({
     ...emailEnvShape,
     ...authEnvShape,
+    ...consoleEnvShape,
     DATA_DIR: z.string().default('./data'),
   })
   .superRefine(checkEmailConfig)

@@ -5,6 +5,7 @@ import { authMigrations, createAuthModule, type AuthSettings } from '@merchant-p
 import { SigningKeys } from '@merchant-platform/auth/domain/signing-keys';
 import { createEmailModule, emailMigrations, outboxSender, type EmailModuleConfig } from '@merchant-platform/email/app';
 import { createMerchantsModule, merchantsMigrations } from '@merchant-platform/merchants/app';
+import { consoleMigrations } from '@merchant-platform/console/app';
 
 export interface PlatformOptions {
   jwtPrivateKey: string;
@@ -19,6 +20,7 @@ export async function migrateAll(context: Pick<ModuleContext, 'db' | 'logger'>):
     ['auth', authMigrations],
     ['merchants', merchantsMigrations],
     ['email', emailMigrations],
+    ['console', consoleMigrations],
   ] as const) {
     await new SchemaMigrator(context.db, service, migrations, context.logger).up();
   }
