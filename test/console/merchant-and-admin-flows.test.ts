@@ -35,7 +35,7 @@ describe('console in Chromium: merchant profile, API keys, admin, CSRF and CSP',
     await page.getByLabel('City').fill('Springfield');
     await page.getByLabel('Country').fill('ZZZ');
     await page.getByRole('button', { name: 'Save profile' }).click();
-    assert.ok(await page.locator('#f-address-country-error').isVisible(), 'the country error sits beside the country field');
+    assert.ok(await page.locator('#f-address_country-error').isVisible(), 'the country error sits beside the country field');
     assert.equal(await page.getByLabel('Business name').inputValue(), 'Olive’s Bakery', 'what was typed is kept');
     await page.getByLabel('Country').fill('US');
     await page.getByRole('button', { name: 'Save profile' }).click();
@@ -97,7 +97,10 @@ describe('console in Chromium: merchant profile, API keys, admin, CSRF and CSP',
     await page.waitForURL('**/account');
     const forged = await context.request.post('/account/profile', { form: { first_name: 'Forged', last_name: 'Name' }, maxRedirects: 0 });
     assert.equal(forged.status(), 403);
-    const wrong = await context.request.post('/account/profile', { form: { first_name: 'Forged', last_name: 'Name', _csrf: 'guess' }, maxRedirects: 0 });
+    const wrong = await context.request.post('/account/profile', {
+      form: { first_name: 'Forged', last_name: 'Name', _csrf: 'guess' },
+      maxRedirects: 0,
+    });
     assert.equal(wrong.status(), 403);
     await page.goto('/account');
     assert.equal(await page.getByLabel('First name').inputValue(), 'Olive');

@@ -110,7 +110,7 @@ describe('chart and code agree', function () {
       );
       assert.ok(migrations.length >= 3, 'each service needs a migration Job or init container');
       for (const { owner, container } of migrations) {
-        assert.match(container.command.join(' '), /^node services\/(auth|merchants|email)\/dist\/migrate\.js$/);
+        assert.match(container.command.join(' '), /^node services\/(auth|merchants|email|console)\/dist\/migrate\.js$/);
         assertConfigLoadsFrom('migration', containerEnv(container, secrets), owner.metadata.name, CHART_ONLY_VARIABLES);
       }
     });

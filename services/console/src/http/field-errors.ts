@@ -32,8 +32,10 @@ export function formErrorsFrom(error: unknown, fieldNames: string[]): FormErrors
   if (error.status >= 500 || error.signedOut) throw error;
   const fields: Record<string, string> = {};
   for (const detail of error.details) {
+    // `address.city` is the form's `address_city`; else the top-level field (`scopes.0` is `scopes`).
+    const flat = detail.path.replace(/\./g, '_');
     const name = detail.path.split('.')[0] ?? '';
-    const field = fieldNames.includes(detail.path) ? detail.path : fieldNames.includes(name) ? name : undefined;
+    const field = [flat, name].find((candidate) => fieldNames.includes(candidate));
     if (field && !fields[field]) fields[field] = detail.message;
   }
   const codeField = FIELDS_OF_CODE[error.code]?.find((name) => fieldNames.includes(name));

@@ -21,7 +21,7 @@ const PROFILE_FIELDS = [
   'phone',
   'website',
   'currency',
-  ...ADDRESS_FIELDS.map((name) => `address.${name}`),
+  ...ADDRESS_FIELDS.map((name) => `address_${name}`),
 ];
 
 /** The profile form as the API wants it: blank optional fields left out, the address nested. */
@@ -38,17 +38,17 @@ function profileFrom(ctx: Context): Record<string, unknown> {
       Object.fromEntries(
         ADDRESS_FIELDS.map((name) => [
           name,
-          name === 'country' ? field(ctx, `address.${name}`).toUpperCase() : field(ctx, `address.${name}`),
+          name === 'country' ? field(ctx, `address_${name}`).toUpperCase() : field(ctx, `address_${name}`),
         ]),
       ),
     ),
   };
 }
 
-/** The form's values flattened back to its field names, to show them again after a refusal. */
+/** The form's values flattened back to its field names (`address_city`: form parsers read dots as nesting), to show them again after a refusal. */
 const flatValues = (profile: Record<string, unknown>) => {
   const { address, ...rest } = profile as { address: Record<string, string> };
-  return { ...rest, ...Object.fromEntries(Object.entries(address).map(([k, v]) => [`address.${k}`, v])) };
+  return { ...rest, ...Object.fromEntries(Object.entries(address).map(([k, v]) => [`address_${k}`, v])) };
 };
 
 /**
