@@ -15,5 +15,5 @@ export default tseslint.config(
     },
   },
   // The console's few scripts run in the browser.
-  { files: ['services/console/static/**/*.js'], languageOptions: { globals: globals.browser } },
+  { files: ['**/services/console/static/**/*.js'], languageOptions: { globals: globals.browser } },
 );
