@@ -1,5 +1,6 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
+import { ApiError } from '../api-client/api-error.js';
 import { consoleSession } from '../http/console-session.js';
 import { field, filled } from './form.js';
 import { chosenMerchant, type MerchantMembership } from './merchant-context.js';
@@ -94,27 +95,37 @@ export function merchantPage(router: Router, deps: PageDependencies): void {
     }
   });
 
-  router.post('/merchant/:id/members/:userId/role', async (ctx) => {
-    if (!requireSignIn(ctx)) return;
-    const { id = '', userId = '' } = ctx.params;
-    await deps
-      .userApi(ctx)
-      .call('PATCH', `/merchants/${encodeURIComponent(id)}/members/${encodeURIComponent(userId)}`, { role: field(ctx, 'role') });
-    back(ctx, id, 'The role is changed.');
+  /**
+   * A team action: done, or refused by the API (the last owner, a role above yours) with its
+   * message shown on the page. A session that ended or a step-up still goes to sign-in.
+   */
+  const teamAction = (path: string, act: (ctx: Context, id: string) => Promise<string>) =>
+    router.post(path, async (ctx) => {
+      if (!requireSignIn(ctx)) return;
+      const id = ctx.params.id ?? '';
+      try {
+        back(ctx, id, await act(ctx, id));
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.status >= 500 || error.signedOut || error.code === 'step_up_required') throw error;
+        back(ctx, id, error.message);
+      }
+    });
+  const memberPath = (ctx: Context, id: string) =>
+    `/merchants/${encodeURIComponent(id)}/members/${encodeURIComponent(ctx.params.userId ?? '')}`;
+
+  teamAction('/merchant/:id/members/:userId/role', async (ctx, id) => {
+    await deps.userApi(ctx).call('PATCH', memberPath(ctx, id), { role: field(ctx, 'role') });
+    return 'The role is changed.';
   });
 
-  router.post('/merchant/:id/members/:userId/remove', async (ctx) => {
-    if (!requireSignIn(ctx)) return;
-    const { id = '', userId = '' } = ctx.params;
-    await deps.userApi(ctx).call('DELETE', `/merchants/${encodeURIComponent(id)}/members/${encodeURIComponent(userId)}`);
-    back(ctx, id, 'The member is removed.');
+  teamAction('/merchant/:id/members/:userId/remove', async (ctx, id) => {
+    await deps.userApi(ctx).call('DELETE', memberPath(ctx, id));
+    return 'The member is removed.';
   });
 
-  router.post('/merchant/:id/settings', async (ctx) => {
-    if (!requireSignIn(ctx)) return;
-    const id = ctx.params.id ?? '';
+  teamAction('/merchant/:id/settings', async (ctx, id) => {
     const required = field(ctx, 'require_mfa') === 'true';
     await deps.userApi(ctx).call('PATCH', `/merchants/${encodeURIComponent(id)}/settings`, { require_mfa: required });
-    back(ctx, id, required ? 'Every member now needs two-step sign-in for this business.' : 'Two-step sign-in is no longer required.');
+    return required ? 'Every member now needs two-step sign-in for this business.' : 'Two-step sign-in is no longer required.';
   });
 }
