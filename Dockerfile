@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1.7
-# One image per service from one build: `docker build --target auth .` (or merchants, email), and
+# One image per service from one build: `docker build --target auth .` (or merchants, email, console), and
 # every service in one process on embedded SQLite: `docker build --target all-in-one .`.
 # The build steps are npm scripts (`npm run build`, `npm run build:prod-tree`), so the tests run
 # exactly these steps without Docker and start the services from build/prod/<service>.
@@ -19,6 +19,7 @@ COPY services/common/package.json services/common/
 COPY services/auth/package.json services/auth/
 COPY services/merchants/package.json services/merchants/
 COPY services/email/package.json services/email/
+COPY services/console/package.json services/console/
 COPY services/all-in-one/package.json services/all-in-one/
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY tsconfig.base.json ./
@@ -33,6 +34,8 @@ FROM build AS tree-merchants
 RUN npm run build:prod-tree -- merchants
 FROM build AS tree-email
 RUN npm run build:prod-tree -- email
+FROM build AS tree-console
+RUN npm run build:prod-tree -- console
 FROM build AS tree-all-in-one
 RUN npm run build:prod-tree -- all-in-one
 
@@ -60,6 +63,11 @@ FROM runtime AS email
 COPY --from=tree-email --chown=root:root /app/build/prod/email/ /app/
 USER 10001:10001
 CMD ["node", "services/email/dist/main.js"]
+
+FROM runtime AS console
+COPY --from=tree-console --chown=root:root /app/build/prod/console/ /app/
+USER 10001:10001
+CMD ["node", "services/console/dist/main.js"]
 
 # Every service behind one port on embedded SQLite, for one container without Kubernetes or MySQL.
 # The database and anything it generates live in DATA_DIR, a volume owned by the service user, so

@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'data/**', 'bench/results/**'] },
@@ -13,4 +14,6 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  // The console's few scripts run in the browser.
+  { files: ['**/services/console/static/**/*.js'], languageOptions: { globals: globals.browser } },
 );

@@ -4,7 +4,7 @@
  *
  *   root package.json + package-lock.json
  *   services/common/{package.json,dist}
- *   services/<service>/{package.json,dist[,templates]}
+ *   services/<service>/{package.json,dist[,templates,static,src/views]}
  *   node_modules/: exactly the production dependencies of those two workspaces, hard-linked from the
  *   installed tree (so native modules built by `npm ci` come along, nothing is downloaded) and
  *   resolved from package-lock.json the way Node resolves them; workspace packages are symlinks.
@@ -36,7 +36,7 @@ import { fileURLToPath } from 'node:url';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-export const DEPLOYABLE_SERVICES = ['auth', 'merchants', 'email'] as const;
+export const DEPLOYABLE_SERVICES = ['auth', 'merchants', 'email', 'console'] as const;
 export type DeployableService = (typeof DEPLOYABLE_SERVICES)[number];
 /** Every tree an image is built from: each service, and all of them in one process (the `all-in-one` target). */
 export const PRODUCTION_TREES = [...DEPLOYABLE_SERVICES, 'all-in-one'] as const;
@@ -175,8 +175,13 @@ function copyWorkspace(root: string, out: string, workspace: string): void {
     // Type declarations and tsc -b's incremental state are for compilers; the image carries only what runs (and source maps).
     filter: (path) => !/\.d\.ts(\.map)?$|\.tsbuildinfo$/.test(path),
   });
-  if (existsSync(join(source, 'templates'))) cpSync(join(source, 'templates'), join(out, workspace, 'templates'), { recursive: true });
+  // Files a service reads at run time besides its code: e-mail templates, the console's views and static files.
+  for (const assets of RUNTIME_ASSETS) {
+    if (existsSync(join(source, assets))) cpSync(join(source, assets), join(out, workspace, assets), { recursive: true });
+  }
 }
+
+const RUNTIME_ASSETS = ['templates', 'static', 'src/views'];
 
 /** Builds build/prod/<service> (or `out`) from the installed and built repository at `root`. */
 export function assembleProductionTree(service: ProductionTree, options: { root?: string; out?: string } = {}): string {

@@ -111,7 +111,7 @@ describe('chart and code agree', function () {
       );
       assert.ok(migrations.length >= 3, 'each service needs a migration Job or init container');
       for (const { owner, container } of migrations) {
-        assert.match(container.command.join(' '), /^node services\/(auth|merchants|email)\/dist\/migrate\.js$/);
+        assert.match(container.command.join(' '), /^node services\/(auth|merchants|email|console)\/dist\/migrate\.js$/);
         assertConfigLoadsFrom('migration', containerEnv(container, secrets), owner.metadata.name, CHART_ONLY_VARIABLES);
       }
     });
@@ -175,6 +175,8 @@ describe('chart and code agree', function () {
           .filter((r) => r.exposed)
           .flatMap((r) => r.paths.map((p) => [p, r.service] as const)),
       );
+      // And the console's pages at `/`: the shortest prefix, so each API path above keeps its service.
+      expected.set('/', 'console');
       assert.deepEqual([...routed].sort(), [...expected].sort());
       assert.ok(![...routed.values()].includes('email'));
       assert.ok(ingress[0]!.spec.ingressClassName);
@@ -185,7 +187,11 @@ describe('chart and code agree', function () {
 
   it('every HorizontalPodAutoscaler scales an existing Deployment, and that Deployment leaves replicas to it', () => {
     const hpas = ofKind(defaults, 'HorizontalPodAutoscaler');
-    assert.deepEqual(hpas.map((h) => h.metadata.name).sort(), ['mp-merchant-platform-auth', 'mp-merchant-platform-merchants']);
+    assert.deepEqual(hpas.map((h) => h.metadata.name).sort(), [
+      'mp-merchant-platform-auth',
+      'mp-merchant-platform-console',
+      'mp-merchant-platform-merchants',
+    ]);
     for (const hpa of hpas) {
       assert.equal(hpa.apiVersion, 'autoscaling/v2');
       const target = named(defaults, hpa.spec.scaleTargetRef.kind, hpa.spec.scaleTargetRef.name);
@@ -213,12 +219,12 @@ describe('chart and code agree', function () {
       const selected = pods.filter((p) => selects(pdb.spec.selector, p.labels)).map((p) => `${p.owner.kind}/${p.owner.metadata.name}`);
       assert.deepEqual(selected, [`Deployment/${pdb.metadata.name}`]);
     }
-    assert.equal(ofKind(defaults, 'PodDisruptionBudget').length, 3);
+    assert.equal(ofKind(defaults, 'PodDisruptionBudget').length, SERVICES.length);
   });
 
   it('the migration Jobs run before upgrades, and before installs only when the database already exists', () => {
     const bundled = ofKind(defaults, 'Job');
-    assert.equal(bundled.length, 3);
+    assert.equal(bundled.length, SERVICES.length);
     for (const job of bundled) assert.equal(job.metadata.annotations?.['helm.sh/hook'], 'pre-upgrade');
     for (const service of SERVICES) {
       assert.equal(
@@ -317,7 +323,8 @@ describe('chart and code agree', function () {
     const secrets = secretsOf(defaults);
     const envOf = (service: ServiceName) => containerEnv(deploymentOf(defaults, service).spec.template.spec.containers[0], secrets);
     const token = secrets['mp-merchant-platform']!['service-token'];
-    for (const service of SERVICES) assert.equal(envOf(service).SERVICE_TOKEN, token, service);
+    for (const service of ['auth', 'merchants', 'email'] as const) assert.equal(envOf(service).SERVICE_TOKEN, token, service);
+    assert.equal(envOf('console').SERVICE_TOKEN, undefined, 'the console calls only public APIs, with the user’s token');
     assert.equal(envOf('auth').SERVICE_AUTH, 'token');
     assert.equal(envOf('email').SERVICE_AUTH, 'token');
     assert.equal(envOf('merchants').SERVICE_AUTH, 'token', 'auth calls merchants for export and deletion');
@@ -361,9 +368,19 @@ describe('chart and code agree', function () {
     const [ingress] = ofKind(render({ values: withSecrets(VARIANTS.TLS!) }), 'Ingress');
     const paths: string[] = ingress!.spec.rules.flatMap((r: K8sObject) => r.http.paths.map((p: { path: string }) => p.path));
     assert.ok(paths.length > 0);
+    const backend = new Map<string, string>(
+      ingress!.spec.rules.flatMap((r: K8sObject) =>
+        r.http.paths.map((p: { path: string; backend: K8sObject }) => [
+          p.path,
+          p.backend.service.name.replace('mp-merchant-platform-', ''),
+        ]),
+      ),
+    );
     for (const internal of ['/internal', '/internal/revocations']) {
       const routed = paths.filter((p) => internal === p || internal.startsWith(`${p.replace(/\/$/, '')}/`) || p === '/');
-      assert.deepEqual(routed, [], `${internal} would be routed`);
+      // Only the console's catch-all `/` matches (it answers its own 404 page); no prefix reaches auth.
+      assert.deepEqual(routed, ['/'], `${internal} would be routed to ${routed.map((p) => backend.get(p)).join(', ')}`);
+      assert.equal(backend.get('/'), 'console');
     }
   });
 
@@ -397,9 +414,6 @@ describe('chart and code agree', function () {
 
   it('no hook but the Secret, the migration Jobs and the test pod', () => {
     const hooks = defaults.filter(isHook).map((o) => `${o.kind}:${o.metadata.annotations!['helm.sh/hook']}`);
-    assert.deepEqual(
-      hooks.sort(),
-      ['Job:pre-upgrade', 'Job:pre-upgrade', 'Job:pre-upgrade', 'Pod:test', 'Secret:pre-install,pre-upgrade'].sort(),
-    );
+    assert.deepEqual(hooks.sort(), [...SERVICES.map(() => 'Job:pre-upgrade'), 'Pod:test', 'Secret:pre-install,pre-upgrade'].sort());
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import { runTool } from '../../tools/k8s-tools.js';
-import { mysqlChart, ofKind, platformChart, render, renderFailure, buildDependencies } from './support/render.js';
+import { mysqlChart, ofKind, platformChart, render, renderFailure, buildDependencies, SERVICES } from './support/render.js';
 import { KUBE_VERSIONS, VARIANTS, withSecrets } from './support/variants.js';
 
 describe('charts render', function () {
@@ -25,7 +25,7 @@ describe('charts render', function () {
     it(`the ${variant} variant renders on Kubernetes ${KUBE_VERSIONS[0]} to ${KUBE_VERSIONS.at(-1)}`, () => {
       for (const kubeVersion of KUBE_VERSIONS) {
         const objects = render({ values: withSecrets(values), kubeVersion });
-        assert.equal(ofKind(objects, 'Deployment').length, 3, `${variant} on ${kubeVersion}`);
+        assert.equal(ofKind(objects, 'Deployment').length, SERVICES.length, `${variant} on ${kubeVersion}`);
       }
     });
   }

@@ -121,7 +121,7 @@ describe('the Dockerfile', function () {
     const finals = dockerfile.stages.filter((s) => !bases.has(s.name));
     assert.deepEqual(
       finals.map((s) => s.name).sort(),
-      ['all-in-one', 'auth', 'dev', 'email', 'merchants', 'tree-all-in-one', 'tree-auth', 'tree-email', 'tree-merchants'].sort(),
+      ['all-in-one', ...DEPLOYABLE_SERVICES, 'dev', 'tree-all-in-one', ...DEPLOYABLE_SERVICES.map((s) => `tree-${s}`)].sort(),
     );
     for (const s of finals.filter((f) => !f.name.startsWith('tree-'))) {
       assert.match(last(lineage(s.name), 'USER')?.args ?? 'root', /^[1-9]\d*:[1-9]\d*$/, s.name);

@@ -133,7 +133,11 @@ describe('cluster rehearsal', function () {
       migrations.push(new Container(job.metadata.name, container.command, join(prod, service), podEnv(pod, container)));
     }
     const codes = await Promise.all(migrations.map((m) => m.exited));
-    assert.deepEqual(codes, [0, 0, 0], `migrations failed\n${diagnostics()}`);
+    assert.deepEqual(
+      codes,
+      migrations.map(() => 0),
+      `migrations failed\n${diagnostics()}`,
+    );
 
     // Every Deployment's replicas (the autoscaler's minimum when it has one).
     for (const service of SERVICES) {

@@ -63,7 +63,7 @@ describe('skaffold.yaml', function () {
     const [release] = config.deploy.helm.releases;
     assert.equal(release!.chartPath, 'charts/merchant-platform');
     const values = parse(readFileSync(join(repoRoot, release!.valuesFiles[0]!), 'utf8')) as Record<string, unknown>;
-    assert.equal(render({ values: withSecrets(values) }).filter((o) => o.kind === 'Deployment').length, 3);
+    assert.equal(render({ values: withSecrets(values) }).filter((o) => o.kind === 'Deployment').length, SERVICES.length);
   });
 
   it('has kind and minikube profiles that push nothing, and a sync profile that runs the sources', () => {

@@ -106,9 +106,11 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
 {{/*
-merchant-platform.topology: each service as data. `public`: the Ingress routes its `paths`;
+merchant-platform.topology: each service as data. `public`: the Ingress routes its `paths`
+(the console's `/` is the shortest prefix, so every API path keeps going to its service);
 `calls`: the services it calls with a service credential, each with the variable that names its
-projected token file in kubernetes mode; `signsTokens`: it holds the JWT
+projected token file in kubernetes mode; `uses`: services whose public API it calls as a user's
+client, with the user's token (the console); `signsTokens`: it holds the JWT
 signing key; `outbound`: which HTTPS destination it may need (see merchant-platform.needsHttps).
 Environment, projected tokens, RBAC and network policies all follow from this table.
 */}}
@@ -127,6 +129,10 @@ merchants:
 email:
   public: false
   outbound: ses
+console:
+  public: true
+  paths: [/]
+  uses: [auth, merchants]
 {{- end }}
 
 {{/* merchant-platform.service: one service's entry of the topology (a dict). Takes (dict "root" $ "name" "auth"); use with fromYaml. */}}
@@ -321,6 +327,27 @@ merchant-platform.serviceAuthEnv: how one service proves who it is to the servic
 {{- end }}
 {{- end }}
 
+{{/* merchant-platform.env.console: the variables only the console reads. Takes (dict "root" $ "name" "console"). */}}
+{{- define "merchant-platform.env.console" -}}
+{{- $v := .root.Values }}
+{{ include "merchant-platform.secretEnv" (dict "env" "SESSION_KEYS" "secret" (include "merchant-platform.secretName" .root) "key" "session-keys") }}
+# The public APIs at their Services, not through the Ingress: the same routes, one hop fewer.
+- name: AUTH_API_URL
+  value: {{ include "merchant-platform.serviceUrl" (dict "root" .root "name" "auth") | quote }}
+- name: MERCHANTS_API_URL
+  value: {{ include "merchant-platform.serviceUrl" (dict "root" .root "name" "merchants") | quote }}
+- name: CONSOLE_PRODUCT_NAME
+  value: {{ $v.console.productName | quote }}
+{{- with $v.console.logoUrl }}
+- name: CONSOLE_LOGO_URL
+  value: {{ . | quote }}
+{{- end }}
+- name: CONSOLE_ACCENT_COLOR
+  value: {{ $v.console.accentColor | quote }}
+- name: CONSOLE_INVITATIONS
+  value: {{ $v.console.invitations | quote }}
+{{- end }}
+
 {{/*
 merchant-platform.env: the complete environment of one service's container. Takes (dict "root" $ "name" "auth").
 */}}
@@ -339,10 +366,13 @@ merchant-platform.env: the complete environment of one service's container. Take
   value: {{ $v.config.trustProxy | quote }}
 - name: CORS_ORIGINS
   value: {{ join "," $v.config.corsOrigins | quote }}
+{{- /* A client of the APIs (the console: `uses`) verifies no token itself. */}}
+{{- if not (include "merchant-platform.service" . | fromYaml).uses }}
 - name: JWT_ISSUER
   value: {{ $v.jwt.issuer | quote }}
 - name: JWT_AUDIENCE
   value: {{ $v.jwt.audience | quote }}
+{{- end }}
 {{- end }}
 {{- include "merchant-platform.serviceAuthEnv" . }}
 {{- include (printf "merchant-platform.env.%s" .name) . | trim | nindent 0 }}

@@ -6,6 +6,7 @@ import { webAuthnIsValid, withWebAuthnDefaults } from '@merchant-platform/auth/w
 import { checkEmailConfig, emailEnvShape } from '@merchant-platform/email/config';
 import { invitationEnvShape } from '@merchant-platform/merchants/config';
 import { webhookEnvShape, webhookSettingsAreSafe } from '@merchant-platform/merchants/webhooks-config';
+import { consoleEnvShape } from '@merchant-platform/console/config';
 
 /**
  * All-in-one mode reads every variable the services read; what differs is the defaults:
@@ -17,6 +18,7 @@ export const allInOneConfigSchema = z
     ...authEnvShape,
     ...invitationEnvShape,
     ...webhookEnvShape,
+    ...consoleEnvShape,
     DATA_DIR: z.string().default('./data'),
   })
   .superRefine(checkEmailConfig)

@@ -7,6 +7,8 @@ import { runService } from '@merchant-platform/common/service-runtime';
 import { explainFileFailure, startupStep } from '@merchant-platform/common/startup-failure';
 import { allInOneConfigSchema } from './config.js';
 import { localSecrets } from './local-secrets.js';
+import { brandFrom } from '@merchant-platform/console/brand';
+import { consoleInFront } from './console-front.js';
 import { createPlatformModules, migrateAll } from './platform.js';
 
 const config = loadConfigOrExit(allInOneConfigSchema);
@@ -43,11 +45,20 @@ await runService({
       invitationRatePerHour: config.RATE_LIMIT_INVITATIONS_PER_HOUR,
       webhooks: { ...config, WEBHOOK_SECRET_KEY: secrets.webhookSecretKey },
     });
-    return [...services, landingPageModule(context.openapi, { name: 'Merchant Platform', version: VERSION })];
+    // The console has `/`; the developer's start page moves to /start.
+    return [...services, landingPageModule(context.openapi, { name: 'Merchant Platform', version: VERSION, path: '/start' })];
   },
+  frontApp: (apis, context) =>
+    consoleInFront(apis, context, {
+      brand: brandFrom(config),
+      sessionKeys: secrets.sessionKeys,
+      secureCookies: config.NODE_ENV === 'production',
+      trustProxy: config.TRUST_PROXY,
+      invitations: config.CONSOLE_INVITATIONS,
+    }),
   onListening: () => {
     process.stdout.write(
-      `\nMerchant Platform is up (all-in-one, ${config.DATABASE_URL.split(':')[0]}).\n  API:  ${base}\n  Docs: ${base}/docs\n\n`,
+      `\nMerchant Platform is up (all-in-one, ${config.DATABASE_URL.split(':')[0]}).\n  Console: ${base}/\n  API:     ${base}\n  Docs:    ${base}/docs\n  Start:   ${base}/start\n\n`,
     );
   },
 });

@@ -7,6 +7,7 @@ import { createEmailModule, emailMigrations, outboxSender, type EmailModuleConfi
 import { createMerchantsModule, merchantsMigrations, type MerchantsModule } from '@merchant-platform/merchants/app';
 import { inProcessUserDataPeers } from './user-data-peers.js';
 import type { WebhookSettings } from '@merchant-platform/merchants/webhooks-config';
+import { consoleMigrations } from '@merchant-platform/console/app';
 
 export interface PlatformOptions {
   jwtPrivateKey: string;
@@ -26,6 +27,7 @@ export async function migrateAll(context: Pick<ModuleContext, 'db' | 'logger'>):
     ['auth', authMigrations],
     ['merchants', merchantsMigrations],
     ['email', emailMigrations],
+    ['console', consoleMigrations],
   ] as const) {
     await new SchemaMigrator(context.db, service, migrations, context.logger).up();
   }

@@ -43,7 +43,9 @@ describe('all-in-one mode', function () {
     const platform = await startReady(dataDir, testDb);
     const { base, port } = platform;
     try {
-      assert.match(platform.output(), new RegExp(`Docs: http://127\\.0\\.0\\.1:${port}/docs`));
+      // The console's address comes first: it is where a person starts.
+      assert.match(platform.output(), new RegExp(`is up \\(all-in-one, \\w+\\)\\.\n  Console: http://127\\.0\\.0\\.1:${port}/\n`));
+      assert.match(platform.output(), new RegExp(`Docs: +http://127\\.0\\.0\\.1:${port}/docs`));
 
       const registered = await request(base, 'POST', '/register', {
         json: { email: 'walk@example.com', password: PASSWORD, confirm_password: PASSWORD, first_name: 'Walk', last_name: 'Through' },

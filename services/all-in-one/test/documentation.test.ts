@@ -130,8 +130,11 @@ describe('all-in-one documentation: /docs, the OpenAPI documents and the landing
     assert.equal(me.body.user.email, email);
   });
 
-  it('serves a landing page at / that links to /docs, /healthz and the first steps of the walk-through', async () => {
-    const page = await fetch(`${platform.base}/`);
+  it('serves the console at / and the landing page at /start, linking to /docs, /healthz and the first steps of the walk-through', async () => {
+    const root = await fetch(`${platform.base}/`, { redirect: 'manual' });
+    assert.equal(root.status, 302);
+    assert.equal(root.headers.get('location'), '/sign-in');
+    const page = await fetch(`${platform.base}/start`);
     assert.equal(page.status, 200);
     assert.match(page.headers.get('content-type')!, /^text\/html/);
     const html = await page.text();

@@ -1,4 +1,5 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type Koa from 'koa';
 import { openDatabase, type Database, type DatabaseOptions } from './db/database.js';
 import { logOutages } from './db/unavailable.js';
 import { SchemaMigrator, type Migration } from './db/migrations.js';
@@ -67,6 +68,11 @@ export async function runService(options: {
   description?: string;
   /** Printed once listening (all-in-one mode tells a person where to look). */
   onListening?: (logger: Logger) => void;
+  /**
+   * An app served in front of the APIs' app (the console): it handles its own paths and hands
+   * every other request to `apis` (health, metrics, docs and, in all-in-one mode, the APIs).
+   */
+  frontApp?: (apis: Koa, context: ModuleContext) => Koa;
 }): Promise<void> {
   const { config } = options;
   const logger = createLogger({ level: config.LOG_LEVEL, name: options.service });
@@ -94,6 +100,7 @@ export async function runService(options: {
     corsOrigins: config.CORS_ORIGINS,
     session: options.session,
   });
+  const served = options.frontApp ? options.frontApp(app, { db, logger, metrics, openapi }) : app;
   const serveOptions = {
     port: config.PORT,
     host: config.HOST,
@@ -106,7 +113,7 @@ export async function runService(options: {
       await flushTraces();
     },
   };
-  await startupStep(options.service, () => serve(app, serveOptions), explainListenFailure(config.HOST, config.PORT));
+  await startupStep(options.service, () => serve(served, serveOptions), explainListenFailure(config.HOST, config.PORT));
   for (const m of modules) m.start?.();
   logger.info({ port: config.PORT, host: config.HOST }, `${options.service} listening`);
   options.onListening?.(logger);

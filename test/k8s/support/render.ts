@@ -7,7 +7,7 @@ import { repoRoot, runTool, runToolAsync, runToolOrThrow } from '../../../tools/
 export { repoRoot };
 export const platformChart = join(repoRoot, 'charts', 'merchant-platform');
 export const mysqlChart = join(repoRoot, 'charts', 'mysql');
-export const SERVICES = ['auth', 'merchants', 'email'] as const;
+export const SERVICES = ['auth', 'merchants', 'email', 'console'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 export interface K8sObject {

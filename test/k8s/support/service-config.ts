@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { authConfigSchema } from '@merchant-platform/auth/config';
 import { loadConfig, migrationEnvSchema } from '@merchant-platform/common/config';
 import { emailConfigSchema } from '@merchant-platform/email/config';
+import { consoleConfigSchema } from '@merchant-platform/console/config';
 import { merchantsConfigSchema } from '@merchant-platform/merchants/config';
 import type { ServiceName } from './render.js';
 
@@ -10,6 +11,7 @@ const CONFIG_SCHEMAS: Record<ServiceName | 'migration', z.ZodType> = {
   auth: authConfigSchema,
   merchants: merchantsConfigSchema,
   email: emailConfigSchema,
+  console: consoleConfigSchema,
   migration: migrationEnvSchema,
 };
 

@@ -21,7 +21,9 @@ export const VARIANTS: Record<string, Record<string, unknown>> = {
   },
   TLS: { ingress: { hosts: ['api.example.com'], tls: [{ secretName: 'api-tls', hosts: ['api.example.com'] }] } },
   'autoscaling off': {
-    services: Object.fromEntries(['auth', 'merchants', 'email'].map((s) => [s, { autoscaling: { enabled: false }, replicaCount: 3 }])),
+    services: Object.fromEntries(
+      ['auth', 'merchants', 'email', 'console'].map((s) => [s, { autoscaling: { enabled: false }, replicaCount: 3 }]),
+    ),
   },
   'network policies off': { networkPolicy: { enabled: false } },
   'monitoring on': {

@@ -6,6 +6,8 @@ import type { ServiceModule } from './app.js';
 export interface LandingPage {
   name: string;
   version: string;
+  /** Where it is served: `/` unless the console has that path (all-in-one mode). */
+  path?: string;
 }
 
 /** The first steps of the README's walk-through, each linked to its route in Swagger UI. */
@@ -18,13 +20,13 @@ const FIRST_STEPS: [text: string, route: string, anchor: string][] = [
 ];
 
 /**
- * `GET /`: a plain server-rendered page for a person who opens the base URL (until the console
- * replaces it). It is for people, not clients, so it stays out of the OpenAPI documents.
+ * `GET /` (or `page.path`): a plain server-rendered page for a developer who wants the API's
+ * starting points. It is for people, not clients, so it stays out of the OpenAPI documents.
  */
 export function landingPageModule(registry: OpenAPIRegistry, page: LandingPage): ServiceModule {
   const api = new ApiRouter(registry);
   const html = renderLandingPage(page);
-  api.router.get('/', (ctx) => {
+  api.router.get(page.path ?? '/', (ctx) => {
     ctx.type = 'text/html; charset=utf-8';
     ctx.body = html;
   });

@@ -1,0 +1,5 @@
+import type { Migration } from '@merchant-platform/common/db/migrations';
+import { createConsoleSessions } from './0001-create-console-sessions.js';
+
+/** In order; a build expects exactly these to be applied (readiness checks it). */
+export const consoleMigrations: Migration[] = [createConsoleSessions];

@@ -1,0 +1,95 @@
+import { createApp } from '@merchant-platform/common/http/app';
+import { openDatabase, type Database } from '@merchant-platform/common/db/database';
+import { createOpenApiRegistry } from '@merchant-platform/common/http/openapi';
+import { createMetrics } from '@merchant-platform/common/metrics';
+import { captureLogs } from '@merchant-platform/common/testing/log-capture';
+import { eventually } from '@merchant-platform/common/testing/eventually';
+import { freePort } from '@merchant-platform/common/testing/ports';
+import { SesEmulator } from '@merchant-platform/common/testing/ses-emulator';
+import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
+import { loadAuthConfig } from '@merchant-platform/auth/config';
+import { SigningKeys } from '@merchant-platform/auth/domain/signing-keys';
+import { loadEmailConfig } from '@merchant-platform/email/app';
+import { consoleInFront } from '@merchant-platform/all-in-one/console-front';
+import { createPlatformModules, migrateAll } from '@merchant-platform/all-in-one/platform';
+
+export const ADMIN_EMAIL = 'admin@example.com';
+
+/** The whole platform as all-in-one mode serves it (console in front, APIs in-process), on real loopback HTTP. */
+export interface RunningPlatform {
+  /** `http://localhost:<port>`: a secure context, so WebAuthn works over plain http. */
+  base: string;
+  ses: SesEmulator;
+  logs: () => string;
+  /** The 6-digit code of the newest mail to `to` whose subject matches. */
+  codeFor(to: string, subject: RegExp): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startPlatform(): Promise<RunningPlatform> {
+  const ses = await SesEmulator.start();
+  const testDb: TestDatabase = await createTestDatabase();
+  const db: Database = await openDatabase(testDb.url);
+  const captured = captureLogs();
+  const context = { db, logger: captured.logger, metrics: createMetrics(), openapi: createOpenApiRegistry() };
+  await migrateAll(context);
+  const port = await freePort();
+  const base = `http://localhost:${port}`;
+  const modules = createPlatformModules(context, {
+    jwtPrivateKey: SigningKeys.generatePem(),
+    auth: {
+      ...loadAuthConfig({ BCRYPT_COST: '10', ADMIN_EMAILS: ADMIN_EMAIL, WEBAUTHN_RP_ID: 'localhost', WEBAUTHN_ORIGINS: base }),
+      PASSWORD_PEPPER: 'a-test-pepper-of-at-least-32-characters',
+      REVOCATION_POLL_INTERVAL_MS: 200,
+    },
+    email: loadEmailConfig({
+      EMAIL_TRANSPORT: 'ses',
+      SES_ENDPOINT: ses.endpoint,
+      AWS_REGION: 'eu-west-1',
+      SERVICE_TOKEN: 'console-test-service-token-0123456789',
+      EMAIL_POLL_INTERVAL_MS: '50',
+      EMAIL_SEND_RATE_PER_SECOND: '100',
+    }),
+  });
+  const apis = createApp({
+    title: 'test',
+    version: 'test',
+    modules,
+    openapi: context.openapi,
+    logger: context.logger,
+    metrics: context.metrics,
+    health: { draining: false },
+    trustProxy: false,
+    corsOrigins: [],
+    session: { keys: ['console-test-session-key'], secure: false },
+  });
+  const app = consoleInFront(apis, context, {
+    brand: { productName: 'Acme Merchants', logoUrl: undefined, accentColor: '#7a2e8c' },
+    sessionKeys: ['console-test-session-key'],
+    secureCookies: false,
+    trustProxy: false,
+    invitations: false,
+  });
+  const server = app.listen(port, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  modules.forEach((m) => m.start?.());
+
+  return {
+    base,
+    ses,
+    logs: captured.text,
+    codeFor: (to, subject) =>
+      eventually(async () => {
+        const mail = (await ses.emailsTo(to)).findLast((m) => subject.test(m.subject));
+        return (mail?.body.text && /\b(\d{6})\b/.exec(mail.body.text)?.[1]) || undefined;
+      }, `a mail to ${to} matching ${subject}`),
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all(modules.map((m) => m.stop?.()));
+      await db.close();
+      await ses.stop();
+      await testDb.drop();
+    },
+  };
+}
