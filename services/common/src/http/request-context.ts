@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Logger } from '../logger.js';
+import { runWithRequestOrigin } from '../request-origin.js';
 
+const MAX_USER_AGENT_LENGTH = 512;
 const VALID_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 /**
  * Assigns the request id (the caller's, when it is safe to echo, else a new one), echoes it in
  * `X-Request-Id`, and gives the request a child logger so every line it logs carries the id.
+ * The id, IP and user agent also become the request's origin, which recorded events carry.
  */
 export function requestContext(logger: Logger): Middleware {
   return async (ctx, next) => {
@@ -15,6 +18,7 @@ export function requestContext(logger: Logger): Middleware {
     ctx.state.requestId = requestId;
     ctx.state.log = logger.child({ request_id: requestId });
     ctx.set('X-Request-Id', requestId);
-    await next();
+    const userAgent = ctx.get('User-Agent').slice(0, MAX_USER_AGENT_LENGTH) || null;
+    await runWithRequestOrigin({ ip: ctx.ip || null, userAgent, requestId }, next);
   };
 }

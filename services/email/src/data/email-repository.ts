@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { ConnectionError, Op, QueryTypes, Transaction, UniqueConstraintError, type InferAttributes, type Sequelize } from 'sequelize';
+import { ConnectionError, UniqueConstraintError, type InferAttributes, type Sequelize } from 'sequelize';
 import type { Dialect } from '@merchant-platform/common/db/database';
+import { claimDueRows } from '@merchant-platform/common/db/lease-claims';
 import { unavailable } from '@merchant-platform/common/errors';
 import type { ClaimedEmail, EmailRecord, EmailStatus, NewEmail, OutboxRepository } from '../domain/email.js';
 import { defineEmailModel, type EmailRow } from './email-model.js';
@@ -48,53 +49,15 @@ export class SequelizeOutboxRepository implements OutboxRepository {
     return row ? toEmail(row) : undefined;
   }
 
-  /**
-   * MySQL: `SELECT ... FOR UPDATE SKIP LOCKED` picks rows no other replica is claiming right
-   * now, and the same transaction moves them out of the due set (next_attempt_at = end of the
-   * lease) before committing, so they stay ours after the locks are released. SQLite runs the
-   * same statements in an IMMEDIATE transaction, which serialises claimers on the write lock.
-   */
+  /** Queued rows due now, claimed for a lease (see claimDueRows: SKIP LOCKED on MySQL). */
   async claimDue(now: Date, limit: number, leaseMs: number): Promise<ClaimedEmail[]> {
-    const claimToken = randomUUID();
-    const leaseExpiresAt = new Date(now.getTime() + leaseMs);
-    // MySQL, READ COMMITTED: no gap locks, so claims never hold up inserts from the HTTP path.
-    // SQLite, IMMEDIATE: the write lock is taken up front, so two claimers queue instead of racing.
-    const options =
-      this.dialect === 'mysql'
-        ? { isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED }
-        : { type: Transaction.TYPES.IMMEDIATE };
-    const rows = await this.sequelize.transaction(options, async (transaction) => {
-      const due = await this.selectDue(now, limit, transaction);
-      if (due.length === 0) return [];
-      const ids = due.map((row) => row.id);
-      await this.model.update(
-        { claim_token: claimToken, next_attempt_at: leaseExpiresAt, attempts: this.sequelize.literal('attempts + 1') },
-        { where: { id: ids }, transaction },
-      );
-      return this.model.findAll({ where: { id: ids, claim_token: claimToken }, transaction });
-    });
-    return rows.map((row) => ({ email: toEmail(row), claimToken, leaseExpiresAt }));
-  }
-
-  private async selectDue(now: Date, limit: number, transaction: Transaction): Promise<{ id: string }[]> {
-    if (this.dialect === 'mysql') {
-      // Sequelize's MySQL dialect cannot express SKIP LOCKED, hence the one raw statement.
-      return this.sequelize.query<{ id: string }>(
-        "SELECT id FROM email_outbox WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED",
-        // Formatted here: a Date replacement would lose its milliseconds and skip rows due this second.
-        { replacements: [now.toISOString().replace('T', ' ').replace('Z', ''), limit], type: QueryTypes.SELECT, transaction },
-      );
-    }
-    return this.model.findAll({
-      attributes: ['id'],
-      where: { status: 'queued' satisfies EmailStatus, next_attempt_at: { [Op.lte]: now } },
-      order: [
-        ['next_attempt_at', 'ASC'],
-        ['id', 'ASC'],
-      ],
+    const claim = await claimDueRows(
+      { sequelize: this.sequelize, dialect: this.dialect, model: this.model, dueWhen: { status: 'queued' satisfies EmailStatus } },
+      now,
       limit,
-      transaction,
-    });
+      leaseMs,
+    );
+    return claim.rows.map((row) => ({ email: toEmail(row), claimToken: claim.claimToken, leaseExpiresAt: claim.leaseExpiresAt }));
   }
 
   async markSendAttempted(claim: ClaimedEmail, at: Date): Promise<boolean> {

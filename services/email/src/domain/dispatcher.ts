@@ -1,4 +1,5 @@
 import type { Logger } from '@merchant-platform/common/logger';
+import { PollingWorker } from '@merchant-platform/common/polling-worker';
 import type { EmailMetrics } from '../metrics.js';
 import { DeliveryError, type ClaimedEmail, type MailTransport, type OutboxRepository } from './email.js';
 import type { RetryPolicy } from './retry-policy.js';
@@ -32,41 +33,26 @@ const MAX_ERROR_LENGTH = 500;
  * request's path. Several dispatchers (replicas) may run against one MySQL database: a claim
  * is exclusive, and only the claim's holder can finish a row.
  */
-export class Dispatcher {
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private woken = false;
-  private wakeUp: (() => void) | undefined;
+export class Dispatcher extends PollingWorker {
   private readonly claimLimit: number;
 
   constructor(
     private readonly deps: DispatcherDependencies,
     private readonly options: DispatcherOptions,
   ) {
+    super({
+      intervalMs: options.pollIntervalMs,
+      onError: (error) => deps.logger.error({ err: error }, 'e-mail dispatcher: could not claim rows; will try again'),
+    });
     // Never claim more than can be sent in half a lease at the send rate: a claimed row waiting
     // for its turn must not outlive its lease (another replica would then take it).
     const sendableInHalfLease = Math.floor((options.sendRatePerSecond * (options.leaseMs - options.sendTimeoutMs)) / 2000);
     this.claimLimit = Math.max(1, Math.min(options.batchSize, sendableInHalfLease));
   }
 
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
-  }
-
-  /** Stops claiming and resolves once the batch in flight is finished and recorded. */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.wake();
-    await this.loop;
-    this.loop = undefined;
-  }
-
-  /** There is new work: skip the rest of the idle wait. */
-  wake(): void {
-    this.woken = true;
-    this.wakeUp?.();
+  /** A full batch suggests more is due: go again at once. */
+  protected async round(): Promise<boolean> {
+    return (await this.dispatchBatch()) >= this.claimLimit;
   }
 
   /** Claims one batch and delivers it; resolves with the number of rows claimed. */
@@ -74,36 +60,6 @@ export class Dispatcher {
     const claims = await this.deps.emails.claimDue(new Date(), this.claimLimit, this.options.leaseMs);
     await Promise.all(claims.map((claim) => this.deliver(claim)));
     return claims.length;
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      let claimed = 0;
-      try {
-        claimed = await this.dispatchBatch();
-      } catch (error) {
-        this.deps.logger.error({ err: error }, 'e-mail dispatcher: could not claim rows; will try again');
-      }
-      // A full batch suggests more is due: go again at once.
-      if (claimed < this.claimLimit) await this.idle();
-    }
-  }
-
-  private idle(): Promise<void> {
-    if (this.woken || !this.running) {
-      this.woken = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wakeUp = undefined;
-        this.woken = false;
-        resolve();
-      };
-      const timer = setTimeout(done, this.options.pollIntervalMs);
-      this.wakeUp = done;
-    });
   }
 
   private async deliver(claim: ClaimedEmail): Promise<void> {
