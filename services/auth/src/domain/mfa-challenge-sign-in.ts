@@ -20,6 +20,7 @@ import type { TokenIssuer, TokenPair } from './token-issuer.js';
 import { isTotpCode } from './totp.js';
 import type { TotpFactors } from './totp-factors.js';
 import type { User, UserRepository } from './user.js';
+import type { SecurityEvents } from './security-events.js';
 
 export type SecondFactorProof = { code: string } | { passkeyResponse: AuthenticationResponseJSON };
 
@@ -52,6 +53,7 @@ export class MfaChallengeSignIn {
     private readonly roles: RoleGrants,
     private readonly perUser: RateLimiterAbstract,
     private readonly logger: Logger,
+    private readonly events: SecurityEvents,
   ) {}
 
   /** Throws 401 `mfa_required` with a new challenge when the user has a confirmed factor. */
@@ -114,7 +116,10 @@ export class MfaChallengeSignIn {
     if ('code' in proof) {
       const proven = isTotpCode(proof.code)
         ? await this.totp.prove(challenge.userId, proof.code)
-        : await this.recoveryCodes.redeem(challenge.userId, proof.code);
+        : await this.events.withChange(
+            () => this.recoveryCodes.redeem(challenge.userId, proof.code),
+            (used) => (used ? { type: 'mfa.recovery_code_used', userId: challenge.userId, data: {} } : undefined),
+          );
       return proven ? 'otp' : undefined;
     }
     if (!challenge.passkeyChallengeId) return undefined;

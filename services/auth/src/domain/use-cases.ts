@@ -1,6 +1,7 @@
 import type { Accounts } from './accounts.js';
 import type { AdminMfa } from './admin-mfa.js';
 import type { AdminUsers } from './admin-users.js';
+import type { Audit } from './audit.js';
 import type { EmailChange } from './email-change.js';
 import type { EmailVerification } from './email-verification.js';
 import type { MfaChallengeSignIn } from './mfa-challenge-sign-in.js';
@@ -34,4 +35,5 @@ export interface AuthUseCases {
   mfaSignIn: MfaChallengeSignIn;
   adminMfa: AdminMfa;
   keys: SigningKeys;
+  audit: Audit;
 }

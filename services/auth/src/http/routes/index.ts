@@ -13,6 +13,7 @@ import { withSignInClient } from '../../domain/sign-in-client.js';
 import { recent } from '../step-up-guard.js';
 import { accountRoutes } from './account-routes.js';
 import { adminRoutes } from './admin-routes.js';
+import { auditRoutes } from './audit-routes.js';
 import { googleRoutes } from './google-routes.js';
 import { internalRoutes } from './internal-routes.js';
 import { mfaRoutes } from './mfa-routes.js';
@@ -46,5 +47,6 @@ export function authRoutes(
   mfaRoutes(api, openapi, uc, guards, pairSchema);
   sessionRoutes(api, openapi, uc, user);
   emailChangeRoutes(api, uc, guards, userSchema);
+  auditRoutes(api, openapi, uc, user);
   return api;
 }
