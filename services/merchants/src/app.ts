@@ -15,6 +15,12 @@ import { ApiKeys } from './domain/api-keys.js';
 import { MerchantProfiles } from './domain/merchant-profiles.js';
 import { Teams } from './domain/memberships.js';
 import { merchantRoutes } from './http/routes.js';
+import { merchantEventPipeline } from './merchant-events.js';
+import type { EraseUserData } from './domain/user-events.js';
+import { eventConsumerRoutes } from '@merchant-platform/common/events/consumer-routes';
+import type { ServiceAuthenticator } from '@merchant-platform/common/service-auth/service-authenticator';
+import { serviceAuthWithDefaults, type ServiceAuthSettings } from '@merchant-platform/common/service-auth/config';
+import { createServiceAuthenticator } from '@merchant-platform/common/service-auth/from-config';
 
 export interface MerchantsDependencies {
   db: Database;
@@ -27,14 +33,26 @@ export interface MerchantsDependencies {
   stepUpMaxAgeSeconds?: number | undefined;
   /** Requests one API key may make per minute (RATE_LIMIT_API_KEY_PER_MINUTE; 600 by default). */
   apiKeyRatePerMinute?: number | undefined;
+  /** Who may call the internal routes (auth); without them every caller is refused (token mode, no SERVICE_TOKEN). */
+  serviceAuth?: Partial<ServiceAuthSettings>;
+  /** Defaults to the one `serviceAuth` selects. */
+  serviceAuthenticator?: ServiceAuthenticator;
+  /** What `user.deleted` calls (domain/user-erasure.ts); a stand-in removes memberships until it is wired. */
+  eraseUserData?: EraseUserData;
+}
+
+export interface MerchantsModule extends ServiceModule {
+  /** The recorder (listeners run in its transactions: the webhooks fan-out), the log, and the consumer of auth's events. */
+  events: ReturnType<typeof merchantEventPipeline>;
 }
 
 /** The merchants service as a module: served alone (main.ts) or beside the others (all-in-one). */
-export function createMerchantsModule(deps: MerchantsDependencies): ServiceModule {
+export function createMerchantsModule(deps: MerchantsDependencies): MerchantsModule {
   const migrator = new SchemaMigrator(deps.db, 'merchants', merchantsMigrations, deps.logger);
   const merchants = new SequelizeMerchantRepository(deps.db.sequelize);
   const memberships = new SequelizeMembershipRepository(deps.db.sequelize);
-  const keys = new ApiKeys(new SequelizeApiKeyRepository(deps.db.sequelize));
+  const events = merchantEventPipeline(deps.db, memberships, deps.eraseUserData);
+  const keys = new ApiKeys(new SequelizeApiKeyRepository(deps.db.sequelize), events.changes);
   const keyLimiter = rateLimiterFactory(
     deps.db,
     'merchants_rate_limits',
@@ -44,17 +62,22 @@ export function createMerchantsModule(deps: MerchantsDependencies): ServiceModul
     durationSeconds: 60,
   });
   const useCases = {
-    profiles: new MerchantProfiles(merchants),
-    teams: new Teams(merchants, memberships),
+    profiles: new MerchantProfiles(merchants, events.changes),
+    teams: new Teams(merchants, memberships, events.changes),
     access: new MerchantAccess(memberships, deps.stepUpMaxAgeSeconds ?? 600, keys, keyLimiter),
     keys,
+    feed: events.feed,
   };
+  const services =
+    deps.serviceAuthenticator ??
+    createServiceAuthenticator(serviceAuthWithDefaults(deps.serviceAuth ?? {}, 'merchants'), deps.logger, 'merchants');
   return {
     name: 'merchants',
-    api: merchantRoutes(deps.openapi, useCases, deps.verifier),
+    api: eventConsumerRoutes(merchantRoutes(deps.openapi, useCases, deps.verifier), events.consumer, services),
     readiness: [{ name: 'merchants-database', check: () => migrator.assertCurrent() }],
     start: () => deps.revocations?.start(),
     stop: async () => deps.revocations?.stop(),
+    events,
   };
 }
 

@@ -35,6 +35,7 @@ await runService({
       revocations,
       stepUpMaxAgeSeconds: config.STEP_UP_MAX_AGE_SECONDS,
       apiKeyRatePerMinute: config.RATE_LIMIT_API_KEY_PER_MINUTE,
+      serviceAuth: config,
     });
   },
 });

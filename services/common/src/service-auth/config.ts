@@ -40,3 +40,13 @@ export function checkServiceAuthConfig(config: ServiceAuthSettings & { NODE_ENV:
     });
   }
 }
+
+/** Settings a module was given (possibly none: tests, all-in-one), completed with the defaults `serviceAuthEnvShape` applies. */
+export function serviceAuthWithDefaults(settings: Partial<ServiceAuthSettings>, audience: string): ServiceAuthSettings {
+  return {
+    SERVICE_AUTH: settings.SERVICE_AUTH ?? 'token',
+    SERVICE_TOKEN: settings.SERVICE_TOKEN,
+    SERVICE_AUTH_AUDIENCE: settings.SERVICE_AUTH_AUDIENCE ?? audience,
+    SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS: settings.SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS ?? [],
+  };
+}

@@ -17,6 +17,7 @@ export const ACTIONS = [
   'settings:manage',
   'api_keys:read',
   'api_keys:manage',
+  'events:read',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -28,6 +29,7 @@ export const PERMISSIONS: Record<Action, readonly Role[]> = {
   'settings:manage': ['owner'],
   'api_keys:read': ['owner', 'admin', 'developer'],
   'api_keys:manage': ['owner', 'admin'],
+  'events:read': ['owner', 'admin'],
 };
 
 /** What a merchant API key may be granted (the contract's list); a key holds at least one. */

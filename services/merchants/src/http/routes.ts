@@ -12,11 +12,13 @@ import { presentTokenUser } from '../domain/presenters.js';
 import { MerchantView, PublicMerchantView, TokenUserView } from '../domain/views.js';
 import { MerchantIdParams, MerchantProfileBody } from './schemas.js';
 import { apiKeyRoutes } from './api-key-routes.js';
+import { eventRoutes } from './event-routes.js';
+import type { MerchantEventFeed } from '../domain/merchant-event-feed.js';
 import { myMerchantsRoute, teamRoutes } from './team-routes.js';
 
 export function merchantRoutes(
   openapi: OpenAPIRegistry,
-  uc: { profiles: MerchantProfiles; teams: Teams; access: MerchantAccess; keys: ApiKeys },
+  uc: { profiles: MerchantProfiles; teams: Teams; access: MerchantAccess; keys: ApiKeys; feed: MerchantEventFeed },
   verifier: AccessTokenVerifier,
 ): ApiRouter {
   const { profiles, teams, access, keys } = uc;
@@ -61,14 +63,14 @@ export function merchantRoutes(
         ctx.body = { merchant: saved };
       },
     });
-  const teamsRouter = apiKeyRoutes(
-    teamRoutes(myMerchantsRoute(own, user, teams, merchant), openapi, { user, access, teams, merchant }),
-    openapi,
-    {
+  const teamsRouter = eventRoutes(
+    apiKeyRoutes(teamRoutes(myMerchantsRoute(own, user, teams, merchant), openapi, { user, access, teams, merchant }), openapi, {
       user,
       access,
       keys,
-    },
+    }),
+    openapi,
+    { user, access, feed: uc.feed },
   );
   return teamsRouter
     .route({

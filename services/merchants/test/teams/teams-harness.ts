@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { openDatabase, type Database } from '@merchant-platform/common/db/database';
 import { SchemaMigrator, type Migration } from '@merchant-platform/common/db/migrations';
 import { createOpenApiRegistry } from '@merchant-platform/common/http/openapi';
+import { SharedSecretAuthenticator } from '@merchant-platform/common/service-auth/shared-secret';
 import { captureLogs } from '@merchant-platform/common/testing/log-capture';
 import { request, type RequestOptions, type RunningServer } from '@merchant-platform/common/testing/http-server';
 import { serveModules } from '@merchant-platform/common/testing/test-app';
@@ -35,7 +36,9 @@ export interface Person {
  * The merchants module on a fresh database (SQLite or MariaDB, per DATABASE_URL). `beforeStart`
  * sees the database before the server starts, so a migration test can lay down v1 data first.
  */
-export function teamsStage(options: { beforeStart?: (db: Database) => Promise<void>; apiKeyRatePerMinute?: number } = {}) {
+export function teamsStage(
+  options: { beforeStart?: (db: Database) => Promise<void>; apiKeyRatePerMinute?: number; serviceToken?: string } = {},
+) {
   const tokens = createTestTokens();
   const logs = captureLogs();
   let testDb: TestDatabase;
@@ -89,6 +92,8 @@ export function teamsStage(options: { beforeStart?: (db: Database) => Promise<vo
       openapi,
       verifier: tokens.verifier,
       apiKeyRatePerMinute: options.apiKeyRatePerMinute,
+      // Who may deliver auth's events to /internal/events (the events tests).
+      serviceAuthenticator: new SharedSecretAuthenticator(options.serviceToken),
     });
     server = await serveModules({ modules: [module], openapi, logger: logs.logger });
   });
