@@ -1,4 +1,5 @@
 import { SchemaMigrator } from '@merchant-platform/common/db/migrations';
+import { InProcessEventTransport, type EventHandlerEndpoint } from '@merchant-platform/common/events/transport';
 import type { ServiceModule } from '@merchant-platform/common/http/app';
 import type { ModuleContext } from '@merchant-platform/common/service-runtime';
 import { authMigrations, createAuthModule, type AuthSettings } from '@merchant-platform/auth/app';
@@ -28,16 +29,21 @@ export async function migrateAll(context: Pick<ModuleContext, 'db' | 'logger'>):
  * The three services as modules of one app on one database. Merchants verifies tokens with
  * auth's keys and revocation list in-process (no JWKS fetch, no feed over HTTP), and auth's mail goes straight into the email
  * service's outbox (no HTTP hop), through the same validation and dispatcher as `POST /emails`.
+ * Auth's events reach merchants and email through the same outbox and relay as between pods;
+ * only the last step, the consumer's `handle`, is a call instead of `POST /internal/events`.
  */
 export function createPlatformModules(context: ModuleContext, options: PlatformOptions): ServiceModule[] {
   const email = createEmailModule({ ...context, config: options.email });
   // Email is cluster-internal: served here for operators, but documented only in the internal document.
   email.api.markInternal();
+  // Filled below: the consumers are built after auth (merchants needs auth's verifier).
+  const consumers: Record<string, EventHandlerEndpoint> = {};
   const auth = createAuthModule({
     ...context,
     keys: new SigningKeys(options.jwtPrivateKey, options.retiredPublicKeys),
     mailer: outboxSender(email.outbox, 'auth'),
     settings: options.auth,
+    eventDelivery: { transport: new InProcessEventTransport(consumers), consumers: ['merchants', 'email'] },
   });
   // One step-up age for both: merchants applies auth's rule to its own recent routes.
   const merchants = createMerchantsModule({
@@ -45,5 +51,7 @@ export function createPlatformModules(context: ModuleContext, options: PlatformO
     verifier: auth.verifier,
     stepUpMaxAgeSeconds: options.auth.STEP_UP_MAX_AGE_SECONDS,
   });
+  consumers['merchants'] = merchants.events.consumer;
+  consumers['email'] = email.events.consumer;
   return [auth, merchants, email];
 }

@@ -14,7 +14,7 @@ import { HttpMailer } from '@merchant-platform/auth/data/http-mailer';
 import { SigningKeys } from '@merchant-platform/auth/domain/signing-keys';
 import { loadAuthConfig } from '@merchant-platform/auth/config';
 import { createEmailModule, loadEmailConfig } from '@merchant-platform/email/app';
-import { createPlatformModules, migrateAll } from '../src/platform.js';
+import { servePlatform } from './platform-harness.js';
 
 const PASSWORD = 'Correct-Horse1!';
 const NEW_PASSWORD = 'Battery-Staple2?';
@@ -89,21 +89,8 @@ describe('auth mails through the email service and SES', function () {
   });
 
   it('in all-in-one mode: the register and reset codes arrive through the outbox and SES, and work', async () => {
-    const db = await openDatabase(testDb.url);
-    const ctx = await context(db);
-    await migrateAll(ctx);
-    const modules = createPlatformModules(ctx, {
-      jwtPrivateKey: SigningKeys.generatePem(),
-      auth: authSettings,
-      email: emailSettings(ses),
-    });
-    const server = await serveModules({ modules, openapi: ctx.openapi, logger: ctx.logger, overrides: { metrics: ctx.metrics } });
-    modules.forEach((m) => m.start?.());
-    cleanups.push(async () => {
-      await server.close();
-      await Promise.all(modules.map((m) => m.stop?.()));
-      await db.close();
-    });
+    const server = await servePlatform(testDb.url, { auth: authSettings, email: emailSettings(ses) });
+    cleanups.push(() => server.close());
     await registerVerifyReset(server.url, ses, 'inprocess@example.com');
     const welcome = (await ses.emails()).filter((m) => m.destination.to.includes('inprocess@example.com') && /welcome/i.test(m.subject));
     assert.equal(welcome.length, 1, 'a welcome mail once verified');

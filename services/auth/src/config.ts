@@ -33,6 +33,8 @@ export const authEnvShape = {
   /** How often auth's own revocation list reads the revocations other replicas recorded. */
   REVOCATION_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
   EMAIL_SERVICE_URL: z.url().optional(),
+  /** merchants' cluster-internal address: auth delivers the user events merchants acts on to its `/internal/events`. */
+  MERCHANTS_SERVICE_URL: z.url().optional(),
   ADMIN_EMAILS: listFromEnv.default([]).transform((list) => list.map((e) => e.toLowerCase())),
   BCRYPT_COST: z.coerce.number().int().min(10).max(15).default(12),
   /** How old a sign-in may be for the routes the contract marks *recent* (step-up). */
@@ -73,6 +75,7 @@ export const authConfigSchema = z
       'DATABASE_URL',
       'SESSION_KEYS',
       'EMAIL_SERVICE_URL',
+      'MERCHANTS_SERVICE_URL',
       'PASSWORD_PEPPER',
       ['JWT_PRIVATE_KEY', 'JWT_PRIVATE_KEY_FILE'],
     ]),

@@ -5,6 +5,7 @@ import { runService } from '@merchant-platform/common/service-runtime';
 import { createAuthModule } from './app.js';
 import { authConfigSchema } from './config.js';
 import { mailerFromConfig } from './mailer-from-config.js';
+import { eventDeliveryFromConfig } from './event-delivery-from-config.js';
 import { SigningKeys } from './domain/signing-keys.js';
 
 const config = loadConfigOrExit(authConfigSchema);
@@ -30,6 +31,7 @@ await runService({
       openapi,
       keys,
       mailer: mailerFromConfig(config, logger),
+      eventDelivery: eventDeliveryFromConfig(config, logger),
       settings: { ...config, PASSWORD_PEPPER: passwordPepper },
     }),
 });

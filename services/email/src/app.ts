@@ -21,6 +21,9 @@ import { RetryPolicy } from './domain/retry-policy.js';
 import { SendRateLimiter } from './domain/send-rate.js';
 import { TemplateCatalog, type TemplateName } from './domain/templates.js';
 import { emailRoutes } from './http/routes.js';
+import { emailEventConsumer, type EraseEmailsTo } from './email-events.js';
+import { eventConsumerRoutes } from '@merchant-platform/common/events/consumer-routes';
+import type { EventConsumer } from '@merchant-platform/common/events/consumer';
 import { createEmailMetrics } from './metrics.js';
 
 /** The settings the module reads (all of `EmailConfig` but the HTTP listener's). */
@@ -56,6 +59,8 @@ export interface EmailDependencies {
   authenticator?: ServiceAuthenticator;
   /** Defaults to the one `EMAIL_TRANSPORT` selects. */
   transport?: MailTransport;
+  /** What `user.deleted` calls (domain/user-erasure.ts); a stand-in deletes the rows until it is wired. */
+  eraseEmailsTo?: EraseEmailsTo;
 }
 
 export interface EmailModule extends ServiceModule {
@@ -66,6 +71,8 @@ export interface EmailModule extends ServiceModule {
    */
   outbox: Outbox;
   dispatcher: Dispatcher;
+  /** Acts on auth's events (`POST /internal/events`, or in-process in all-in-one mode). */
+  events: { consumer: EventConsumer };
 }
 
 /** The email service as a module: served alone (main.ts) or beside the others (all-in-one). */
@@ -98,14 +105,17 @@ export function createEmailModule(deps: EmailDependencies): EmailModule {
     },
   );
   const outbox = new Outbox(emails, metrics, () => dispatcher.wake());
+  const authenticator = deps.authenticator ?? createServiceAuthenticator(config, logger, 'e-mail');
+  const consumer = emailEventConsumer(deps.db.sequelize, deps.eraseEmailsTo);
   return {
     name: 'email',
-    api: emailRoutes(deps.openapi, outbox, deps.authenticator ?? createServiceAuthenticator(config, logger, 'e-mail')),
+    api: eventConsumerRoutes(emailRoutes(deps.openapi, outbox, authenticator), consumer, authenticator),
     readiness: [{ name: 'email-database', check: () => migrator.assertCurrent() }],
     start: () => dispatcher.start(),
     stop: () => dispatcher.stop(),
     outbox,
     dispatcher,
+    events: { consumer },
   };
 }
 
