@@ -242,10 +242,10 @@ describe('chart and code agree', function () {
     );
   });
 
-  it('only the pods that check service tokens (auth and email, in kubernetes mode) get a ServiceAccount token', () => {
+  it('only the pods that check service tokens (auth, merchants and email, in kubernetes mode) get a ServiceAccount token', () => {
     for (const [variant, expectation] of [
       ['defaults', []],
-      ['Google sign-in and kubernetes service auth', ['auth', 'email']],
+      ['Google sign-in and kubernetes service auth', ['auth', 'email', 'merchants']],
     ] as const) {
       const objects = render({ values: withSecrets(VARIANTS[variant]!) });
       const mounted = podSpecs(objects)
@@ -256,7 +256,7 @@ describe('chart and code agree', function () {
     }
   });
 
-  it('in kubernetes mode auth and email may create TokenReviews and nothing else', () => {
+  it('in kubernetes mode auth, merchants and email may create TokenReviews and nothing else', () => {
     const k8s = render({ values: withSecrets(VARIANTS['Google sign-in and kubernetes service auth']!) });
     const [role] = ofKind(k8s, 'ClusterRole');
     assert.deepEqual(role!.rules, [{ apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] }]);
@@ -264,7 +264,7 @@ describe('chart and code agree', function () {
     assert.deepEqual(binding!.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role!.metadata.name });
     assert.deepEqual(
       binding!.subjects,
-      ['auth', 'email'].map((s) => ({ kind: 'ServiceAccount', name: `mp-merchant-platform-${s}`, namespace: 'shop' })),
+      ['auth', 'email', 'merchants'].map((s) => ({ kind: 'ServiceAccount', name: `mp-merchant-platform-${s}`, namespace: 'shop' })),
     );
     assert.equal(ofKind(render({ values: withSecrets({}) }), 'ClusterRole').length, 0, 'token mode needs no cluster-wide rights');
   });
@@ -274,8 +274,10 @@ describe('chart and code agree', function () {
     const envOf = (service: ServiceName) => containerEnv(deploymentOf(k8s, service).spec.template.spec.containers[0], secretsOf(k8s));
     const projected = (service: ServiceName) =>
       deploymentOf(k8s, service).spec.template.spec.volumes.find((v: K8sObject) => v.projected)?.projected.sources[0].serviceAccountToken;
-    // auth -> email, merchants -> auth
+    // auth -> email, merchants -> auth; auth's events -> merchants with a token of merchants' audience
     assert.deepEqual(projected('auth'), { audience: 'email', expirationSeconds: 600, path: 'token' });
+    const authSources = deploymentOf(k8s, 'auth').spec.template.spec.volumes.find((v: K8sObject) => v.projected).projected.sources;
+    assert.deepEqual(authSources[1].serviceAccountToken, { audience: 'merchants', expirationSeconds: 600, path: 'merchants-token' });
     assert.deepEqual(projected('merchants'), { audience: 'auth', expirationSeconds: 600, path: 'token' });
     assert.equal(projected('email'), undefined, 'email calls no service');
     const [auth, merchants, email] = [envOf('auth'), envOf('merchants'), envOf('email')];
@@ -283,6 +285,11 @@ describe('chart and code agree', function () {
     assert.deepEqual(
       [auth.SERVICE_AUTH, auth.SERVICE_AUTH_AUDIENCE, auth.SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS],
       ['kubernetes', 'auth', 'system:serviceaccount:shop:mp-merchant-platform-merchants'],
+    );
+    assert.equal(auth.MERCHANTS_SERVICE_TOKEN_FILE, '/var/run/secrets/merchant-platform/service-token/merchants-token');
+    assert.deepEqual(
+      [merchants.SERVICE_AUTH, merchants.SERVICE_AUTH_AUDIENCE, merchants.SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS],
+      ['kubernetes', 'merchants', 'system:serviceaccount:shop:mp-merchant-platform-auth'],
     );
     assert.deepEqual(
       [email.SERVICE_AUTH, email.SERVICE_AUTH_AUDIENCE, email.SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS],
@@ -299,7 +306,8 @@ describe('chart and code agree', function () {
     for (const service of SERVICES) assert.equal(envOf(service).SERVICE_TOKEN, token, service);
     assert.equal(envOf('auth').SERVICE_AUTH, 'token');
     assert.equal(envOf('email').SERVICE_AUTH, 'token');
-    assert.equal(envOf('merchants').SERVICE_AUTH, undefined, 'nobody calls merchants with a service credential');
+    assert.equal(envOf('merchants').SERVICE_AUTH, 'token', 'auth delivers its events to merchants with the service token');
+    assert.equal(envOf('auth').MERCHANTS_SERVICE_URL, 'http://mp-merchant-platform-merchants:80');
     assert.equal(envOf('auth').PASSWORD_PEPPER, secrets['mp-merchant-platform']!['password-pepper']);
     assert.equal(envOf('merchants').PASSWORD_PEPPER, undefined, 'only auth hashes passwords');
     assert.equal(envOf('merchants').AUTH_INTERNAL_URL, 'http://mp-merchant-platform-auth:80');

@@ -60,7 +60,7 @@ describe('network policies', function () {
       ['merchants -> auth (JWKS, internal routes)', merchants, auth, 8080, true],
       ['merchants -> email', merchants, email, 8080, false],
       ['email -> auth', email, auth, 8080, false],
-      ['auth -> merchants', auth, merchants, 8080, false],
+      ['auth -> merchants (events to /internal/events)', auth, merchants, 8080, true],
       ['auth -> mysql', auth, mysql, 3306, true],
       ['merchants -> mysql', merchants, mysql, 3306, true],
       ['email -> mysql', email, mysql, 3306, true],
@@ -94,14 +94,14 @@ describe('network policies', function () {
     assert.ok(!can(merchants, internet, 443));
   });
 
-  it('let auth and email, and nothing else, reach only the Kubernetes API range in kubernetes mode', () => {
+  it('let the services with callers (auth, merchants, email), and nothing else, reach only the Kubernetes API range in kubernetes mode', () => {
     const can = flows(VARIANTS['Google sign-in and kubernetes service auth']!);
     const apiServer: Endpoint = { ip: '172.18.0.2' };
-    for (const service of [auth, email]) {
+    for (const service of [auth, merchants, email]) {
       assert.ok(can(service, apiServer, 6443) && can(service, apiServer, 443));
       assert.ok(!can(service, { ip: '10.1.2.3' }, 6443), 'the TokenReview rule names its destination');
     }
-    assert.ok(!can(merchants, apiServer, 6443));
+    assert.ok(!can(migrate, apiServer, 6443));
     assert.ok(!flows({})(email, apiServer, 6443), 'token mode needs no API access');
   });
 

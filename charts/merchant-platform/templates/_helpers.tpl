@@ -107,7 +107,8 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 
 {{/*
 merchant-platform.topology: each service as data. `public`: the Ingress routes its `paths`;
-`calls`: the one service it calls with a service credential; `signsTokens`: it holds the JWT
+`calls`: the one service it calls with a service credential; `delivers`: the services it delivers
+events to (`POST /internal/events`, with the same credential); `signsTokens`: it holds the JWT
 signing key; `outbound`: which HTTPS destination it may need (see merchant-platform.needsHttps).
 Environment, projected tokens, RBAC and network policies all follow from this table.
 */}}
@@ -116,6 +117,7 @@ auth:
   public: true
   paths: [/auth, /register, /token]
   calls: email
+  delivers: [merchants]
   signsTokens: true
   outbound: google
 merchants:
@@ -136,7 +138,7 @@ email:
 {{- define "merchant-platform.callers" -}}
 {{- $callers := list }}
 {{- range $name, $svc := include "merchant-platform.topology" .root | fromYaml }}
-{{- if eq (toString $svc.calls) $.name }}{{ $callers = append $callers $name }}{{ end }}
+{{- if or (eq (toString $svc.calls) $.name) (has $.name ($svc.delivers | default list)) }}{{ $callers = append $callers $name }}{{ end }}
 {{- end }}
 {{- $callers | toJson }}
 {{- end }}
@@ -214,6 +216,11 @@ merchant-platform.serviceAuthEnv: how one service proves who it is to the servic
 # A projected ServiceAccount token for the called service's audience, re-read as the kubelet rotates it.
 - name: SERVICE_TOKEN_FILE
   value: /var/run/secrets/merchant-platform/service-token/token
+{{- range ((include "merchant-platform.service" . | fromYaml).delivers | default list) }}
+# The token auth presents with the events it delivers to {{ . }}.
+- name: {{ upper . }}_SERVICE_TOKEN_FILE
+  value: /var/run/secrets/merchant-platform/service-token/{{ . }}-token
+{{- end }}
 {{- end }}
 {{- if $callers }}
 - name: SERVICE_AUTH
@@ -244,6 +251,9 @@ merchant-platform.serviceAuthEnv: how one service proves who it is to the servic
 {{ include "merchant-platform.secretEnv" (dict "env" "PASSWORD_PEPPER" "secret" $secret "key" "password-pepper") }}
 - name: EMAIL_SERVICE_URL
   value: {{ include "merchant-platform.serviceUrl" (dict "root" .root "name" "email") | quote }}
+# Where auth delivers the user events merchants acts on (its /internal/events).
+- name: MERCHANTS_SERVICE_URL
+  value: {{ include "merchant-platform.serviceUrl" (dict "root" .root "name" "merchants") | quote }}
 - name: ADMIN_EMAILS
   value: {{ join "," $v.auth.adminEmails | quote }}
 - name: BCRYPT_COST
@@ -375,6 +385,13 @@ merchant-platform.env: the complete environment of one service's container. Take
           audience: {{ $svc.calls }}
           expirationSeconds: {{ .root.Values.serviceAuth.tokenExpirationSeconds }}
           path: token
+      {{- /* One more per service it delivers events to: each accepts only tokens for its own audience. */}}
+      {{- range ($svc.delivers | default list) }}
+      - serviceAccountToken:
+          audience: {{ . }}
+          expirationSeconds: {{ $.root.Values.serviceAuth.tokenExpirationSeconds }}
+          path: {{ . }}-token
+      {{- end }}
 {{- end }}
 {{- end }}
 

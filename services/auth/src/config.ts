@@ -35,6 +35,8 @@ export const authEnvShape = {
   EMAIL_SERVICE_URL: z.url().optional(),
   /** merchants' cluster-internal address: auth delivers the user events merchants acts on to its `/internal/events`. */
   MERCHANTS_SERVICE_URL: z.url().optional(),
+  /** Kubernetes: the projected token (audience `merchants`) auth presents with events; SERVICE_TOKEN(_FILE) otherwise. */
+  MERCHANTS_SERVICE_TOKEN_FILE: z.string().optional(),
   ADMIN_EMAILS: listFromEnv.default([]).transform((list) => list.map((e) => e.toLowerCase())),
   BCRYPT_COST: z.coerce.number().int().min(10).max(15).default(12),
   /** How old a sign-in may be for the routes the contract marks *recent* (step-up). */

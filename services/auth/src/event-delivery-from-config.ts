@@ -6,7 +6,7 @@ import type { AuthConfig } from './config.js';
 
 /**
  * Events go over HTTP to the services whose URL is set (both, always, in production), with the
- * credential auth presents to email. A service without a URL gets none: it is not deployed here.
+ * credential auth presents to email (in Kubernetes, a projected token for each consumer's audience). A service without a URL gets none: it is not deployed here.
  */
 export function eventDeliveryFromConfig(config: AuthConfig, logger: Logger): AuthEventDelivery | undefined {
   const consumers = Object.fromEntries(
@@ -18,8 +18,10 @@ export function eventDeliveryFromConfig(config: AuthConfig, logger: Logger): Aut
     logger.warn('no MERCHANTS_SERVICE_URL or EMAIL_SERVICE_URL: events are recorded in the audit log and delivered to no service');
     return undefined;
   }
+  const credential = serviceCredentialFromEnv(config);
+  const merchantsCredential = config.MERCHANTS_SERVICE_TOKEN_FILE ? { tokenFile: config.MERCHANTS_SERVICE_TOKEN_FILE } : credential;
   return {
-    transport: new HttpEventTransport({ consumers, credential: serviceCredentialFromEnv(config) }),
+    transport: new HttpEventTransport({ consumers, credentials: { email: credential, merchants: merchantsCredential } }),
     consumers: Object.keys(consumers),
   };
 }

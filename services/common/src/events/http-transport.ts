@@ -5,8 +5,9 @@ import type { EventTransport } from './transport.js';
 export interface HttpEventTransportOptions {
   /** Base URL per consumer, e.g. `{ merchants: 'http://merchants:8080' }`. */
   consumers: Record<string, string>;
-  /** What this service presents, as it does to the email service. */
-  credential: ServiceCredential;
+  /** What this service presents, as it does to the email service; or one per consumer (each its own token audience). */
+  credential?: ServiceCredential;
+  credentials?: Record<string, ServiceCredential>;
   timeoutMs?: number;
 }
 
@@ -16,10 +17,11 @@ export class HttpEventTransport implements EventTransport {
 
   async deliver(consumer: string, event: DeliveredEvent): Promise<void> {
     const baseUrl = this.options.consumers[consumer];
-    if (!baseUrl) throw new Error(`no URL configured for the ${consumer} service`);
+    const credential = this.options.credentials?.[consumer] ?? this.options.credential;
+    if (!baseUrl || !credential) throw new Error(`no URL or credential configured for the ${consumer} service`);
     const response = await fetch(new URL('/internal/events', baseUrl), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await presentCredential(this.options.credential)}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await presentCredential(credential)}` },
       body: JSON.stringify(event),
       signal: AbortSignal.timeout(this.options.timeoutMs ?? 5_000),
     });
