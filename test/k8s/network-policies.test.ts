@@ -60,7 +60,7 @@ describe('network policies', function () {
       ['merchants -> auth (JWKS, internal routes)', merchants, auth, 8080, true],
       ['merchants -> email (invitation mail)', merchants, email, 8080, true],
       ['email -> auth', email, auth, 8080, false],
-      ['auth -> merchants (data export, account deletion)', auth, merchants, 8080, true],
+      ['auth -> merchants (data export, account deletion, events)', auth, merchants, 8080, true],
       ['auth -> mysql', auth, mysql, 3306, true],
       ['merchants -> mysql', merchants, mysql, 3306, true],
       ['email -> mysql', email, mysql, 3306, true],

@@ -254,7 +254,8 @@ merchant-platform.serviceAuthEnv: how one service proves who it is to the servic
 {{ include "merchant-platform.secretEnv" (dict "env" "PASSWORD_PEPPER" "secret" $secret "key" "password-pepper") }}
 - name: EMAIL_SERVICE_URL
   value: {{ include "merchant-platform.serviceUrl" (dict "root" .root "name" "email") | quote }}
-# A person's data export and account deletion ask merchants (its /internal/users/... routes).
+# A person's data export and account deletion ask merchants (its /internal/users/... routes), and
+# auth delivers the user events merchants acts on to its /internal/events.
 - name: MERCHANTS_SERVICE_URL
   value: {{ include "merchant-platform.serviceUrl" (dict "root" .root "name" "merchants") | quote }}
 - name: ADMIN_EMAILS

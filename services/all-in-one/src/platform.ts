@@ -1,4 +1,5 @@
 import { SchemaMigrator } from '@merchant-platform/common/db/migrations';
+import { InProcessEventTransport, type EventHandlerEndpoint } from '@merchant-platform/common/events/transport';
 import type { ServiceModule } from '@merchant-platform/common/http/app';
 import type { ModuleContext } from '@merchant-platform/common/service-runtime';
 import { authMigrations, createAuthModule, type AuthSettings } from '@merchant-platform/auth/app';
@@ -38,11 +39,15 @@ export async function migrateAll(context: Pick<ModuleContext, 'db' | 'logger'>):
  * auth's keys and revocation list in-process (no JWKS fetch, no feed over HTTP), and auth's and merchants' mail goes straight into the email
  * service's outbox (no HTTP hop), through the same validation and dispatcher as `POST /emails`.
  * Auth gathers a person's data and checks an account deletion with merchants and email the same way.
+ * Auth's events reach merchants and email through the same outbox and relay as between pods;
+ * only the last step, the consumer's `handle`, is a call instead of `POST /internal/events`.
  */
 export function createPlatformModules(context: ModuleContext, options: PlatformOptions): ServiceModule[] {
   const email = createEmailModule({ ...context, config: options.email });
   // Email is cluster-internal: served here for operators, but documented only in the internal document.
   email.api.markInternal();
+  // Filled below: the consumers are built after auth (merchants needs auth's verifier).
+  const consumers: Record<string, EventHandlerEndpoint> = {};
   const auth = createAuthModule({
     ...context,
     keys: new SigningKeys(options.jwtPrivateKey, options.retiredPublicKeys),
@@ -50,6 +55,7 @@ export function createPlatformModules(context: ModuleContext, options: PlatformO
     settings: options.auth,
     // Merchants is built next, with auth's verifier; auth asks it only once requests come.
     userDataPeers: inProcessUserDataPeers(() => merchants, email),
+    eventDelivery: { transport: new InProcessEventTransport(consumers), consumers: ['merchants', 'email'] },
   });
   // One step-up age for both: merchants applies auth's rule to its own recent routes.
   const merchants: MerchantsModule = createMerchantsModule({
@@ -63,5 +69,7 @@ export function createPlatformModules(context: ModuleContext, options: PlatformO
     serviceAuth: options.auth,
     webhooks: options.webhooks,
   });
+  consumers['merchants'] = merchants.events.consumer;
+  consumers['email'] = email.events.consumer;
   return [auth, merchants, email];
 }

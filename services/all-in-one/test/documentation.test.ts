@@ -56,6 +56,7 @@ describe('all-in-one documentation: /docs, the OpenAPI documents and the landing
       '/send-email',
       '/auth/google/login',
       '/auth/google/callback',
+      '/internal/events',
       '/internal/revocations',
     ];
     for (const path of internalOnly) {

@@ -14,7 +14,7 @@ import { HttpEmailClient } from '@merchant-platform/common/email-client';
 import { SigningKeys } from '@merchant-platform/auth/domain/signing-keys';
 import { loadAuthConfig } from '@merchant-platform/auth/config';
 import { createEmailModule, loadEmailConfig } from '@merchant-platform/email/app';
-import { createPlatformModules, migrateAll } from '../src/platform.js';
+import { servePlatform } from './platform-harness.js';
 
 const PASSWORD = 'Correct-Horse1!';
 const NEW_PASSWORD = 'Battery-Staple2?';
@@ -89,23 +89,13 @@ describe('auth and merchants mail through the email service and SES', function (
   });
 
   /** The whole platform as all-in-one mode builds it, on the shared test database and SES emulator. */
-  async function startPlatform(): Promise<RunningServer> {
-    const db = await openDatabase(testDb.url);
-    const ctx = await context(db);
-    await migrateAll(ctx);
-    const modules = createPlatformModules(ctx, {
-      jwtPrivateKey: SigningKeys.generatePem(),
+  async function startPlatform(): Promise<{ url: string }> {
+    const server = await servePlatform(testDb.url, {
       auth: authSettings,
       email: emailSettings(ses),
       consoleUrl: 'https://console.example.com',
     });
-    const server = await serveModules({ modules, openapi: ctx.openapi, logger: ctx.logger, overrides: { metrics: ctx.metrics } });
-    modules.forEach((m) => m.start?.());
-    cleanups.push(async () => {
-      await server.close();
-      await Promise.all(modules.map((m) => m.stop?.()));
-      await db.close();
-    });
+    cleanups.push(() => server.close());
     return server;
   }
 

@@ -13,6 +13,7 @@ import type { ServiceAuthenticator } from '@merchant-platform/common/service-aut
 import { AccessTokenVerifier } from '@merchant-platform/common/tokens/access-token';
 import { RevocationList } from '@merchant-platform/common/tokens/revocation-list';
 import { RevocationPoller } from '@merchant-platform/common/tokens/revocation-poller';
+import { authEventPipeline, securityEventsOf, type AuthEventDelivery } from './auth-events.js';
 import type { AuthConfig } from './config.js';
 import { authMigrations } from './data/migrations/index.js';
 import { defineAuthModels } from './data/models.js';
@@ -32,12 +33,13 @@ import { SequelizeMailOutbox } from './data/mail-outbox-repository.js';
 import { SequelizeUnitOfWork } from './data/transactions.js';
 import { SequelizeAccountErasure } from './data/account-erasure-repository.js';
 import { AccountDeletion, type OnUserDeleted } from './domain/account-deletion.js';
-import { DataExport, type SecurityEventsOf } from './domain/data-export.js';
+import { DataExport } from './domain/data-export.js';
 import { UnreachableUserDataPeers, type UserDataPeers } from './domain/user-data-peers.js';
 import { AccountMail } from './domain/account-mail.js';
 import { Accounts } from './domain/accounts.js';
 import { AdminMfa } from './domain/admin-mfa.js';
 import { AdminUsers } from './domain/admin-users.js';
+import { Audit } from './domain/audit.js';
 import { EmailChange } from './domain/email-change.js';
 import { EmailVerification } from './domain/email-verification.js';
 import { GoogleSignIn } from './domain/google-sign-in.js';
@@ -104,14 +106,8 @@ export interface AuthDependencies {
   serviceAuthenticator?: ServiceAuthenticator;
   /** Merchants and email for a person's export and deletion; without them both answer 503. */
   userDataPeers?: UserDataPeers;
-  /**
-   * Records the `user.deleted` event inside the deletion's transaction. Until the event pipeline
-   * is wired here it only logs, and the other services keep the user's data: the lead points it
-   * at the pipeline's recorder.
-   */
-  onUserDeleted?: OnUserDeleted;
-  /** The caller's security events for the export (the pipeline's audit log); none until it is wired. */
-  securityEventsOf?: SecurityEventsOf;
+  /** How events reach merchants and email; without it they are only recorded in the audit log. */
+  eventDelivery?: AuthEventDelivery;
 }
 
 export interface AuthModule extends ServiceModule {
@@ -121,6 +117,8 @@ export interface AuthModule extends ServiceModule {
    * it to merchants: the same list, fed in-process instead of over HTTP).
    */
   verifier: AccessTokenVerifier;
+  /** Auth's event log and recorder (the data-rights work erases a deleted user's data from the log). */
+  events: ReturnType<typeof authEventPipeline>;
 }
 
 /** The auth service as a module: served alone (main.ts) or beside the others (all-in-one). */
@@ -128,6 +126,8 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
   const { db, settings } = deps;
   const models = defineAuthModels(db.sequelize);
   const users = new SequelizeUserRepository(models.User);
+  const events = authEventPipeline(db, deps.logger, deps.eventDelivery);
+  const security = events.security;
   const hasher = new PasswordHasher(settings.BCRYPT_COST, settings.PASSWORD_PEPPER);
   const refreshTokens = new SequelizeRefreshTokenRepository(models.RefreshToken);
   const revocations = new Revocations(new SequelizeRevocationRepository(models.Revocation), refreshTokens, {
@@ -140,12 +140,18 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
     intervalMs: settings.REVOCATION_POLL_INTERVAL_MS ?? 1_000,
     logger: deps.logger,
   });
-  const tokens = new TokenIssuer(deps.keys, refreshTokens, users, {
-    issuer: settings.JWT_ISSUER,
-    audience: settings.JWT_AUDIENCE,
-    accessTtlSeconds: settings.ACCESS_TOKEN_TTL_SECONDS,
-    refreshTtlSeconds: settings.REFRESH_TOKEN_TTL_DAYS * 86_400,
-  });
+  const tokens = new TokenIssuer(
+    deps.keys,
+    refreshTokens,
+    users,
+    {
+      issuer: settings.JWT_ISSUER,
+      audience: settings.JWT_AUDIENCE,
+      accessTtlSeconds: settings.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTtlSeconds: settings.REFRESH_TOKEN_TTL_DAYS * 86_400,
+    },
+    security,
+  );
   const codes = new OneTimeCodes(
     new SequelizeOneTimeCodeRepository(models.OneTimeCode, db.sequelize),
     derivedKey(deps.keys, 'one-time-code-hmac'),
@@ -162,7 +168,7 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
   registerAuthMetrics(deps.metrics.registry);
   const mail = new AccountMail(codes, outbox, new SequelizeUnitOfWork(db.sequelize), relay);
   const limits = authLimits(rateLimiterFactory(db, 'auth_rate_limits'), settings);
-  const lockNotice = new SignInLockNotice(users, mail, limits.lockNotices, deps.logger);
+  const lockNotice = new SignInLockNotice(users, mail, limits.lockNotices, deps.logger, security);
   const roles = new RoleGrants(users, settings.ADMIN_EMAILS);
 
   const passkeyModels = definePasskeyModels(db.sequelize);
@@ -173,7 +179,7 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
     name: settings.WEBAUTHN_RP_NAME,
     origins: settings.WEBAUTHN_ORIGINS,
   });
-  const accounts = new Accounts(users, hasher, revocations, mail, limits.registrations, limits.passwordChecks);
+  const accounts = new Accounts(users, hasher, revocations, mail, limits.registrations, limits.passwordChecks, security);
   const passkeySignIn = new PasskeySignIn(
     users,
     passkeys,
@@ -191,7 +197,7 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
     new SequelizeRecoveryCodeRepository(mfaModels.RecoveryCode, db.sequelize),
     settings.PASSWORD_PEPPER,
   );
-  const secondFactors = new SecondFactors(totpFactors, passkeys, recoveryCodes);
+  const secondFactors = new SecondFactors(totpFactors, passkeys, recoveryCodes, security);
   const totp = new TotpFactors(
     totpFactors,
     new TotpSecretBox(settings.PASSWORD_PEPPER),
@@ -200,6 +206,7 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
     recoveryCodes,
     deps.logger,
     settings.WEBAUTHN_RP_NAME,
+    security,
   );
   const mfaChallenges = new SequelizeMfaChallengeRepository(mfaModels.MfaChallenge, db.sequelize);
   const mfaSignIn = new MfaChallengeSignIn(
@@ -213,18 +220,22 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
     roles,
     limits.mfaPerUser,
     deps.logger,
+    security,
   );
 
-  const sessions = new Sessions(refreshTokens, revocations);
+  const sessions = new Sessions(refreshTokens, revocations, security);
   const peers = deps.userDataPeers ?? new UnreachableUserDataPeers();
-  const onUserDeleted: OnUserDeleted =
-    deps.onUserDeleted ??
-    (async ({ userId }) => deps.logger.warn({ userId }, 'user.deleted: no event recorder is wired; other services keep their data'));
+  // In the deletion's transaction: the event (the address travels in the delivery only, for email's
+  // erasure), and the user's personal data in auth's own events goes.
+  const onUserDeleted: OnUserDeleted = async ({ userId, email }) => {
+    await security.record({ type: 'user.deleted', userId, data: {}, delivery: { email } });
+    await events.log.eraseUser(userId);
+  };
   const useCases: AuthUseCases = {
     accounts,
-    signIn: new PasswordSignIn(users, hasher, tokens, limits.signIn, lockNotice.notify, roles, mfaSignIn),
+    signIn: new PasswordSignIn(users, hasher, tokens, limits.signIn, lockNotice.notify, roles, mfaSignIn, security),
     tokens,
-    verification: new EmailVerification(users, codes, mail, limits.mailsPerHour, roles),
+    verification: new EmailVerification(users, codes, mail, limits.mailsPerHour, roles, security),
     passwordReset: new PasswordReset(
       users,
       codes,
@@ -233,19 +244,20 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
       revocations,
       { perEmailAndIp: limits.mailsPerHour, perIp: limits.forgotPerIp },
       deps.logger,
+      security,
     ),
-    emailChange: new EmailChange(accounts, users, codes, mail, limits.mailsPerHour, roles, revocations),
+    emailChange: new EmailChange(accounts, users, codes, mail, limits.mailsPerHour, roles, revocations, security),
     sessions,
     stepUp: new StepUp(secondFactors, settings.STEP_UP_MAX_AGE_SECONDS ?? 600),
-    admin: new AdminUsers(users, revocations),
-    passkeyRegistration: new PasskeyRegistration(accounts, passkeys, challenges, ceremonies, deps.logger),
+    admin: new AdminUsers(users, revocations, security),
+    passkeyRegistration: new PasskeyRegistration(accounts, passkeys, challenges, ceremonies, deps.logger, security),
     passkeySignIn,
     secondFactors,
     totp,
     mfaSignIn,
     adminMfa: new AdminMfa(users, secondFactors, revocations, settings.ADMIN_MFA_REQUIRED ?? false),
     keys: deps.keys,
-    dataExport: new DataExport(users, sessions, secondFactors, peers, deps.securityEventsOf ?? (async () => [])),
+    dataExport: new DataExport(users, sessions, secondFactors, peers, (userId) => securityEventsOf(events.log, userId)),
     accountDeletion: new AccountDeletion(
       users,
       new SequelizeAccountErasure(db.sequelize),
@@ -255,6 +267,7 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
       onUserDeleted,
       deps.logger,
     ),
+    audit: new Audit(events.log),
   };
   const google = new GoogleSignIn(
     users,
@@ -264,6 +277,7 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
     roles,
     { redirectAllowList: settings.AUTH_REDIRECT_ALLOWLIST ?? [] },
     mfaSignIn,
+    security,
   );
   const verifier = new AccessTokenVerifier(deps.keys.resolver(), { issuer: settings.JWT_ISSUER, audience: settings.JWT_AUDIENCE }, revoked);
   const migrator = new SchemaMigrator(db, 'auth', authMigrations, deps.logger);
@@ -275,14 +289,16 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
     start: () => {
       poller.start();
       relay.start();
+      events.relay?.start();
     },
     stop: async () => {
       // Work a request left running after its answer goes first: it may still hand mail to the relay.
       await useCases.passwordReset.settle();
-      await Promise.all([poller.stop(), relay.stop()]);
+      await Promise.all([poller.stop(), relay.stop(), events.relay?.stop()]);
     },
     useCases,
     verifier,
+    events,
   };
 }
 

@@ -34,9 +34,9 @@ export const authEnvShape = {
   /** How often auth's own revocation list reads the revocations other replicas recorded. */
   REVOCATION_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
   EMAIL_SERVICE_URL: z.url().optional(),
-  /** Where auth asks merchants for a person's data (export) and whether they may delete their account. */
+  /** merchants' cluster-internal address: auth delivers the user events merchants acts on to its `/internal/events`, and asks it for a person's data (export) and whether they may delete their account. */
   MERCHANTS_SERVICE_URL: z.url().optional(),
-  /** The projected ServiceAccount token (audience `merchants`) auth presents to merchants when SERVICE_TOKEN_FILE is what it presents to email. */
+  /** Kubernetes: the projected token (audience `merchants`) auth presents to merchants; SERVICE_TOKEN(_FILE) otherwise. */
   MERCHANTS_SERVICE_TOKEN_FILE: z.string().optional(),
   ADMIN_EMAILS: listFromEnv.default([]).transform((list) => list.map((e) => e.toLowerCase())),
   BCRYPT_COST: z.coerce.number().int().min(10).max(15).default(12),

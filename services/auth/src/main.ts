@@ -8,6 +8,7 @@ import { createAuthModule } from './app.js';
 import { authConfigSchema } from './config.js';
 import { mailerFromConfig } from './mailer-from-config.js';
 import { userDataPeersFromConfig } from './user-data-peers-from-config.js';
+import { eventDeliveryFromConfig } from './event-delivery-from-config.js';
 import { SigningKeys } from './domain/signing-keys.js';
 
 const config = loadConfigOrExit(authConfigSchema);
@@ -34,6 +35,7 @@ await runService({
       keys,
       mailer: mailerFromConfig(config, logger),
       userDataPeers: userDataPeersFromConfig(config),
+      eventDelivery: eventDeliveryFromConfig(config, logger),
       settings: { ...config, PASSWORD_PEPPER: passwordPepper },
     }),
 });

@@ -26,6 +26,9 @@ import { exportRecipient, type RecipientExportView } from './domain/recipient-da
 import { recipientErasure } from './domain/user-erasure.js';
 import { recipientRoutes } from './http/recipient-routes.js';
 import { emailRoutes } from './http/routes.js';
+import { emailEventConsumer } from './email-events.js';
+import { eventConsumerRoutes } from '@merchant-platform/common/events/consumer-routes';
+import type { EventConsumer } from '@merchant-platform/common/events/consumer';
 import { createEmailMetrics } from './metrics.js';
 
 /** The settings the module reads (all of `EmailConfig` but the HTTP listener's). */
@@ -75,6 +78,8 @@ export interface EmailModule extends ServiceModule {
   exportRecipient(address: string): Promise<RecipientExportView>;
   /** What the `user.deleted` consumer calls (domain/user-erasure.ts). */
   eraseEmailsTo: ReturnType<typeof recipientErasure>['eraseEmailsTo'];
+  /** Acts on auth's events (`POST /internal/events`, or in-process in all-in-one mode). */
+  events: { consumer: EventConsumer };
 }
 
 /** The email service as a module: served alone (main.ts) or beside the others (all-in-one). */
@@ -108,10 +113,12 @@ export function createEmailModule(deps: EmailDependencies): EmailModule {
   );
   const outbox = new Outbox(emails, metrics, () => dispatcher.wake());
   const recipients = new SequelizeRecipientRepository(deps.db.sequelize);
-  const service = requireService(deps.authenticator ?? createServiceAuthenticator(config, logger, 'e-mail'));
+  const authenticator = deps.authenticator ?? createServiceAuthenticator(config, logger, 'e-mail');
+  const service = requireService(authenticator);
+  const consumer = emailEventConsumer(deps.db.sequelize, recipientErasure(recipients).eraseEmailsTo);
   return {
     name: 'email',
-    api: recipientRoutes(emailRoutes(deps.openapi, outbox, service), recipients, service),
+    api: eventConsumerRoutes(recipientRoutes(emailRoutes(deps.openapi, outbox, service), recipients, service), consumer, authenticator),
     readiness: [{ name: 'email-database', check: () => migrator.assertCurrent() }],
     start: () => dispatcher.start(),
     stop: () => dispatcher.stop(),
@@ -119,6 +126,7 @@ export function createEmailModule(deps: EmailDependencies): EmailModule {
     dispatcher,
     exportRecipient: (address) => exportRecipient(recipients, address),
     eraseEmailsTo: recipientErasure(recipients).eraseEmailsTo,
+    events: { consumer },
   };
 }
 

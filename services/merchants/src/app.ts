@@ -35,6 +35,8 @@ import type { TransactionHandle, WebhookEndpoint } from './domain/webhooks/webho
 import type { WebhookDispatcher } from './domain/webhooks/webhook-dispatcher.js';
 import { webhookEnvShape, type WebhookSettings } from './webhooks-config.js';
 import { createWebhooks } from './webhooks-wiring.js';
+import { merchantEventPipeline } from './merchant-events.js';
+import { eventConsumerRoutes } from '@merchant-platform/common/events/consumer-routes';
 
 export interface MerchantsDependencies {
   db: Database;
@@ -61,7 +63,7 @@ export interface MerchantsDependencies {
   webhooks?: Partial<WebhookSettings> | undefined;
   /** Tests play DNS for the webhook target policy with this. */
   resolveHost?: Resolver | undefined;
-  /** An endpoint was disabled after failing for 3 days: the lead wires this to the event recorder. */
+  /** An endpoint was disabled after failing for 3 days. */
   onWebhookEndpointDisabled?: ((endpoint: WebhookEndpoint) => Promise<void> | void) | undefined;
 }
 
@@ -76,6 +78,8 @@ export interface MerchantsModule extends ServiceModule {
   userData: { exports: UserDataExport; departures: UserDepartures };
   /** What the `user.deleted` consumer calls (domain/user-erasure.ts). */
   eraseUserData: ReturnType<typeof userErasure>['eraseUserData'];
+  /** The recorder (listeners run in its transactions: the webhooks fan-out), the log, and the consumer of auth's events. */
+  events: ReturnType<typeof merchantEventPipeline>;
 }
 
 /** Where a developer's console runs (all-in-one's port); production sets CONSOLE_URL (config.ts requires it). */
@@ -86,7 +90,10 @@ export function createMerchantsModule(deps: MerchantsDependencies): MerchantsMod
   const migrator = new SchemaMigrator(deps.db, 'merchants', merchantsMigrations, deps.logger);
   const merchants = new SequelizeMerchantRepository(deps.db.sequelize);
   const memberships = new SequelizeMembershipRepository(deps.db.sequelize);
-  const keys = new ApiKeys(new SequelizeApiKeyRepository(deps.db.sequelize));
+  const departureRecords = new SequelizeUserDepartureRepository(deps.db.sequelize);
+  const eraseUserData = userErasure(departureRecords).eraseUserData;
+  const events = merchantEventPipeline(deps.db, memberships, eraseUserData);
+  const keys = new ApiKeys(new SequelizeApiKeyRepository(deps.db.sequelize), events.changes);
   const limiter = rateLimiterFactory(deps.db, 'merchants_rate_limits');
   const keyLimiter = limiter({ name: 'api-key', points: deps.apiKeyRatePerMinute ?? 600, durationSeconds: 60 });
   const { webhooks, dispatcher } = createWebhooks({
@@ -96,9 +103,11 @@ export function createMerchantsModule(deps: MerchantsDependencies): MerchantsMod
     resolve: deps.resolveHost,
     onEndpointDisabled: deps.onWebhookEndpointDisabled,
   });
+  // Every merchant event recorded is fanned out to the merchant's webhooks in the same transaction.
+  events.recorder.listen((event, transaction) => webhooks.enqueueDeliveries(event, { transaction }).then(() => undefined));
   const useCases = {
-    profiles: new MerchantProfiles(merchants),
-    teams: new Teams(merchants, memberships),
+    profiles: new MerchantProfiles(merchants, events.changes),
+    teams: new Teams(merchants, memberships, events.changes),
     access: new MerchantAccess(memberships, deps.stepUpMaxAgeSeconds ?? 600, keys, keyLimiter),
     keys,
     invitations: new Invitations(new SequelizeInvitationRepository(deps.db.sequelize), merchants, {
@@ -107,15 +116,19 @@ export function createMerchantsModule(deps: MerchantsDependencies): MerchantsMod
       mailer: deps.mailer,
     }),
     webhooks,
+    feed: events.feed,
   };
-  const departureRecords = new SequelizeUserDepartureRepository(deps.db.sequelize);
   const userData = { exports: new UserDataExport(memberships, merchants), departures: new UserDepartures(departureRecords, merchants) };
   const services =
     deps.serviceAuthenticator ??
     createServiceAuthenticator(serviceAuthWithDefaults(deps.serviceAuth ?? {}, 'merchants'), deps.logger, 'merchants');
   return {
     name: 'merchants',
-    api: userDataRoutes(merchantRoutes(deps.openapi, useCases, deps.verifier), userData, requireService(services)),
+    api: eventConsumerRoutes(
+      userDataRoutes(merchantRoutes(deps.openapi, useCases, deps.verifier), userData, requireService(services)),
+      events.consumer,
+      services,
+    ),
     readiness: [{ name: 'merchants-database', check: () => migrator.assertCurrent() }],
     start: () => {
       deps.revocations?.start();
@@ -127,7 +140,8 @@ export function createMerchantsModule(deps: MerchantsDependencies): MerchantsMod
     enqueueWebhookDeliveries: (event, options) => webhooks.enqueueDeliveries(event, options),
     webhookDispatcher: dispatcher,
     userData,
-    eraseUserData: userErasure(departureRecords).eraseUserData,
+    eraseUserData,
+    events,
   };
 }
 

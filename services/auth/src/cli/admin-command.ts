@@ -14,6 +14,11 @@ import { SequelizeRevocationRepository } from '../data/revocation-repository.js'
 import { SequelizeUserRepository } from '../data/user-repository.js';
 import { AdminUsers } from '../domain/admin-users.js';
 import { Revocations } from '../domain/revocations.js';
+import { EventfulChanges } from '@merchant-platform/common/events/eventful-changes';
+import { EventRecorder } from '@merchant-platform/common/events/recorder';
+import { AUTH_EVENTS } from '../auth-events.js';
+import { SequelizeUnitOfWork } from '../data/transactions.js';
+import { SecurityEvents } from '../domain/security-events.js';
 
 const cliConfigSchema = z.object({
   DATABASE_URL: databaseUrl,
@@ -51,7 +56,11 @@ export async function runAdminCommand(io: CliIo): Promise<number> {
         accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
       },
     );
-    const { user, changed } = await new AdminUsers(new SequelizeUserRepository(models.User), revocations).promote(address.data);
+    // Promotion records no event (none of the contract's types is a role change); AdminUsers still needs the recorder.
+    const events = new SecurityEvents(
+      new EventfulChanges(new EventRecorder(db.sequelize, AUTH_EVENTS), new SequelizeUnitOfWork(db.sequelize)),
+    );
+    const { user, changed } = await new AdminUsers(new SequelizeUserRepository(models.User), revocations, events).promote(address.data);
     io.out(
       changed ? `${user.email} is now an admin; their sessions were ended, so they sign in again.` : `${user.email} is already an admin.`,
     );

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Op, UniqueConstraintError, type ModelStatic, type Sequelize } from 'sequelize';
 import { sha256Hex, type NewPasskeyCredential, type PasskeyCredential, type PasskeyCredentialRepository } from '../domain/passkeys.js';
 import type { PasskeyCredentialRow } from './passkey-models.js';
+import { currentTransaction } from './transactions.js';
 
 export class SequelizePasskeyCredentialRepository implements PasskeyCredentialRepository {
   constructor(
@@ -20,7 +21,7 @@ export class SequelizePasskeyCredentialRepository implements PasskeyCredentialRe
         sign_count: credential.signCount,
         transports: credential.transports.join(','),
         name: credential.name,
-      });
+      }, { transaction: currentTransaction() });
       return toCredential(row);
     } catch (error) {
       if (error instanceof UniqueConstraintError) return undefined;
@@ -49,11 +50,11 @@ export class SequelizePasskeyCredentialRepository implements PasskeyCredentialRe
   }
 
   async delete(id: string, userId: string): Promise<boolean> {
-    return (await this.model.destroy({ where: { id, user_id: userId } })) === 1;
+    return (await this.model.destroy({ where: { id, user_id: userId }, transaction: currentTransaction() })) === 1;
   }
 
   async deleteAllForUser(userId: string): Promise<void> {
-    await this.model.destroy({ where: { user_id: userId } });
+    await this.model.destroy({ where: { user_id: userId }, transaction: currentTransaction() });
   }
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ModelStatic, Sequelize } from 'sequelize';
 import type { RecoveryCodeRepository } from '../domain/recovery-codes.js';
 import type { RecoveryCodeRow } from './mfa-models.js';
+import { currentTransaction } from './transactions.js';
 
 export class SequelizeRecoveryCodeRepository implements RecoveryCodeRepository {
   constructor(
@@ -21,11 +22,14 @@ export class SequelizeRecoveryCodeRepository implements RecoveryCodeRepository {
   }
 
   async use(userId: string, codeHash: string): Promise<boolean> {
-    const [changed] = await this.model.update({ used_at: new Date() }, { where: { user_id: userId, code_hash: codeHash, used_at: null } });
+    const [changed] = await this.model.update(
+      { used_at: new Date() },
+      { where: { user_id: userId, code_hash: codeHash, used_at: null }, transaction: currentTransaction() },
+    );
     return changed === 1;
   }
 
   async deleteAllForUser(userId: string): Promise<void> {
-    await this.model.destroy({ where: { user_id: userId } });
+    await this.model.destroy({ where: { user_id: userId }, transaction: currentTransaction() });
   }
 }

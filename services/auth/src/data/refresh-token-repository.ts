@@ -10,12 +10,14 @@ import {
   type SessionFacts,
 } from '../domain/refresh-token.js';
 import type { RefreshTokenRow } from './models.js';
+import { currentTransaction } from './transactions.js';
 
 export class SequelizeRefreshTokenRepository implements RefreshTokenRepository {
   constructor(private readonly model: ModelStatic<RefreshTokenRow>) {}
 
   async create(record: NewRefreshToken): Promise<void> {
-    await this.model.create({
+    await this.model.create(
+      {
       id: randomUUID(),
       user_id: record.userId,
       family_id: record.familyId,
@@ -27,7 +29,10 @@ export class SequelizeRefreshTokenRepository implements RefreshTokenRepository {
       session_started_at: record.session.startedAt,
       ip: record.session.ip,
       user_agent: record.session.userAgent,
-    });
+      },
+      // A new session commits with its user.signed_in event.
+      { transaction: currentTransaction() },
+    );
   }
 
   async findByHash(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
@@ -74,7 +79,7 @@ export class SequelizeRefreshTokenRepository implements RefreshTokenRepository {
     // a moment ago still finds its session ended (token-issuer.ts checks after issuing).
     const [changed] = await this.model.update(
       { revoked_at: new Date() },
-      { where: { user_id: userId, family_id: familyId, revoked_at: null, expires_at: { [Op.gt]: new Date() } } },
+      { where: { user_id: userId, family_id: familyId, revoked_at: null, expires_at: { [Op.gt]: new Date() } }, transaction: currentTransaction() },
     );
     return changed > 0;
   }

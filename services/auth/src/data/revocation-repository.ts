@@ -2,12 +2,13 @@ import { Op, type ModelStatic } from 'sequelize';
 import type { RevocationKind } from '@merchant-platform/common/tokens/revocation-feed';
 import type { RevocationRecord, RevocationRepository } from '../domain/revocations.js';
 import type { RevocationRow } from './models.js';
+import { currentTransaction } from './transactions.js';
 
 export class SequelizeRevocationRepository implements RevocationRepository {
   constructor(private readonly model: ModelStatic<RevocationRow>) {}
 
   async add(kind: RevocationKind, subjectId: string, revokedBefore: Date): Promise<RevocationRecord> {
-    const row = await this.model.create({ kind, subject_id: subjectId, revoked_before: revokedBefore });
+    const row = await this.model.create({ kind, subject_id: subjectId, revoked_before: revokedBefore }, { transaction: currentTransaction() });
     return toRecord(row);
   }
 

@@ -1,6 +1,7 @@
 import { Op, type ModelStatic } from 'sequelize';
 import type { TotpFactor, TotpFactorRepository } from '../domain/totp.js';
 import type { TotpFactorRow } from './mfa-models.js';
+import { currentTransaction } from './transactions.js';
 
 export class SequelizeTotpFactorRepository implements TotpFactorRepository {
   constructor(private readonly model: ModelStatic<TotpFactorRow>) {}
@@ -25,7 +26,7 @@ export class SequelizeTotpFactorRepository implements TotpFactorRepository {
     // The conditional UPDATE is the single-use guarantee: of concurrent callers, one changes the row.
     const [changed] = await this.model.update(
       { last_step: step, last_used_at: now, ...(confirming ? { confirmed_at: now } : {}) },
-      { where: { id, last_step: { [Op.lt]: step }, confirmed_at: confirming ? null : { [Op.ne]: null } } },
+      { where: { id, last_step: { [Op.lt]: step }, confirmed_at: confirming ? null : { [Op.ne]: null } }, transaction: currentTransaction() },
     );
     return changed === 1;
   }
@@ -35,11 +36,11 @@ export class SequelizeTotpFactorRepository implements TotpFactorRepository {
   }
 
   async delete(id: string, userId: string): Promise<boolean> {
-    return (await this.model.destroy({ where: { id, user_id: userId } })) === 1;
+    return (await this.model.destroy({ where: { id, user_id: userId }, transaction: currentTransaction() })) === 1;
   }
 
   async deleteAllForUser(userId: string): Promise<void> {
-    await this.model.destroy({ where: { user_id: userId } });
+    await this.model.destroy({ where: { user_id: userId }, transaction: currentTransaction() });
   }
 }
 

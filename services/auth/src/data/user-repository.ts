@@ -30,7 +30,7 @@ export class SequelizeUserRepository implements UserRepository {
   }
 
   async findById(id: string): Promise<User | undefined> {
-    const row = await this.model.findByPk(id);
+    const row = await this.model.findByPk(id, { transaction: currentTransaction() });
     return row ? toUser(row) : undefined;
   }
 
@@ -63,7 +63,7 @@ export class SequelizeUserRepository implements UserRepository {
 
   async changeEmail(id: string, email: string, roles: Role[]): Promise<User | undefined> {
     try {
-      const [changed] = await this.model.update({ email, email_verified: true, roles: roles.join(',') }, { where: { id } });
+      const [changed] = await this.model.update({ email, email_verified: true, roles: roles.join(',') }, { where: { id }, transaction: currentTransaction() });
       return changed === 1 ? await this.findById(id) : undefined;
     } catch (error) {
       if (error instanceof UniqueConstraintError) return undefined;

@@ -6,8 +6,9 @@ import { activeUser } from './active-user.js';
 import { assertPasswordsMatch, assertStrongPassword, type PasswordHasher } from './passwords.js';
 import { presentUser } from './presenters.js';
 import type { Revocations } from './revocations.js';
+import type { SecurityEvents } from './security-events.js';
 import type { UserView } from './views.js';
-import type { ProfileChanges, User, UserRepository } from './user.js';
+import { displayName, type ProfileChanges, type User, type UserRepository } from './user.js';
 
 /** Registrations send mail, so they are limited per client network and platform-wide. */
 export interface RegistrationLimits {
@@ -35,6 +36,7 @@ export class Accounts {
     private readonly registrationLimits: RegistrationLimits,
     /** Wrong current passwords per user (PUT /auth/password), spent before bcrypt like sign-in's. */
     private readonly passwordChecks: RateLimiterAbstract,
+    private readonly events: SecurityEvents,
   ) {}
 
   async register(input: Registration, clientIp: string): Promise<UserView> {
@@ -62,6 +64,7 @@ export class Accounts {
       });
       if (!created) throw emailTaken();
       await queue.code(created, 'verify_email');
+      await this.events.record({ type: 'user.registered', userId: created.id, data: { email: created.email, method: 'password' } });
       return created;
     });
     return presentUser(user);
@@ -73,7 +76,11 @@ export class Accounts {
 
   async updateProfile(userId: string, changes: ProfileChanges): Promise<UserView> {
     await this.activeUser(userId);
-    const user = await this.users.update(userId, changes);
+    // Merchants keep a copy of the name on memberships: the event tells them to refresh it.
+    const user = await this.events.withChange(
+      () => this.users.update(userId, changes),
+      (updated) => updated && { type: 'user.profile_updated', userId, data: { name: displayName(updated) } },
+    );
     if (!user) throw notFound('This account no longer exists.');
     return presentUser(user);
   }
@@ -93,7 +100,11 @@ export class Accounts {
     await attempt.giveBack();
     assertPasswordsMatch(password, confirmation);
     assertStrongPassword(password);
-    await this.users.update(userId, { passwordHash: await this.hasher.hash(password) });
+    const passwordHash = await this.hasher.hash(password);
+    await this.events.withChange(
+      () => this.users.update(userId, { passwordHash }),
+      () => ({ type: 'user.password_changed', userId, data: {} }),
+    );
     await this.revocations.endOtherSessions(userId, sessionId);
   }
 

@@ -21,9 +21,9 @@ export class AdminMfa {
   }
 
   /** A user who lost every factor: all of them and the recovery codes go, and so do their sessions. */
-  async reset(userId: string): Promise<void> {
+  async reset(adminId: string, userId: string): Promise<void> {
     if (!(await this.users.findById(userId))) throw notFound('No user has this id.');
-    await this.secondFactors.removeAll(userId);
+    await this.secondFactors.removeAll(userId, adminId);
     await this.revocations.endAllSessions(userId);
   }
 }

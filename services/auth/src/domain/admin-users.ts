@@ -3,6 +3,7 @@ import { toPage, type Page, type PageQuery } from '@merchant-platform/common/pag
 import { presentUser } from './presenters.js';
 import type { UserView } from './views.js';
 import type { Revocations } from './revocations.js';
+import type { SecurityEvents } from './security-events.js';
 import type { Role, UserRepository } from './user.js';
 
 /** What an admin may do to other accounts, and who counts as an admin: the database says, not the token. */
@@ -10,6 +11,7 @@ export class AdminUsers {
   constructor(
     private readonly users: UserRepository,
     private readonly revocations: Revocations,
+    private readonly events: SecurityEvents,
   ) {}
 
   /**
@@ -35,10 +37,15 @@ export class AdminUsers {
     const before = await this.users.findById(userId);
     if (!before) throw notFound('No user has this id.');
     const roles = changes.roles ? [...new Set(changes.roles)] : undefined;
-    const user = await this.users.update(userId, {
-      ...(changes.disabled !== undefined ? { disabled: changes.disabled } : {}),
-      ...(roles ? { roles } : {}),
-    });
+    const disabling = changes.disabled === true && !before.disabled;
+    const user = await this.events.withChange(
+      () =>
+        this.users.update(userId, {
+          ...(changes.disabled !== undefined ? { disabled: changes.disabled } : {}),
+          ...(roles ? { roles } : {}),
+        }),
+      (updated) => (updated && disabling ? { type: 'user.disabled', userId, actorId: adminId, data: {} } : undefined),
+    );
     if (!user) throw notFound('No user has this id.');
     // Disabled, or given other roles: every token of theirs dies, so none carries the old roles.
     if (changes.disabled === true || (roles && !sameRoles(roles, before.roles))) await this.revocations.endAllSessions(userId);

@@ -9,6 +9,7 @@ import type { UserView } from './views.js';
 import type { Revocations } from './revocations.js';
 import type { RoleGrants } from './roles.js';
 import type { UserRepository } from './user.js';
+import type { SecurityEvents } from './security-events.js';
 
 /**
  * Moving an account to another address: nothing changes until a code mailed to the new address
@@ -24,6 +25,7 @@ export class EmailChange {
     private readonly mailsPerHour: RateLimiterAbstract,
     private readonly roles: RoleGrants,
     private readonly revocations: Revocations,
+    private readonly events: SecurityEvents,
   ) {}
 
   async request(userId: string, newEmail: string): Promise<void> {
@@ -41,7 +43,10 @@ export class EmailChange {
     const { target } = await this.codes.redeem(user.id, 'email_change', code);
     if (!target) throw invalidCode();
     const roles = this.roles.rolesFor({ ...user, email: target, emailVerified: true });
-    const changed = await this.users.changeEmail(user.id, target, roles);
+    const changed = await this.events.withChange(
+      () => this.users.changeEmail(user.id, target, roles),
+      (updated) => updated && { type: 'user.email_changed', userId: user.id, data: { old_email: user.email, new_email: target } },
+    );
     if (!changed) throw emailTaken();
     await this.revocations.endOtherSessions(user.id, sessionId);
     return presentUser(changed);

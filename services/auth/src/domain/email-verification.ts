@@ -7,6 +7,7 @@ import type { OneTimeCodes } from './one-time-codes.js';
 import { presentUser } from './presenters.js';
 import type { UserView } from './views.js';
 import type { RoleGrants } from './roles.js';
+import type { SecurityEvents } from './security-events.js';
 import type { UserRepository } from './user.js';
 
 /** Proving the account's email address with a mailed code; the role rule (roles.ts) applies once it is proven. */
@@ -17,6 +18,7 @@ export class EmailVerification {
     private readonly mail: AccountMail,
     private readonly mailsPerHour: RateLimiterAbstract,
     private readonly roles: RoleGrants,
+    private readonly events: SecurityEvents,
   ) {}
 
   async resend(userId: string): Promise<void> {
@@ -35,6 +37,7 @@ export class EmailVerification {
       const updated = await this.users.update(user.id, { emailVerified: true, roles });
       if (!updated) throw notFound('This account no longer exists.');
       await queue.welcome(updated);
+      await this.events.record({ type: 'user.email_verified', userId: user.id, data: {} });
       return updated;
     });
     return presentUser(verified);

@@ -6,6 +6,7 @@ import type { MfaChallengeSignIn } from './mfa-challenge-sign-in.js';
 import type { TokenIssuer, TokenPair } from './token-issuer.js';
 import type { RoleGrants } from './roles.js';
 import type { NewUser, User, UserChanges, UserRepository } from './user.js';
+import type { SecurityEvents } from './security-events.js';
 
 /** What the provider vouches for, read from an ID token openid-client has validated. */
 export interface GoogleIdentity {
@@ -72,6 +73,7 @@ export class GoogleSignIn {
     private readonly roles: RoleGrants,
     private readonly settings: GoogleSignInSettings,
     private readonly secondStep: Pick<MfaChallengeSignIn, 'demandIfEnrolled'>,
+    private readonly events: SecurityEvents,
   ) {}
 
   /** Off until GOOGLE_CLIENT_ID/SECRET/REDIRECT_URI are all set. */
@@ -121,7 +123,10 @@ export class GoogleSignIn {
       // An unverified address would squat the email: its real owner could never register it.
       throw emailNotVerified('Google has not verified the email address of this account; verify it with Google first.');
     }
-    const created = await this.users.create(this.newUser(identity, email));
+    const created = await this.events.withChange(
+      () => this.users.create(this.newUser(identity, email)),
+      (user) => user && { type: 'user.registered', userId: user.id, data: { email: user.email, method: 'google' } },
+    );
     if (created) return created;
     // A concurrent first sign-in (same subject) or registration (same email) won the insert.
     if (retryOnRace) return this.accountFor(identity, false);

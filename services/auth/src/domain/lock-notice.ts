@@ -3,6 +3,7 @@ import type { Logger } from '@merchant-platform/common/logger';
 import { spendIfAvailable } from '@merchant-platform/common/rate-limit';
 import type { AccountMail } from './account-mail.js';
 import type { UserRepository } from './user.js';
+import type { SecurityEvents } from './security-events.js';
 
 /**
  * When the per-email sign-in limit trips, the account's owner is told once per lock window
@@ -15,13 +16,18 @@ export class SignInLockNotice {
     private readonly mail: AccountMail,
     private readonly oncePerWindow: RateLimiterAbstract,
     private readonly logger: Logger,
+    private readonly events: SecurityEvents,
   ) {}
 
   readonly notify = async (email: string): Promise<void> => {
     try {
       if (!(await spendIfAvailable(this.oncePerWindow, email))) return;
       const user = await this.users.findByEmail(email);
-      if (user && !user.disabled) await this.mail.commit((queue) => queue.accountLocked(user));
+      if (!user || user.disabled) return;
+      await this.mail.commit(async (queue) => {
+        await queue.accountLocked(user);
+        await this.events.record({ type: 'user.locked', userId: user.id, actorId: null, data: { until: null } });
+      });
     } catch (error) {
       this.logger.error({ err: error }, 'could not send the sign-in lock notice');
     }

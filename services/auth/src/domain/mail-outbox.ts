@@ -1,9 +1,6 @@
 import type { MailRequest } from './mailer.js';
 
-/** Writes that commit together or not at all (a database transaction). */
-export interface UnitOfWork {
-  run<T>(work: () => Promise<T>): Promise<T>;
-}
+export type { UnitOfWork } from '@merchant-platform/common/events/eventful-changes';
 
 export interface OutboxMail extends MailRequest {
   id: string;

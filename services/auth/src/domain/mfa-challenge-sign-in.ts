@@ -21,6 +21,7 @@ import { isTotpCode } from './totp.js';
 import type { TotpFactors } from './totp-factors.js';
 import type { User, UserRepository } from './user.js';
 import { countedSignIn } from './sign-in-metrics.js';
+import type { SecurityEvents } from './security-events.js';
 
 export type SecondFactorProof = { code: string } | { passkeyResponse: AuthenticationResponseJSON };
 
@@ -53,6 +54,7 @@ export class MfaChallengeSignIn {
     private readonly roles: RoleGrants,
     private readonly perUser: RateLimiterAbstract,
     private readonly logger: Logger,
+    private readonly events: SecurityEvents,
   ) {}
 
   /** Throws 401 `mfa_required` with a new challenge when the user has a confirmed factor. */
@@ -119,7 +121,10 @@ export class MfaChallengeSignIn {
     if ('code' in proof) {
       const proven = isTotpCode(proof.code)
         ? await this.totp.prove(challenge.userId, proof.code)
-        : await this.recoveryCodes.redeem(challenge.userId, proof.code);
+        : await this.events.withChange(
+            () => this.recoveryCodes.redeem(challenge.userId, proof.code),
+            (used) => (used ? { type: 'mfa.recovery_code_used', userId: challenge.userId, data: {} } : undefined),
+          );
       return proven ? 'otp' : undefined;
     }
     if (!challenge.passkeyChallengeId) return undefined;

@@ -12,6 +12,7 @@ import {
 } from './passkeys.js';
 import type { FactorView } from './views.js';
 import { claimedChallenge, PasskeyRejected, type RejectionReason, type WebAuthnCeremonies } from './passkeys-verification.js';
+import type { SecurityEvents } from './security-events.js';
 
 const DEFAULT_NAME = 'Passkey';
 
@@ -38,6 +39,7 @@ export class PasskeyRegistration {
     private readonly challenges: WebAuthnChallengeRepository,
     private readonly ceremonies: WebAuthnCeremonies,
     private readonly logger: Logger,
+    private readonly events: SecurityEvents,
   ) {}
 
   async options(userId: string): Promise<PublicKeyCredentialCreationOptionsJSON> {
@@ -76,7 +78,10 @@ export class PasskeyRegistration {
       this.logger.info({ userId, reason: error.reason }, 'passkey registration refused');
       throw refused(error.reason);
     }
-    const credential = await this.credentials.create({ userId, ...verified, name: input.name ?? DEFAULT_NAME });
+    const credential = await this.events.withChange(
+      () => this.credentials.create({ userId, ...verified, name: input.name ?? DEFAULT_NAME }),
+      (created) => created && { type: 'mfa.enrolled', userId, data: { factor_type: 'passkey' } },
+    );
     if (!credential) throw refused('duplicate');
     this.logger.info({ userId, passkeyId: credential.id }, 'passkey registered');
     return presentPasskeyFactor(credential);

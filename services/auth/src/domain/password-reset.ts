@@ -7,6 +7,7 @@ import type { OneTimeCodes } from './one-time-codes.js';
 import { assertPasswordsMatch, assertStrongPassword, type PasswordHasher } from './passwords.js';
 import type { Revocations } from './revocations.js';
 import type { User, UserRepository } from './user.js';
+import type { SecurityEvents } from './security-events.js';
 
 export interface ForgotLimits {
   /** Reset mails per email and client network (RATE_LIMIT_EMAILS_PER_HOUR). */
@@ -38,6 +39,7 @@ export class PasswordReset {
     private readonly revocations: Revocations,
     private readonly limits: ForgotLimits,
     private readonly logger: Logger,
+    private readonly events: SecurityEvents,
   ) {}
 
   async forgot(email: string, clientIp: string): Promise<void> {
@@ -71,7 +73,11 @@ export class PasswordReset {
     // Only a guess of a never-mailed stand-in code gets here: it is still wrong.
     if (!user) throw invalidCode();
     // The mailed code proves the address, so a reset also verifies it.
-    await this.users.update(user.id, { passwordHash: await this.hasher.hash(password), emailVerified: true });
+    const passwordHash = await this.hasher.hash(password);
+    await this.events.withChange(
+      () => this.users.update(user.id, { passwordHash, emailVerified: true }),
+      () => ({ type: 'user.password_reset', userId: user.id, actorId: null, data: {} }),
+    );
     await this.revocations.endAllSessions(user.id);
   }
 

@@ -4,6 +4,7 @@ import { clientNetwork, forget, reserveAttempt } from '@merchant-platform/common
 import type { MfaChallengeSignIn } from './mfa-challenge-sign-in.js';
 import type { PasswordHasher } from './passwords.js';
 import type { RoleGrants } from './roles.js';
+import type { SecurityEvents } from './security-events.js';
 import type { TokenIssuer, TokenPair } from './token-issuer.js';
 import type { UserRepository } from './user.js';
 import { countedSignIn } from './sign-in-metrics.js';
@@ -37,6 +38,7 @@ export class PasswordSignIn {
     private readonly noticeLock: LockNotice,
     private readonly roles: RoleGrants,
     private readonly secondStep: Pick<MfaChallengeSignIn, 'demandIfEnrolled'>,
+    private readonly events: SecurityEvents,
   ) {}
 
   signIn(email: string, password: string, clientIp: string): Promise<TokenPair> {
@@ -54,7 +56,18 @@ export class PasswordSignIn {
 
     const user = await this.users.findByEmail(email);
     const valid = user?.passwordHash ? await this.hasher.verify(password, user.passwordHash) : await this.hasher.verifyNobody(password);
-    if (!user || !valid) throw invalidCredentials();
+    if (!user || !valid) {
+      // Only for an account that exists: a guess at an unknown address names nobody to tell.
+      if (user) {
+        await this.events.record({
+          type: 'user.sign_in_failed',
+          userId: user.id,
+          actorId: null,
+          data: { method: 'password', reason: 'invalid_credentials' },
+        });
+      }
+      throw invalidCredentials();
+    }
     await attempt.giveBack();
     // The owner proved the password from this network: earlier failures there were theirs.
     await forget(this.limits.perAccount, accountKey);

@@ -3,6 +3,7 @@ import { presentPasskeyFactor, type PasskeyCredentialRepository } from './passke
 import type { RecoveryCodes } from './recovery-codes.js';
 import type { TotpFactor, TotpFactorRepository } from './totp.js';
 import type { FactorView } from './views.js';
+import type { SecurityEvents } from './security-events.js';
 
 export function presentTotpFactor(factor: TotpFactor): FactorView {
   return {
@@ -23,6 +24,7 @@ export class SecondFactors {
     private readonly totp: TotpFactorRepository,
     private readonly passkeys: PasskeyCredentialRepository,
     private readonly recoveryCodes: RecoveryCodes,
+    private readonly events: SecurityEvents,
   ) {}
 
   async hasConfirmed(userId: string): Promise<boolean> {
@@ -37,13 +39,24 @@ export class SecondFactors {
 
   /** 404 for an id that is not one of this user's factors (another user's included). */
   async remove(userId: string, factorId: string): Promise<void> {
-    const removed = (await this.totp.delete(factorId, userId)) || (await this.passkeys.delete(factorId, userId));
+    const removed = await this.events.withChange(
+      async () =>
+        (await this.totp.delete(factorId, userId)) ? 'totp' : (await this.passkeys.delete(factorId, userId)) ? 'passkey' : undefined,
+      (factorType) => factorType && { type: 'mfa.removed', userId, data: { factor_type: factorType } },
+    );
     if (!removed) throw notFound('You have no factor with this id.');
   }
 
-  /** Every factor and recovery code of the user (an admin's reset). */
-  async removeAll(userId: string): Promise<void> {
-    await Promise.all([this.totp.deleteAllForUser(userId), this.passkeys.deleteAllForUser(userId), this.recoveryCodes.removeAll(userId)]);
+  /** Every factor and recovery code of the user (an admin's reset; `actorId` is the admin). */
+  async removeAll(userId: string, actorId: string | null): Promise<void> {
+    await this.events.withChange(
+      async () => {
+        await this.totp.deleteAllForUser(userId);
+        await this.passkeys.deleteAllForUser(userId);
+        await this.recoveryCodes.removeAll(userId);
+      },
+      () => ({ type: 'mfa.removed', userId, actorId, data: { factor_type: null } }),
+    );
   }
 
   /** A new set of recovery codes; they only make sense beside a factor. */

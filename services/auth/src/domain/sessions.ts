@@ -1,6 +1,7 @@
 import { notFound } from '@merchant-platform/common/errors';
 import type { LiveSession, RefreshTokenRepository } from './refresh-token.js';
 import type { Revocations } from './revocations.js';
+import type { SecurityEvents } from './security-events.js';
 
 /** The contract's session object. */
 export interface SessionView {
@@ -30,6 +31,7 @@ export class Sessions {
   constructor(
     private readonly refreshTokens: RefreshTokenRepository,
     private readonly revocations: Revocations,
+    private readonly events: SecurityEvents,
   ) {}
 
   async list(userId: string, currentSessionId: string | undefined): Promise<SessionView[]> {
@@ -39,6 +41,10 @@ export class Sessions {
 
   /** Another user's session is 404 like an unknown one: ids of others' sessions are not confirmed. */
   async revoke(userId: string, sessionId: string): Promise<void> {
-    if (!(await this.revocations.endSession(userId, sessionId))) throw notFound('You have no live session with this id.');
+    const ended = await this.events.withChange(
+      () => this.revocations.endSession(userId, sessionId),
+      (done) => (done ? { type: 'session.revoked', userId, data: { session_id: sessionId, reason: 'signed_out' } } : undefined),
+    );
+    if (!ended) throw notFound('You have no live session with this id.');
   }
 }

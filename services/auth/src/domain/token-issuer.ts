@@ -3,6 +3,7 @@ import jwt from 'jsonwebtoken';
 import { invalidToken, tokenReused } from '@merchant-platform/common/errors';
 import type { AuthMethod } from '@merchant-platform/common/tokens/access-token';
 import { FIRST_FACTOR_AMR, type RefreshTokenRepository, type SessionFacts } from './refresh-token.js';
+import type { SecurityEvents } from './security-events.js';
 import { currentSignInClient } from './sign-in-client.js';
 import type { SigningKeys } from './signing-keys.js';
 import { displayName, type User, type UserRepository } from './user.js';
@@ -33,6 +34,7 @@ export class TokenIssuer {
     private readonly refreshTokens: RefreshTokenRepository,
     private readonly users: UserRepository,
     private readonly settings: TokenSettings,
+    private readonly events: SecurityEvents,
   ) {}
 
   /**
@@ -55,7 +57,10 @@ export class TokenIssuer {
       ip: client.ip,
       userAgent: client.userAgent,
     };
-    return this.issue(user, authMethod, familyId, session);
+    return this.events.withChange(
+      () => this.issue(user, authMethod, familyId, session),
+      () => ({ type: 'user.signed_in', userId: user.id, data: { method: authMethod } }),
+    );
   }
 
   private async issue(user: User, authMethod: AuthMethod, familyId: string, session: SessionFacts): Promise<TokenPair> {

@@ -8,6 +8,7 @@ import type { FactorView } from './views.js';
 import { matchingStep, newTotpSecret, otpauthUri, type TotpFactor, type TotpFactorRepository } from './totp.js';
 import type { TotpSecretBox } from './totp-secret-box.js';
 import type { UserRepository } from './user.js';
+import type { SecurityEvents } from './security-events.js';
 
 const DEFAULT_NAME = 'Authenticator app';
 
@@ -33,6 +34,7 @@ export class TotpFactors {
     private readonly logger: Logger,
     /** The name an authenticator app shows beside the account. */
     private readonly issuer: string,
+    private readonly events: SecurityEvents,
   ) {}
 
   /** Starts an enrolment; a previous unfinished one of the user is dropped. */
@@ -59,7 +61,11 @@ export class TotpFactors {
     if (!factor) throw notFound('You have no authenticator-app factor with this id.');
     if (factor.confirmedAt) throw conflict('This factor is already confirmed.');
     const firstFactor = !(await this.secondFactors.hasConfirmed(userId));
-    if (!(await this.accept(factor, code, true))) throw invalidMfaCode();
+    const accepted = await this.events.withChange(
+      () => this.accept(factor, code, true),
+      (ok) => (ok ? { type: 'mfa.enrolled', userId, data: { factor_type: 'totp' } } : undefined),
+    );
+    if (!accepted) throw invalidMfaCode();
     this.logger.info({ userId, factorId }, 'TOTP factor confirmed');
     const confirmed = (await this.factors.find(factorId, userId)) ?? factor;
     return { factor: presentTotpFactor(confirmed), ...(firstFactor ? { recovery_codes: await this.recoveryCodes.issue(userId) } : {}) };

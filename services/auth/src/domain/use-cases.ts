@@ -3,6 +3,7 @@ import type { Accounts } from './accounts.js';
 import type { AdminMfa } from './admin-mfa.js';
 import type { AdminUsers } from './admin-users.js';
 import type { DataExport } from './data-export.js';
+import type { Audit } from './audit.js';
 import type { EmailChange } from './email-change.js';
 import type { EmailVerification } from './email-verification.js';
 import type { MfaChallengeSignIn } from './mfa-challenge-sign-in.js';
@@ -39,4 +40,5 @@ export interface AuthUseCases {
   /** The caller's data rights: `GET /auth/me/export` and `DELETE /auth/me`. */
   dataExport: DataExport;
   accountDeletion: AccountDeletion;
+  audit: Audit;
 }

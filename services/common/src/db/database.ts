@@ -79,9 +79,9 @@ async function openSqlite(storage: string, logging: false | ((sql: string) => vo
     // Take the write lock when a transaction starts, so two writers queue on busy_timeout
     // instead of deadlocking when both try to upgrade a read lock.
     transactionType: Transaction.TYPES.IMMEDIATE,
-    // A transaction's BEGIN that finds the lock taken retries here, with back-off (about 3 s
+    // A transaction's BEGIN that finds the lock taken retries here, with back-off (about 10 s
     // in all), instead of waiting inside a libuv thread.
-    retry: { match: [/SQLITE_BUSY/], max: 15 },
+    retry: { match: [/SQLITE_BUSY/], max: 25 },
   });
   if (storage !== ':memory:') {
     // WAL lets readers proceed while one writer commits; busy_timeout makes writers wait.

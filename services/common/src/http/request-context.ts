@@ -2,13 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Logger } from '../logger.js';
 import { requestTraceId, tracingActive } from '../tracing/trace-ids.js';
+import { runWithRequestOrigin } from '../request-origin.js';
 
+const MAX_USER_AGENT_LENGTH = 512;
 const VALID_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 /**
  * Assigns the request id (the caller's, when it is safe to echo, else a new one), echoes it in
  * `X-Request-Id`, and gives the request a child logger so every line it logs carries the id and
  * the trace id (tracing off: the caller's `traceparent` trace id, or a new one per request).
+ * The id, IP and user agent also become the request's origin, which recorded events carry.
  */
 export function requestContext(logger: Logger): Middleware {
   return async (ctx, next) => {
@@ -19,6 +22,7 @@ export function requestContext(logger: Logger): Middleware {
     const trace = tracingActive() ? {} : { trace_id: requestTraceId(ctx.get('traceparent')) };
     ctx.state.log = logger.child({ request_id: requestId, ...trace });
     ctx.set('X-Request-Id', requestId);
-    await next();
+    const userAgent = ctx.get('User-Agent').slice(0, MAX_USER_AGENT_LENGTH) || null;
+    await runWithRequestOrigin({ ip: ctx.ip || null, userAgent, requestId }, next);
   };
 }

@@ -1,3 +1,4 @@
+import { currentTransaction } from '@merchant-platform/common/db/transaction-scope';
 import { Op, type Sequelize } from 'sequelize';
 import type { EmailRecord } from '../domain/email.js';
 import type { RecipientRepository } from '../domain/recipient-data.js';
@@ -24,6 +25,10 @@ export class SequelizeRecipientRepository implements RecipientRepository {
   }
 
   async eraseTo(address: string, createdUpTo: Date | undefined): Promise<number> {
-    return this.model.destroy({ where: { to: address, ...(createdUpTo ? { created_at: { [Op.lte]: createdUpTo } } : {}) } });
+    // Inside the user.deleted consumer's transaction when there is one, so the erasure and the event's receipt commit together.
+    return this.model.destroy({
+      where: { to: address, ...(createdUpTo ? { created_at: { [Op.lte]: createdUpTo } } : {}) },
+      transaction: currentTransaction(),
+    });
   }
 }

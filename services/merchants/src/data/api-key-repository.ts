@@ -2,6 +2,7 @@ import { Op, type ModelStatic, type Sequelize } from 'sequelize';
 import type { ApiKey, ApiKeyRepository } from '../domain/api-key.js';
 import type { Scope } from '../domain/roles.js';
 import { apiKeyModel, type ApiKeyRecord, type ApiKeyRow } from './api-key-model.js';
+import { currentTransaction, withTransaction } from '@merchant-platform/common/db/transaction-scope';
 
 /** Not ended by `now`: never revoked, or a rolled key still in its grace. */
 const liveAt = (now: Date) => ({ [Op.or]: [{ revoked_at: null }, { revoked_at: { [Op.gt]: now } }] });
@@ -14,7 +15,7 @@ export class SequelizeApiKeyRepository implements ApiKeyRepository {
   }
 
   async insert(key: ApiKey): Promise<void> {
-    await this.model.create(toRecord(key));
+    await this.model.create(toRecord(key), { transaction: currentTransaction() });
   }
 
   async findByHash(secretHash: string): Promise<ApiKey | undefined> {
@@ -39,7 +40,7 @@ export class SequelizeApiKeyRepository implements ApiKeyRepository {
   }
 
   async roll(old: ApiKey, successor: ApiKey, oldEndsAt: Date, now: Date): Promise<boolean> {
-    return this.sequelize.transaction(async (transaction) => {
+    return withTransaction(this.sequelize, async (transaction) => {
       const [claimed] = await this.model.update(
         { replaced_by: successor.id, revoked_at: oldEndsAt },
         { where: { id: old.id, replaced_by: null, ...liveAt(now) }, transaction },
@@ -53,7 +54,7 @@ export class SequelizeApiKeyRepository implements ApiKeyRepository {
   async revokeWithPredecessors(key: ApiKey, now: Date): Promise<void> {
     await this.model.update(
       { revoked_at: now },
-      { where: { family_id: key.family_id, generation: { [Op.lte]: key.generation }, ...liveAt(now) } },
+      { where: { family_id: key.family_id, generation: { [Op.lte]: key.generation }, ...liveAt(now) }, transaction: currentTransaction() },
     );
   }
 

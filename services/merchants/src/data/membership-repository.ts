@@ -2,6 +2,7 @@ import { QueryTypes, type ModelStatic, type Sequelize } from 'sequelize';
 import type { MemberContact, Membership, MembershipChange, MembershipRepository } from '../domain/membership.js';
 import { departingAmong, LATEST_COMMITTED } from './departure-model.js';
 import { membershipModel, type MembershipRow } from './membership-model.js';
+import { currentTransaction, withTransaction } from '@merchant-platform/common/db/transaction-scope';
 
 const MEMBER_ORDER: [string, string][] = [
   ['joined_at', 'ASC'],
@@ -41,7 +42,7 @@ export class SequelizeMembershipRepository implements MembershipRepository {
   }
 
   async changeLocked(merchantId: string, decide: (members: Membership[]) => MembershipChange): Promise<Membership | undefined> {
-    return this.sequelize.transaction(LATEST_COMMITTED, async (transaction) => {
+    return withTransaction(this.sequelize, async (transaction) => {
       // Every row of the merchant, in index order, so two changes queue instead of deadlocking.
       const rows = await this.model.findAll({ where: { merchant_id: merchantId }, order: [['user_id', 'ASC']], lock: true, transaction });
       // A member whose account deletion is admitted is on the way out: not an owner to count on, nor one to change.
@@ -55,11 +56,23 @@ export class SequelizeMembershipRepository implements MembershipRepository {
       }
       await this.model.update({ role: change.role }, { where, transaction });
       return { ...members.find((m) => m.user_id === change.userId)!, role: change.role };
-    });
+    }, LATEST_COMMITTED);
+  }
+
+  /** A user's own name or address changed in auth: every membership's copy follows (the events consumer). */
+  async updateContactForUser(userId: string, contact: Partial<MemberContact>): Promise<void> {
+    await this.model.update(contact, { where: { user_id: userId }, transaction: currentTransaction() });
+  }
+
+  async removeAllForUser(userId: string): Promise<void> {
+    await this.model.destroy({ where: { user_id: userId }, transaction: currentTransaction() });
   }
 
   async setRequireMfa(merchantId: string, requireMfa: boolean): Promise<void> {
-    await this.sequelize.query('UPDATE merchants SET require_mfa = ? WHERE id = ?', { replacements: [requireMfa, merchantId] });
+    await this.sequelize.query('UPDATE merchants SET require_mfa = ? WHERE id = ?', {
+      replacements: [requireMfa, merchantId],
+      transaction: currentTransaction(),
+    });
   }
 }
 

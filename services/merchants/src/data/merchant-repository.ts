@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Op, UniqueConstraintError, type ModelStatic, type Sequelize } from 'sequelize';
 import { afterCursor, KEYSET_ORDER } from '@merchant-platform/common/db/keyset';
+import { currentTransaction, withTransaction } from '@merchant-platform/common/db/transaction-scope';
 import type { MemberContact } from '../domain/membership.js';
 import type { Merchant, MerchantProfileInput, MerchantRepository } from '../domain/merchant.js';
 import { membershipModel, type MembershipRow } from './membership-model.js';
@@ -16,12 +17,12 @@ export class SequelizeMerchantRepository implements MerchantRepository {
   }
 
   async findByUserId(userId: string): Promise<Merchant | undefined> {
-    const row = await this.model.findOne({ where: { user_id: userId } });
+    const row = await this.model.findOne({ where: { user_id: userId }, transaction: currentTransaction() });
     return row ? toMerchant(row) : undefined;
   }
 
   async findById(id: string): Promise<Merchant | undefined> {
-    const row = await this.model.findByPk(id);
+    const row = await this.model.findByPk(id, { transaction: currentTransaction() });
     return row ? toMerchant(row) : undefined;
   }
 
@@ -32,7 +33,7 @@ export class SequelizeMerchantRepository implements MerchantRepository {
 
   async insert(owner: MemberContact & { userId: string }, profile: MerchantProfileInput): Promise<Merchant | undefined> {
     try {
-      return await this.sequelize.transaction(async (transaction) => {
+      return await withTransaction(this.sequelize, async (transaction) => {
         const row = await this.model.create({ id: randomUUID(), user_id: owner.userId, ...toColumns(profile) }, { transaction });
         await this.memberships.create(
           { merchant_id: row.id, user_id: owner.userId, email: owner.email, name: owner.name, role: 'owner', joined_at: row.created_at },
@@ -47,16 +48,18 @@ export class SequelizeMerchantRepository implements MerchantRepository {
   }
 
   async updateForUser(userId: string, profile: MerchantProfileInput): Promise<Merchant | undefined> {
-    const row = await this.model.findOne({ where: { user_id: userId } });
+    const transaction = currentTransaction();
+    const row = await this.model.findOne({ where: { user_id: userId }, transaction });
     if (!row) return undefined;
-    await row.update(toColumns(profile));
+    await row.update(toColumns(profile), { transaction });
     return toMerchant(row);
   }
 
   async updateById(id: string, profile: MerchantProfileInput): Promise<Merchant | undefined> {
-    const row = await this.model.findByPk(id);
+    const transaction = currentTransaction();
+    const row = await this.model.findByPk(id, { transaction });
     if (!row) return undefined;
-    await row.update(toColumns(profile));
+    await row.update(toColumns(profile), { transaction });
     return toMerchant(row);
   }
 

@@ -2,6 +2,7 @@ import { Op, literal, type ModelStatic, type Sequelize, type Transaction } from 
 import type { Membership } from '../domain/membership.js';
 import type { ErasureResult, UserDepartureRepository } from '../domain/user-departure.js';
 import { apiKeyModel } from './api-key-model.js';
+import { withTransaction } from '@merchant-platform/common/db/transaction-scope';
 import { invitationModel } from './invitation-model.js';
 import { departingAmong, departureModel, LATEST_COMMITTED, type DepartureRow } from './departure-model.js';
 import { membershipModel, type MembershipRow } from './membership-model.js';
@@ -30,8 +31,9 @@ export class SequelizeUserDepartureRepository implements UserDepartureRepository
     await this.departures.destroy({ where: { user_id: userId } });
   }
 
+  /** Joins the user.deleted consumer's transaction, so the erasure and the event's receipt commit together. */
   async erase(userId: string): Promise<ErasureResult> {
-    return this.sequelize.transaction(LATEST_COMMITTED, async (transaction) => {
+    return withTransaction(this.sequelize, async (transaction) => {
       const teams = groupByMerchant(await this.lockTeamsOf(userId, transaction));
       const removedMemberships = await this.memberships.destroy({ where: { user_id: userId }, transaction });
       const deletedMerchantIds = teams.filter((members) => members.every((m) => m.user_id === userId)).map((m) => m[0]!.merchant_id);
@@ -46,7 +48,7 @@ export class SequelizeUserDepartureRepository implements UserDepartureRepository
       }
       await this.departures.destroy({ where: { user_id: userId }, transaction });
       return { removedMemberships, deletedMerchantIds };
-    });
+    }, LATEST_COMMITTED);
   }
 
   /** Every membership of every merchant the user belongs to, locked in one order. */

@@ -40,8 +40,9 @@ export class MerchantAccess {
     if (!access) throw notFound(NOT_FOUND_MESSAGE);
     if (access.requireMfa && !signedInWithMultiFactor(claims.amr)) throw mfaEnrollmentRequired(ENROL_MESSAGE);
     const { membership } = access;
-    // v1 owners have no email or name until now; members who changed theirs are brought up to date.
-    if (membership.email !== claims.email || membership.name !== claims.name) {
+    // v1 owners have no email or name until now. Later changes arrive as auth's events (user-events.ts):
+    // a token minted before the change must not write the old values back.
+    if (membership.email === null || membership.name === null) {
       await this.memberships.refreshContact(merchantId, claims.sub, { email: claims.email, name: claims.name });
     }
     const principal: Principal = { kind: 'member', merchantId, userId: claims.sub, role: membership.role };

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { conflict, invalidToken, notFound } from '@merchant-platform/common/errors';
 import { hashSecret, keyWorksAt, newSecret, secretPrefix, type ApiKey, type ApiKeyRepository } from './api-key.js';
 import { presentApiKey } from './api-key-presenter.js';
+import type { EventfulChanges } from '@merchant-platform/common/events/eventful-changes';
+import { apiKeySubject, merchantEvent } from './merchant-events.js';
+import type { Principal } from './principal.js';
 import type { Scope } from './roles.js';
 import type { ApiKeyView } from './views.js';
 
@@ -22,9 +25,13 @@ export interface IssuedApiKey {
 
 /** A merchant's API keys: issued, listed, rolled, revoked, and recognised when presented. */
 export class ApiKeys {
-  constructor(private readonly keys: ApiKeyRepository) {}
+  constructor(
+    private readonly keys: ApiKeyRepository,
+    private readonly events: EventfulChanges,
+  ) {}
 
-  async create(merchantId: string, input: NewApiKey): Promise<IssuedApiKey> {
+  async create(by: Principal, input: NewApiKey): Promise<IssuedApiKey> {
+    const merchantId = by.merchantId;
     const id = randomUUID();
     const issued = withSecret({
       id,
@@ -39,7 +46,12 @@ export class ApiKeys {
       revoked_at: null,
       replaced_by: null,
     });
-    await this.keys.insert(issued.key);
+    const { key } = issued;
+    await this.events.withChange(
+      () => this.keys.insert(key),
+      () =>
+        merchantEvent('api_key.created', by, merchantId, apiKeySubject(key.id), { name: key.name, prefix: key.prefix, scopes: key.scopes }),
+    );
     return { api_key: presentApiKey(issued.key), secret: issued.secret };
   }
 
@@ -52,8 +64,8 @@ export class ApiKeys {
    * `graceSeconds` longer. A key already rolled or ended cannot be rolled (409): of concurrent
    * rolls, one wins.
    */
-  async roll(merchantId: string, keyId: string, graceSeconds: number): Promise<IssuedApiKey> {
-    const old = await this.existing(merchantId, keyId);
+  async roll(by: Principal, keyId: string, graceSeconds: number): Promise<IssuedApiKey> {
+    const old = await this.existing(by.merchantId, keyId);
     const now = new Date();
     const id = randomUUID();
     const successor = withSecret({
@@ -65,14 +77,33 @@ export class ApiKeys {
       revoked_at: null,
       replaced_by: null,
     });
-    const rolled = await this.keys.roll(old, successor.key, new Date(now.getTime() + graceSeconds * 1000), now);
+    const { key } = successor;
+    const rolled = await this.events.withChange(
+      () => this.keys.roll(old, key, new Date(now.getTime() + graceSeconds * 1000), now),
+      (done) =>
+        done &&
+        merchantEvent('api_key.rolled', by, by.merchantId, apiKeySubject(key.id), {
+          name: key.name,
+          prefix: key.prefix,
+          replaced_key_id: old.id,
+          grace_seconds: graceSeconds,
+        }),
+    );
     if (!rolled) throw conflict('This key was already rolled or revoked; roll its successor instead.');
     return { api_key: presentApiKey(successor.key), secret: successor.secret };
   }
 
   /** Ends the key at once, and any older secret of it still in a roll's grace. Revoking twice is no error. */
-  async revoke(merchantId: string, keyId: string): Promise<void> {
-    await this.keys.revokeWithPredecessors(await this.existing(merchantId, keyId), new Date());
+  async revoke(by: Principal, keyId: string): Promise<void> {
+    const key = await this.existing(by.merchantId, keyId);
+    const now = new Date();
+    await this.events.withChange(
+      () => this.keys.revokeWithPredecessors(key, now),
+      // Revoking an ended key changes nothing, so it records nothing.
+      () =>
+        keyWorksAt(key, now) &&
+        merchantEvent('api_key.revoked', by, by.merchantId, apiKeySubject(key.id), { name: key.name, prefix: key.prefix }),
+    );
   }
 
   /** The working key whose secret this is (one indexed lookup of its hash), or 401 `invalid_token`. */

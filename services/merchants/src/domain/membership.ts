@@ -35,5 +35,8 @@ export interface MembershipRepository {
    * so rules that count members (the last owner) hold.
    */
   changeLocked(merchantId: string, decide: (members: Membership[]) => MembershipChange): Promise<Membership | undefined>;
+  updateContactForUser(userId: string, contact: Partial<MemberContact>): Promise<void>;
+  /** Every membership of a deleted user (a stand-in erasure until domain/user-erasure.ts is wired). */
+  removeAllForUser(userId: string): Promise<void>;
   setRequireMfa(merchantId: string, requireMfa: boolean): Promise<void>;
 }

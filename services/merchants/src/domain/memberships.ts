@@ -1,6 +1,8 @@
 import { forbidden, notFound, soleOwner } from '@merchant-platform/common/errors';
+import type { EventfulChanges } from '@merchant-platform/common/events/eventful-changes';
 import type { Membership, MembershipRepository } from './membership.js';
 import type { MerchantProfileInput, MerchantRepository } from './merchant.js';
+import { memberSubject, merchantEvent, merchantSubject, replaceProfile } from './merchant-events.js';
 import type { MemberPrincipal, Principal } from './principal.js';
 import { presentMembership, presentMerchant } from './presenters.js';
 import { roleManages, type Role } from './roles.js';
@@ -11,6 +13,7 @@ export class Teams {
   constructor(
     private readonly merchants: MerchantRepository,
     private readonly memberships: MembershipRepository,
+    private readonly events: EventfulChanges,
   ) {}
 
   async mine(userId: string): Promise<{ items: { merchant: MerchantView; role: Role }[] }> {
@@ -31,7 +34,13 @@ export class Teams {
   }
 
   async updateProfile(principal: Principal, profile: MerchantProfileInput): Promise<MerchantView> {
-    const merchant = await this.merchants.updateById(principal.merchantId, profile);
+    const merchant = await replaceProfile(
+      this.events,
+      principal,
+      profile,
+      () => this.merchants.findById(principal.merchantId),
+      () => this.merchants.updateById(principal.merchantId, profile),
+    );
     if (!merchant) throw notFound('No merchant has this id.');
     return presentMerchant(merchant);
   }
@@ -42,31 +51,59 @@ export class Teams {
 
   /** The actor's role is read again under the lock: a concurrent demotion of the actor wins. */
   async changeRole(principal: MemberPrincipal, userId: string, role: Role): Promise<MembershipView> {
-    const changed = await this.memberships.changeLocked(principal.merchantId, (members) => {
-      const { actor, target } = actorAndTarget(members, principal, userId);
-      if (!roleManages(actor.role, target.role) || !roleManages(actor.role, role)) {
-        throw forbidden('Only an owner changes owners and admins; an admin changes developers and viewers.');
-      }
-      if (target.role === 'owner' && role !== 'owner') assertAnotherOwner(members);
-      return { kind: 'set_role', userId, role };
-    });
+    let from: Role | undefined;
+    const change = () =>
+      this.memberships.changeLocked(principal.merchantId, (members) => {
+        const { actor, target } = actorAndTarget(members, principal, userId);
+        from = target.role;
+        if (!roleManages(actor.role, target.role) || !roleManages(actor.role, role)) {
+          throw forbidden('Only an owner changes owners and admins; an admin changes developers and viewers.');
+        }
+        if (target.role === 'owner' && role !== 'owner') assertAnotherOwner(members);
+        return { kind: 'set_role', userId, role };
+      });
+    const changed = await this.events.withChange(change, () =>
+      from === role
+        ? undefined
+        : merchantEvent('member.role_changed', principal, principal.merchantId, memberSubject(userId), {
+            user_id: userId,
+            from: from!,
+            to: role,
+          }),
+    );
     return presentMembership(changed!);
   }
 
   /** Ends a membership: the member's own (leaving), or, by an owner or admin, someone's below them. */
   async remove(principal: MemberPrincipal, userId: string): Promise<void> {
-    await this.memberships.changeLocked(principal.merchantId, (members) => {
-      const { actor, target } = actorAndTarget(members, principal, userId);
-      if (actor.user_id !== target.user_id && !roleManages(actor.role, target.role)) {
-        throw forbidden('Only an owner removes owners and admins; an admin removes developers and viewers.');
-      }
-      if (target.role === 'owner') assertAnotherOwner(members);
-      return { kind: 'remove', userId };
-    });
+    let removedRole: Role | undefined;
+    const change = () =>
+      this.memberships.changeLocked(principal.merchantId, (members) => {
+        const { actor, target } = actorAndTarget(members, principal, userId);
+        removedRole = target.role;
+        if (actor.user_id !== target.user_id && !roleManages(actor.role, target.role)) {
+          throw forbidden('Only an owner removes owners and admins; an admin removes developers and viewers.');
+        }
+        if (target.role === 'owner') assertAnotherOwner(members);
+        return { kind: 'remove', userId };
+      });
+    await this.events.withChange(change, () =>
+      merchantEvent('member.removed', principal, principal.merchantId, memberSubject(userId), {
+        user_id: userId,
+        role: removedRole!,
+        left: userId === principal.userId,
+      }),
+    );
   }
 
   async setRequireMfa(principal: Principal, requireMfa: boolean): Promise<{ require_mfa: boolean }> {
-    await this.memberships.setRequireMfa(principal.merchantId, requireMfa);
+    await this.events.withChange(
+      () => this.memberships.setRequireMfa(principal.merchantId, requireMfa),
+      () =>
+        merchantEvent('merchant.updated', principal, principal.merchantId, merchantSubject(principal.merchantId), {
+          fields: ['require_mfa'],
+        }),
+    );
     return { require_mfa: requireMfa };
   }
 }

@@ -1,13 +1,18 @@
 import { emailNotVerified, notFound } from '@merchant-platform/common/errors';
 import type { AccessTokenClaims } from '@merchant-platform/common/tokens/access-token';
 import { toPage, type Page, type PageQuery } from '@merchant-platform/common/pagination';
+import type { EventfulChanges } from '@merchant-platform/common/events/eventful-changes';
 import type { MerchantProfileInput, MerchantRepository } from './merchant.js';
+import { merchantEvent, merchantSubject, replaceProfile } from './merchant-events.js';
 import { presentMerchant, presentPublicMerchant, presentTokenUser } from './presenters.js';
 import type { MerchantView, PublicMerchantView, TokenUserView } from './views.js';
 
 /** The merchants use-cases. Knows nothing of HTTP; the routes translate. */
 export class MerchantProfiles {
-  constructor(private readonly merchants: MerchantRepository) {}
+  constructor(
+    private readonly merchants: MerchantRepository,
+    private readonly events: EventfulChanges,
+  ) {}
 
   async getOwn(userId: string): Promise<MerchantView> {
     const merchant = await this.merchants.findByUserId(userId);
@@ -23,11 +28,24 @@ export class MerchantProfiles {
     if (!caller.email_verified) {
       throw emailNotVerified('Verify your email address before creating a merchant profile.');
     }
-    const updated = await this.merchants.updateForUser(caller.sub, profile);
+    const by = { userId: caller.sub };
+    const update = () =>
+      replaceProfile(
+        this.events,
+        by,
+        profile,
+        () => this.merchants.findByUserId(caller.sub),
+        () => this.merchants.updateForUser(caller.sub, profile),
+      );
+    const updated = await update();
     if (updated) return { merchant: presentMerchant(updated), created: false };
-    const inserted = await this.merchants.insert({ userId: caller.sub, email: caller.email, name: caller.name }, profile);
+    const inserted = await this.events.withChange(
+      () => this.merchants.insert({ userId: caller.sub, email: caller.email, name: caller.name }, profile),
+      (merchant) =>
+        merchant && merchantEvent('merchant.created', by, merchant.id, merchantSubject(merchant.id), { name: merchant.business_name }),
+    );
     if (inserted) return { merchant: presentMerchant(inserted), created: true };
-    const raced = await this.merchants.updateForUser(caller.sub, profile);
+    const raced = await update();
     if (!raced) throw new Error('merchant profile vanished during upsert');
     return { merchant: presentMerchant(raced), created: false };
   }

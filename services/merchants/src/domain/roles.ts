@@ -19,6 +19,7 @@ export const ACTIONS = [
   'api_keys:read',
   'api_keys:manage',
   'webhooks:manage',
+  'events:read',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -32,6 +33,7 @@ export const PERMISSIONS: Record<Action, readonly Role[]> = {
   'api_keys:read': ['owner', 'admin', 'developer'],
   'api_keys:manage': ['owner', 'admin'],
   'webhooks:manage': ['owner', 'admin'],
+  'events:read': ['owner', 'admin'],
 };
 
 /** What a merchant API key may be granted (the contract's list); a key holds at least one. */

@@ -39,7 +39,7 @@ export function apiKeyRoutes(
       responses: { 201: { description: 'Created', schema: issued } },
       handler: async (ctx, { body }) => {
         ctx.status = 201;
-        ctx.body = await keys.create(currentPrincipal(ctx).merchantId, body);
+        ctx.body = await keys.create(currentPrincipal(ctx), body);
       },
     })
     .route({
@@ -70,7 +70,7 @@ export function apiKeyRoutes(
       responses: { 201: { description: 'The successor', schema: issued } },
       handler: async (ctx, { params, body }) => {
         ctx.status = 201;
-        ctx.body = await keys.roll(currentPrincipal(ctx).merchantId, params.key_id, body.grace_seconds);
+        ctx.body = await keys.roll(currentPrincipal(ctx), params.key_id, body.grace_seconds);
       },
     })
     .route({
@@ -84,7 +84,7 @@ export function apiKeyRoutes(
       errors: [404],
       responses: { 204: { description: 'Revoked' } },
       handler: async (ctx, { params }) => {
-        await keys.revoke(currentPrincipal(ctx).merchantId, params.key_id);
+        await keys.revoke(currentPrincipal(ctx), params.key_id);
         ctx.status = 204;
       },
     });

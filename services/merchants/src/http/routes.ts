@@ -14,13 +14,23 @@ import { MerchantView, PublicMerchantView, TokenUserView } from '../domain/views
 import { MerchantIdParams, MerchantProfileBody } from './schemas.js';
 import { apiKeyRoutes } from './api-key-routes.js';
 import { acceptInvitationRoute, invitationRoutes } from './invitation-routes.js';
+import { eventRoutes } from './event-routes.js';
+import type { MerchantEventFeed } from '../domain/merchant-event-feed.js';
 import { myMerchantsRoute, teamRoutes } from './team-routes.js';
 import type { Webhooks } from '../domain/webhooks/webhooks.js';
 import { webhookRoutes } from './webhook-routes.js';
 
 export function merchantRoutes(
   openapi: OpenAPIRegistry,
-  uc: { profiles: MerchantProfiles; teams: Teams; access: MerchantAccess; keys: ApiKeys; invitations: Invitations; webhooks: Webhooks },
+  uc: {
+    profiles: MerchantProfiles;
+    teams: Teams;
+    access: MerchantAccess;
+    keys: ApiKeys;
+    invitations: Invitations;
+    webhooks: Webhooks;
+    feed: MerchantEventFeed;
+  },
   verifier: AccessTokenVerifier,
 ): ApiRouter {
   const { profiles, teams, access, keys, invitations, webhooks } = uc;
@@ -65,23 +75,27 @@ export function merchantRoutes(
         ctx.body = { merchant: saved };
       },
     });
-  const teamsRouter = webhookRoutes(
-    invitationRoutes(
-      apiKeyRoutes(
-        teamRoutes(acceptInvitationRoute(myMerchantsRoute(own, user, teams, merchant), openapi, { user, invitations }), openapi, {
-          user,
-          access,
-          teams,
-          merchant,
-        }),
+  const teamsRouter = eventRoutes(
+    webhookRoutes(
+      invitationRoutes(
+        apiKeyRoutes(
+          teamRoutes(acceptInvitationRoute(myMerchantsRoute(own, user, teams, merchant), openapi, { user, invitations }), openapi, {
+            user,
+            access,
+            teams,
+            merchant,
+          }),
+          openapi,
+          { user, access, keys },
+        ),
         openapi,
-        { user, access, keys },
+        { user, access, invitations },
       ),
       openapi,
-      { user, access, invitations },
+      { user, access, webhooks },
     ),
     openapi,
-    { user, access, webhooks },
+    { user, access, feed: uc.feed },
   );
   return teamsRouter
     .route({

@@ -6,6 +6,7 @@ import { createMailOutbox } from './0004-create-mail-outbox.js';
 import { createPasskeyTables } from './0005-create-passkey-tables.js';
 import { createMfaTables } from './0006-create-mfa-tables.js';
 import { addSessionColumns } from './0007-add-session-columns.js';
+import { createAuthEvents } from './0008-create-auth-events.js';
 
 /** In order; a build expects exactly these to be applied (readiness checks it). */
 export const authMigrations: Migration[] = [
@@ -16,4 +17,5 @@ export const authMigrations: Migration[] = [
   createPasskeyTables,
   createMfaTables,
   addSessionColumns,
+  createAuthEvents,
 ];

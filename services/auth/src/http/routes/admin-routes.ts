@@ -14,7 +14,7 @@ import { AdminPatchBody, UserIdParams } from '../schemas.js';
  * A valid access token whose user is, in the database right now, an enabled admin, and, with
  * ADMIN_MFA_REQUIRED, whose sign-in proved a second factor.
  */
-function actingAdmin(user: Guard, admins: AdminUsers, adminMfa: AdminMfa): Guard {
+export function actingAdmin(user: Guard, admins: AdminUsers, adminMfa: AdminMfa): Guard {
   const middleware: Middleware = (ctx, next) =>
     user.middleware(ctx, async () => {
       const claims = currentUser(ctx);
@@ -73,7 +73,7 @@ export function adminRoutes(api: ApiRouter, uc: AuthUseCases, user: Guard, userS
       errors: [404],
       responses: { 204: { description: 'Reset' } },
       handler: async (ctx, { params }) => {
-        await uc.adminMfa.reset(params.id);
+        await uc.adminMfa.reset(currentUser(ctx).sub, params.id);
         ctx.status = 204;
       },
     });

@@ -14,6 +14,7 @@ import { recent } from '../step-up-guard.js';
 import { accountRoutes } from './account-routes.js';
 import { adminRoutes } from './admin-routes.js';
 import { dataRightsRoutes } from './data-rights-routes.js';
+import { auditRoutes } from './audit-routes.js';
 import { googleRoutes } from './google-routes.js';
 import { internalRoutes } from './internal-routes.js';
 import { mfaRoutes } from './mfa-routes.js';
@@ -48,5 +49,6 @@ export function authRoutes(
   sessionRoutes(api, openapi, uc, user);
   emailChangeRoutes(api, uc, guards, userSchema);
   dataRightsRoutes(api, uc, guards);
+  auditRoutes(api, openapi, uc, user);
   return api;
 }

@@ -5,6 +5,7 @@ import { createApiKeys } from './0003-create-api-keys.js';
 import { createInvitations } from './0004-create-invitations.js';
 import { createUserDepartures } from './0005-create-user-departures.js';
 import { createWebhooks } from './0006-create-webhooks.js';
+import { createMerchantEvents } from './0007-create-merchant-events.js';
 
 /** In order; a build expects exactly these to be applied (readiness checks it). */
 export const merchantsMigrations: Migration[] = [
@@ -14,4 +15,5 @@ export const merchantsMigrations: Migration[] = [
   createInvitations,
   createUserDepartures,
   createWebhooks,
+  createMerchantEvents,
 ];
