@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { openDatabase, type Database } from '@merchant-platform/common/db/database';
 import { SchemaMigrator, type Migration } from '@merchant-platform/common/db/migrations';
 import { createOpenApiRegistry } from '@merchant-platform/common/http/openapi';
-import { SharedSecretAuthenticator } from '@merchant-platform/common/service-auth/shared-secret';
 import { captureLogs } from '@merchant-platform/common/testing/log-capture';
 import { request, type RequestOptions, type RunningServer } from '@merchant-platform/common/testing/http-server';
 import { serveModules } from '@merchant-platform/common/testing/test-app';
