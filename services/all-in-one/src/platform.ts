@@ -9,6 +9,7 @@ import { createMerchantsModule, merchantsMigrations } from '@merchant-platform/m
 export interface PlatformOptions {
   jwtPrivateKey: string;
   retiredPublicKeys?: string;
+  nextPublicKey?: string;
   auth: AuthSettings;
   email: EmailModuleConfig;
 }
@@ -35,7 +36,7 @@ export function createPlatformModules(context: ModuleContext, options: PlatformO
   email.api.markInternal();
   const auth = createAuthModule({
     ...context,
-    keys: new SigningKeys(options.jwtPrivateKey, options.retiredPublicKeys),
+    keys: new SigningKeys(options.jwtPrivateKey, options.retiredPublicKeys, options.nextPublicKey),
     mailer: outboxSender(email.outbox, 'auth'),
     settings: options.auth,
   });
