@@ -23,7 +23,14 @@ export const CLUSTER_HELP = `  -n, --namespace NS   the release's namespace (def
 /** The command's options after its name; a wrong one is a usage error that shows the help. */
 export function parseCommandLine<O extends Options>(io: CliIo, options: O, help: string): Parsed<O> {
   try {
-    return parseArgs({ args: cliArguments(io).slice(1), options, allowPositionals: false, strict: true }).values;
+    // `--users -5` reads as a negative value (which the command then refuses by name), not as an unknown option -5.
+    const args = cliArguments(io)
+      .slice(1)
+      .reduce<string[]>(
+        (out, arg) => (/^-\d/.test(arg) && out.at(-1)?.startsWith('--') ? [...out.slice(0, -1), `${out.at(-1)}=${arg}`] : [...out, arg]),
+        [],
+      );
+    return parseArgs({ args, options, allowPositionals: false, strict: true }).values;
   } catch (error) {
     throw new OperatorError(`${(error as Error).message}\n\n${help}`, EX_USAGE);
   }

@@ -1,5 +1,6 @@
 import { EX_USAGE, cliArguments, type CliIo } from '@merchant-platform/common/cli';
 import { IMPORT_SEED_HELP, runImportSeedCommand } from '@merchant-platform/auth/cli/import-seed-command';
+import { CAPACITY_HELP, runCapacity } from './capacity/capacity-command.js';
 import { OperatorError } from './kube/cluster.js';
 import { ROTATE_HELP, runRotateSigningKey } from './rotation/rotate-command.js';
 import { STATUS_HELP, runStatus } from './status/status-command.js';
@@ -8,6 +9,7 @@ const COMMANDS: Record<string, { run: (io: CliIo) => Promise<number>; help: stri
   status: { run: runStatus, help: STATUS_HELP },
   'rotate-signing-key': { run: runRotateSigningKey, help: ROTATE_HELP },
   // auth's own command: it writes auth's tables, so it lives (and is tested) with auth.
+  capacity: { run: runCapacity, help: CAPACITY_HELP },
   'import-seed': {
     run: (io) => runImportSeedCommand({ ...io, argv: cliArguments(io).slice(1) }, { interactive: process.stderr.isTTY }),
     help: IMPORT_SEED_HELP,

@@ -5,7 +5,7 @@ import { EX_USAGE, type CliIo } from '@merchant-platform/common/cli';
 import { EXIT_CODES } from '@merchant-platform/common/exit-codes';
 import { CLUSTER_HELP, CLUSTER_OPTIONS, parseCommandLine } from '../command-line.js';
 import { OperatorError, connect, kubeCall, releaseSelector, type Cluster } from '../kube/cluster.js';
-import { decideNextPhase, generateSigningKey, SECRET_KEYS, type RotationPhase } from './rotation-phases.js';
+import { decideNextPhase, generateSigningKey, SECRET_KEYS, withChanges, type RotationPhase } from './rotation-phases.js';
 
 export const ROTATE_HELP = `usage: platformctl rotate-signing-key [-n NS] [--release NAME] [--dry-run]
 
@@ -158,11 +158,7 @@ function accessTokenTtlOf(deployments: V1Deployment[]): number {
  * very permissions a dry run is meant to try without.
  */
 function validateSecret(secret: V1Secret, step: RotationPhase): void {
-  const data: Record<string, string> = { ...secret.data };
-  for (const [key, value] of Object.entries(step.data)) {
-    if (value === null) delete data[key];
-    else data[key] = value;
-  }
+  const data = withChanges(secret.data ?? {}, step.data);
   new Secret({ metadata: { name: secret.metadata!.name!, namespace: secret.metadata?.namespace }, type: secret.type, data }).validate();
 }
 

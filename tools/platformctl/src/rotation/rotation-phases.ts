@@ -115,3 +115,13 @@ export function decideNextPhase(
     },
   };
 }
+
+/** `current` after a phase's changes, as a merge patch applies them: null deletes, a string sets. */
+export function withChanges(current: Record<string, string>, changes: Record<string, string | null>): Record<string, string> {
+  const result = { ...current };
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === null) delete result[key];
+    else result[key] = value;
+  }
+  return result;
+}
