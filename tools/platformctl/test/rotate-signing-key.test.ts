@@ -16,12 +16,10 @@ describe('platformctl rotate-signing-key (against the fake API server)', functio
   let env: Record<string, string>;
   const rotate = (extra: string[] = []) => platformctl(['rotate-signing-key', '-n', NAMESPACE, '--release', RELEASE, ...extra], env);
   const secret = () => kube.objects.get(PATHS.secrets, SECRET)!;
-  /** Moves the recorded phase time back, as if the operator had waited that long. */
+  /** Records the last phase as run `seconds` ago, as if the operator had waited that long. */
   const waited = (seconds: number) =>
     kube.objects.patch(PATHS.secrets, SECRET, {
-      metadata: {
-        annotations: { [PHASE_AT]: new Date(Date.parse(secret().metadata.annotations![PHASE_AT]!) - seconds * 1000).toISOString() },
-      },
+      metadata: { annotations: { [PHASE_AT]: new Date(Date.now() - seconds * 1000).toISOString() } },
     });
 
   let release: Awaited<ReturnType<typeof startFakeRelease>>;
@@ -80,8 +78,10 @@ describe('platformctl rotate-signing-key (against the fake API server)', functio
     assert.equal(early3.code, 75);
     assert.match(early3.err, /the access-token lifetime/);
 
-    // Phase 3: after the access-token lifetime (900 s from auth's Deployment), the old key is retired.
+    // Phase 3: after the access-token lifetime (900 s from auth's Deployment) and the 30 s clock leeway, the old key is retired.
     waited(900);
+    assert.equal((await rotate()).code, 75, 'the lifetime alone is not enough: verifiers allow 30 s past exp');
+    waited(930);
     const three = await rotate();
     assert.equal(three.code, 0, three.err);
     assert.match(three.out, /Rotation complete\./);

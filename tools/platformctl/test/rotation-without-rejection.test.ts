@@ -31,7 +31,7 @@ function authEnvOf(secret: SecretKeys): Record<string, string> {
 const kidOf = (token: string) => (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid;
 
 describe('a signing-key rotation rejects no token (real auth and merchants processes, restarted with each phase)', function () {
-  this.timeout(420_000);
+  this.timeout(900_000);
   const serviceToken = randomBytes(24).toString('base64url');
   const pepper = randomBytes(32).toString('base64url');
   let testDb: TestDatabase;
@@ -73,7 +73,7 @@ describe('a signing-key rotation rejects no token (real auth and merchants proce
         ...authEnvOf(secret),
       },
       authPort,
-      { timeoutMs: 60_000 },
+      { timeoutMs: 150_000 },
     );
   }
 
@@ -90,7 +90,7 @@ describe('a signing-key rotation rejects no token (real auth and merchants proce
         LOG_LEVEL: 'warn',
       },
       merchantsPort,
-      { timeoutMs: 60_000 },
+      { timeoutMs: 150_000 },
     );
   }
 

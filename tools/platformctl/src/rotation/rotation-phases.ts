@@ -32,6 +32,9 @@ export interface RotationPhase {
   annotations: Record<string, string | null>;
 }
 
+/** The clock leeway verifiers allow past a token's `exp` (docs/api.md): phase 3 waits it out too. */
+const CLOCK_LEEWAY_SECONDS = 30;
+
 export type RotationDecision = { ready: true; step: RotationPhase } | { ready: false; waitUntil: Date; reason: string };
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
@@ -51,7 +54,7 @@ export function generateSigningKey(): { privatePem: string; publicPem: string } 
  * 1. no rotation under way: a new key is published as *next* while the current one signs;
  * 2. `next-published` for at least the JWKS cache time: the next key signs, the old one stays
  *    published (retired), so every verifier already knows the new key when tokens carry it;
- * 3. `signing-rotated` for at least the access-token lifetime: every token of the old key has
+ * 3. `signing-rotated` for at least the access-token lifetime (and the clock leeway): every token of the old key has
  *    expired, so it is retired from the JWKS.
  */
 export function decideNextPhase(
@@ -90,7 +93,7 @@ export function decideNextPhase(
   }
   if (phase === 'signing-rotated') {
     const wait = waitFor(
-      waits.accessTokenTtlSeconds,
+      waits.accessTokenTtlSeconds + CLOCK_LEEWAY_SECONDS,
       'every access token signed by the old key must have expired (the access-token lifetime)',
     );
     if (wait) return wait;
