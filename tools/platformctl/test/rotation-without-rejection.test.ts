@@ -11,7 +11,11 @@ type Running = SpawnedService & { base: string };
 
 const pem = (secret: SecretKeys, key: string) => (secret.data[key] ? Buffer.from(secret.data[key], 'base64').toString('utf8') : undefined);
 
-/** Applies one phase to the Secret as the API server would apply the CLI's merge patch. */
+/**
+ * Applies one phase to the Secret as the API server would apply the CLI's merge patch. `now` is
+ * a simulated clock an hour past the last phase: what the waits protect is shown by the
+ * processes below (old and new together), not by sleeping through them.
+ */
 function applyPhase(secret: SecretKeys, now: Date): SecretKeys {
   const decision = decideNextPhase(secret, now, { jwksCacheSeconds: 0, accessTokenTtlSeconds: 0 }, generateSigningKey);
   assert.ok(decision.ready);
@@ -121,7 +125,7 @@ describe('a signing-key rotation rejects no token (real auth and merchants proce
     await assertAllAccepted('before the rotation');
 
     for (const phase of [1, 2, 3]) {
-      secret = applyPhase(secret, new Date());
+      secret = applyPhase(secret, new Date(Date.now() + phase * 3_600_000));
       // A rolling restart: auth's new pods serve while merchants' pods of the previous phase still run.
       await restartAuth(secret);
       const liveFrom = phase === 3 ? 2 : 0; // phase 3 runs only once the tokens of the old key have expired
