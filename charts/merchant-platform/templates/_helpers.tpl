@@ -246,9 +246,23 @@ merchant-platform.serviceAuthEnv: how one service proves who it is to the servic
 {{- $secret := include "merchant-platform.secretName" .root }}
 - name: JWT_PRIVATE_KEY_FILE
   value: /var/run/secrets/merchant-platform/jwt/private-key.pem
-{{- with $v.jwt.retiredPublicKeys }}
+{{- /* During a rotation (platformctl rotate-signing-key) the Secret holds the next and the retired public keys; optional, as an existingSecret may lack them. */}}
+- name: JWT_NEXT_PUBLIC_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: jwt-next-public-key.pem
+      optional: true
+{{- if $v.jwt.retiredPublicKeys }}
 - name: JWT_RETIRED_PUBLIC_KEYS
-  value: {{ join "\n" . | quote }}
+  value: {{ join "\n" $v.jwt.retiredPublicKeys | quote }}
+{{- else }}
+- name: JWT_RETIRED_PUBLIC_KEYS
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: jwt-retired-public-keys.pem
+      optional: true
 {{- end }}
 {{ include "merchant-platform.secretEnv" (dict "env" "SESSION_KEYS" "secret" $secret "key" "session-keys") }}
 {{ include "merchant-platform.secretEnv" (dict "env" "PASSWORD_PEPPER" "secret" $secret "key" "password-pepper") }}

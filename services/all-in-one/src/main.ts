@@ -39,6 +39,7 @@ await runService({
     const services = createPlatformModules(context, {
       jwtPrivateKey: secrets.jwtPrivateKey,
       retiredPublicKeys: config.JWT_RETIRED_PUBLIC_KEYS,
+      nextPublicKey: config.JWT_NEXT_PUBLIC_KEY,
       auth: { ...config, PASSWORD_PEPPER: secrets.passwordPepper, SERVICE_TOKEN: secrets.serviceToken },
       email: { ...config, SERVICE_TOKEN: secrets.serviceToken },
       consoleUrl: config.CONSOLE_URL ?? base,

@@ -13,6 +13,7 @@ import { consoleMigrations } from '@merchant-platform/console/app';
 export interface PlatformOptions {
   jwtPrivateKey: string;
   retiredPublicKeys?: string;
+  nextPublicKey?: string;
   auth: AuthSettings;
   email: EmailModuleConfig;
   /** Invitation links point here (CONSOLE_URL; all-in-one's own address by default). */
@@ -50,7 +51,7 @@ export function createPlatformModules(context: ModuleContext, options: PlatformO
   const consumers: Record<string, EventHandlerEndpoint> = {};
   const auth = createAuthModule({
     ...context,
-    keys: new SigningKeys(options.jwtPrivateKey, options.retiredPublicKeys),
+    keys: new SigningKeys(options.jwtPrivateKey, options.retiredPublicKeys, options.nextPublicKey),
     mailer: outboxSender(email.outbox, 'auth'),
     settings: options.auth,
     // Merchants is built next, with auth's verifier; auth asks it only once requests come.

@@ -24,6 +24,8 @@ export const authEnvShape = {
   JWT_PRIVATE_KEY_FILE: z.string().optional(),
   /** PEM public keys of retired signing keys, kept in the JWKS until their tokens expire. */
   JWT_RETIRED_PUBLIC_KEYS: z.string().optional(),
+  /** PEM public key of the next signing key during a rotation: published in the JWKS, not yet signing. */
+  JWT_NEXT_PUBLIC_KEY: z.string().optional(),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   SESSION_KEYS: listFromEnv.optional(),

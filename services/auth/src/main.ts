@@ -15,7 +15,7 @@ const config = loadConfigOrExit(authConfigSchema);
 const bootLog = createLogger({ level: config.LOG_LEVEL, name: 'auth' });
 const privateKey = readValueOrFile(config.JWT_PRIVATE_KEY, config.JWT_PRIVATE_KEY_FILE);
 if (!privateKey) bootLog.warn('no JWT_PRIVATE_KEY: using a throw-away key (tokens die with this process)');
-const keys = new SigningKeys(privateKey ?? SigningKeys.generatePem(), config.JWT_RETIRED_PUBLIC_KEYS);
+const keys = new SigningKeys(privateKey ?? SigningKeys.generatePem(), config.JWT_RETIRED_PUBLIC_KEYS, config.JWT_NEXT_PUBLIC_KEY);
 const sessionKeys = config.SESSION_KEYS ?? [randomBytes(32).toString('base64url')];
 // Production requires PASSWORD_PEPPER (config.ts); elsewhere a throw-away one, like the JWT key.
 if (!config.PASSWORD_PEPPER) bootLog.warn('no PASSWORD_PEPPER: using a throw-away pepper (passwords set now stop working after a restart)');

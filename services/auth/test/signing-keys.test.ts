@@ -27,6 +27,26 @@ describe('signing keys', () => {
     assert.equal((jwt.verify(tokenFromBefore, key, { algorithms: ['RS256'] }) as jwt.JwtPayload).sub, 'u');
   });
 
+  it('publishes the next key of a rotation in the JWKS while the current key keeps signing', async () => {
+    const next = new SigningKeys(SigningKeys.generatePem());
+    const nextPublicPem = next.publicKeys[0]!.export({ type: 'spki', format: 'pem' }).toString();
+    const current = new SigningKeys(SigningKeys.generatePem(), undefined, nextPublicPem);
+    assert.deepEqual(
+      current.jwks().keys.map((k) => k.kid),
+      [current.kid, next.kid],
+    );
+    assert.notEqual(current.kid, next.kid);
+    const tokenFromNext = jwt.sign({ sub: 'u' }, next.privateKey, { algorithm: 'RS256', keyid: next.kid });
+    const key = await current.resolver().resolve(next.kid);
+    assert.equal((jwt.verify(tokenFromNext, key!, { algorithms: ['RS256'] }) as jwt.JwtPayload).sub, 'u');
+  });
+
+  it('refuses a next key that holds more than one public key', () => {
+    const pem = (keys: SigningKeys) => keys.publicKeys[0]!.export({ type: 'spki', format: 'pem' }).toString();
+    const two = pem(new SigningKeys(SigningKeys.generatePem())) + pem(new SigningKeys(SigningKeys.generatePem()));
+    assert.throws(() => new SigningKeys(SigningKeys.generatePem(), undefined, two), /JWT_NEXT_PUBLIC_KEY must hold one public key/);
+  });
+
   it('refuses a key that is not RSA', () => {
     const ecPem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     assert.throws(() => new SigningKeys(ecPem), /RSA/);

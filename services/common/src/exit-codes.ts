@@ -11,8 +11,12 @@ export const EXIT_CODES = {
   notPermitted: 77,
   /** EX_NOINPUT: the database named in DATABASE_URL does not exist. */
   databaseMissing: 66,
+  /** EX_NOINPUT too, for operator tools: what the command reads (a Helm release, bench results) does not exist. */
+  inputMissing: 66,
   /** EX_CANTCREAT: the SQLite file or DATA_DIR cannot be created or opened. */
   cannotCreate: 73,
   /** EX_TEMPFAIL: another process holds the port; retry once it is free. */
   portInUse: 75,
+  /** EX_TEMPFAIL too, for operator tools: the step may not run yet (a rotation phase waits out a cache or a token lifetime). */
+  tryAgainLater: 75,
 } as const;

@@ -1,7 +1,7 @@
 import { eventually } from './eventually.js';
 import { request, type JsonResponse } from './http-server.js';
 
-const PASSWORD = 'Correct-Horse1!';
+export const PASSWORD = 'Correct-Horse1!';
 
 /**
  * Registers, verifies with the code the log mailer printed (auth's console) and signs in, over

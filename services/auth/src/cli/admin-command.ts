@@ -1,13 +1,9 @@
-import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { cliArguments, EX_CONFIG, EX_UNAVAILABLE, EX_USAGE, loadCliConfig, type CliIo } from '@merchant-platform/common/cli';
 import { databaseUrl } from '@merchant-platform/common/config';
-import { openDatabase, type Database } from '@merchant-platform/common/db/database';
-import { SchemaMigrator } from '@merchant-platform/common/db/migrations';
 import { AppError } from '@merchant-platform/common/errors';
 import { email } from '@merchant-platform/common/fields';
 import { authEnvShape } from '../config.js';
-import { authMigrations } from '../data/migrations/index.js';
 import { defineAuthModels } from '../data/models.js';
 import { SequelizeRefreshTokenRepository } from '../data/refresh-token-repository.js';
 import { SequelizeRevocationRepository } from '../data/revocation-repository.js';
@@ -19,6 +15,7 @@ import { EventRecorder } from '@merchant-platform/common/events/recorder';
 import { AUTH_EVENTS } from '../auth-events.js';
 import { SequelizeUnitOfWork } from '../data/transactions.js';
 import { SecurityEvents } from '../domain/security-events.js';
+import { openExistingAuthDatabase } from './auth-database.js';
 
 const cliConfigSchema = z.object({
   DATABASE_URL: databaseUrl,
@@ -45,7 +42,7 @@ export async function runAdminCommand(io: CliIo): Promise<number> {
     'Set DATABASE_URL to the auth database, e.g. sqlite:./data/platform.sqlite in all-in-one mode.',
   );
   if (!config) return EX_CONFIG;
-  const db = await openExisting(config.DATABASE_URL, io);
+  const db = await openExistingAuthDatabase(config.DATABASE_URL, io);
   if (!db) return EX_UNAVAILABLE;
   try {
     const models = defineAuthModels(db.sequelize);
@@ -72,32 +69,4 @@ export async function runAdminCommand(io: CliIo): Promise<number> {
   } finally {
     await db.close();
   }
-}
-
-/** The database, only if it exists and carries auth's current schema; otherwise says why on stderr. */
-async function openExisting(url: string, io: CliIo): Promise<Database | undefined> {
-  // Opening a missing SQLite file would create an empty one; the mistake is the path.
-  if (url.startsWith('sqlite:') && !existsSync(url.slice('sqlite:'.length))) {
-    io.err(`No database at ${url.slice('sqlite:'.length)}: start the platform once (npm start) or run the migrations first.`);
-    return undefined;
-  }
-  let db: Database | undefined;
-  try {
-    db = await openDatabase(url);
-    await new SchemaMigrator(db, 'auth', authMigrations).assertCurrent();
-    return db;
-  } catch (error) {
-    await db?.close();
-    io.err(
-      `The auth database at ${where(url)} cannot be used (${(error as Error).message}): is it reachable and migrated (npm run migrate)?`,
-    );
-    return undefined;
-  }
-}
-
-/** The database's location without its credentials. */
-function where(url: string): string {
-  if (url.startsWith('sqlite:')) return url.slice('sqlite:'.length);
-  const parsed = new URL(url.replace(/^mariadb:/, 'mysql:'));
-  return `${parsed.host}${parsed.pathname}`;
 }

@@ -54,6 +54,18 @@ async function onHashingThread<T>(task: () => Promise<T>): Promise<T> {
 const PEPPERED = 'hmac-sha256:';
 
 /**
+ * Marks a hash imported from the old system (passlib's `$2b$` bcrypt of the raw password, so
+ * only its first 72 bytes count). It verifies against the raw password and is replaced by our
+ * scheme at the first successful sign-in.
+ */
+export const PASSLIB_BCRYPT = 'passlib-bcrypt:';
+
+/** The stored form of a passlib bcrypt hash, or undefined when the text is not one. */
+export function importedPasslibHash(hashedPassword: string): string | undefined {
+  return /^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$/.test(hashedPassword) ? PASSLIB_BCRYPT + hashedPassword : undefined;
+}
+
+/**
  * bcrypt, always asynchronous so hashing runs on libuv's thread pool, never the event loop.
  * bcrypt reads at most 72 bytes, so the password is first condensed to 44 base64 characters
  * (no NUL byte to cut it short): a 128-character password keeps all of its strength. The
@@ -81,6 +93,7 @@ export class PasswordHasher {
   }
 
   verify(password: string, stored: string): Promise<boolean> {
+    if (stored.startsWith(PASSLIB_BCRYPT)) return onHashingThread(() => bcrypt.compare(password, bcryptPart(stored)));
     const condensed = stored.startsWith(PEPPERED) ? this.condense(password) : unkeyedCondense(password);
     return onHashingThread(() => bcrypt.compare(condensed, bcryptPart(stored)));
   }
@@ -92,7 +105,7 @@ export class PasswordHasher {
     return false;
   }
 
-  /** True for a hash of the unkeyed scheme or of another BCRYPT_COST. */
+  /** True for an imported passlib hash, a hash of the unkeyed scheme or of another BCRYPT_COST. */
   needsRehash(stored: string): boolean {
     return !stored.startsWith(PEPPERED) || bcrypt.getRounds(bcryptPart(stored)) !== this.cost;
   }
@@ -103,7 +116,8 @@ export class PasswordHasher {
 }
 
 function bcryptPart(stored: string): string {
-  return stored.startsWith(PEPPERED) ? stored.slice(PEPPERED.length) : stored;
+  for (const marker of [PEPPERED, PASSLIB_BCRYPT]) if (stored.startsWith(marker)) return stored.slice(marker.length);
+  return stored;
 }
 
 /** The scheme before PASSWORD_PEPPER, kept only to verify (and then upgrade) old hashes. */
