@@ -43,7 +43,7 @@ export function putHealthyRelease(kube: FakeKubernetesApi): void {
   });
   kube.proxy(NAMESPACE, `${RELEASE}-merchant-platform-email-abc12:8080`, 'metrics', metrics({ email_queue_depth: 3 }));
   kube.proxy(NAMESPACE, `${RELEASE}-merchant-platform-auth-abc12:8080`, 'metrics', metrics({ auth_mail_outbox_depth: 0 }));
-  kube.proxy(NAMESPACE, `${RELEASE}-merchant-platform-merchants-abc12:8080`, 'metrics', metrics({}));
+  kube.proxy(NAMESPACE, `${RELEASE}-merchant-platform-merchants-abc12:8080`, 'metrics', metrics({ merchant_webhook_queue_depth: 1 }));
 }
 
 export function deployment(component: string, status: { ready?: number; updated?: number } = {}): KubeObject {

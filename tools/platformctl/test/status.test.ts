@@ -33,7 +33,7 @@ describe('platformctl status (against the fake API server)', () => {
       'Queues:',
       '  email outbox         3 (from mp-merchant-platform-email-abc12)',
       '  auth mail outbox     0 (from mp-merchant-platform-auth-abc12)',
-      '  webhooks             unknown (webhook_queue_depth is not exported by merchants)',
+      '  webhooks             1 (from mp-merchant-platform-merchants-abc12)',
       'Healthy: release mp in shop.',
     ]);
     assert.deepEqual(kube.changes(), [], 'status changes nothing');

@@ -6,7 +6,7 @@ import type { QueueReading } from './release-health.js';
 export const QUEUES = [
   { name: 'email outbox', component: 'email', metric: 'email_queue_depth' },
   { name: 'auth mail outbox', component: 'auth', metric: 'auth_mail_outbox_depth' },
-  { name: 'webhooks', component: 'merchants', metric: 'webhook_queue_depth' },
+  { name: 'webhooks', component: 'merchants', metric: 'merchant_webhook_queue_depth' },
 ] as const;
 
 /** The services listen, and serve /metrics, on this container port (the chart's `http`). */
