@@ -7,16 +7,6 @@ import { VARIANTS, withSecrets } from '../k8s/support/variants.js';
 import { PlatformProcesses, SERVICE_TOKEN } from './support/platform-processes.js';
 import { readPromql } from './support/promql.js';
 
-/**
- * Alerted on before their exporter exists: the webhooks engineer's dispatcher exports these
- * gauges. THE LEAD REMOVES THIS LIST once that branch is merged, and the dispatcher's metrics
- * are then checked like every other.
- */
-const AWAITING_THE_WEBHOOKS_DISPATCHER: Record<string, string[]> = {
-  merchant_webhook_queue_depth: [],
-  merchant_webhook_queue_oldest_age_seconds: [],
-};
-
 /** Made by Prometheus for each scrape target: they carry the target labels only. */
 const SCRAPE_METRICS = ['up'];
 
@@ -126,13 +116,11 @@ describe('the alerts and the dashboard use only what the code exports', function
     assert.deepEqual(broken, []);
   });
 
-  it("every metric is one a running service exports, Prometheus's own, a named cluster metric, or awaits the webhooks dispatcher", () => {
+  it("every metric is one a running service exports, Prometheus's own or a named cluster metric", () => {
     const unknown = expressions.flatMap(({ where, expr }) =>
       readPromql(expr)
         .selectors.map((s) => s.metric)
-        .filter(
-          (m) => !metrics.has(m) && !SCRAPE_METRICS.includes(m) && !(m in CLUSTER_METRICS) && !(m in AWAITING_THE_WEBHOOKS_DISPATCHER),
-        )
+        .filter((m) => !metrics.has(m) && !SCRAPE_METRICS.includes(m) && !(m in CLUSTER_METRICS))
         .map((m) => `${where}: ${m}`),
     );
     assert.deepEqual(unknown, []);
@@ -142,7 +130,7 @@ describe('the alerts and the dashboard use only what the code exports', function
     const labelsOf = (metric: string): string[] => {
       if (metric in CLUSTER_METRICS) return CLUSTER_METRICS[metric]!;
       if (SCRAPE_METRICS.includes(metric)) return targetLabels;
-      return [...(metrics.get(metric) ?? AWAITING_THE_WEBHOOKS_DISPATCHER[metric] ?? []), ...targetLabels];
+      return [...(metrics.get(metric) ?? []), ...targetLabels];
     };
     const unknown = expressions.flatMap(({ where, expr }) => {
       const use = readPromql(expr);

@@ -87,7 +87,11 @@ describe('all-in-one mode', function () {
       }
       assert.equal((await fetch(`${base}/docs/`)).status, 200);
       assert.equal((await request(base, 'GET', '/healthz')).status, 200);
-      assert.match(await (await fetch(`${base}/metrics`)).text(), /http_request_duration_seconds/);
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      assert.match(metrics, /http_request_duration_seconds/);
+      // Merchants' webhook queue gauges join the shared registry too: nothing is queued yet.
+      assert.match(metrics, /^merchant_webhook_queue_depth 0$/m);
+      assert.match(metrics, /^merchant_webhook_queue_oldest_age_seconds 0$/m);
 
       platform.child.kill('SIGTERM');
       assert.equal(await platform.exited, 0, 'a clean shutdown on SIGTERM');

@@ -1,4 +1,5 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
+import { registerQueueGauges, reuseMetric, type QueueStats } from '@merchant-platform/common/queue-gauges';
 
 export interface EmailMetrics {
   /** Messages accepted into the outbox, by template. */
@@ -11,25 +12,22 @@ export interface EmailMetrics {
   possibleDuplicates: Counter<'template'>;
 }
 
-export type QueueStats = () => Promise<{ depth: number; oldestCreatedAt: Date | null }>;
-
 /**
  * The e-mail metrics, on the process registry. Queue depth and the oldest queued row's age are
  * read from the database at scrape time (one indexed query), so every replica reports the
  * same truth about the shared outbox.
  */
 export function createEmailMetrics(registry: Registry, queueStats: QueueStats): EmailMetrics {
-  // One scrape reads both gauges; share the query between them.
-  let pending: Promise<{ depth: number; oldestCreatedAt: Date | null } | undefined> | undefined;
-  const stats = () => {
-    pending ??= queueStats()
-      .catch(() => undefined)
-      .finally(() => setTimeout(() => (pending = undefined), 250).unref());
-    return pending;
-  };
-  registerQueueGauges(registry, stats);
+  registerQueueGauges(
+    registry,
+    {
+      depth: { name: 'email_queue_depth', help: 'Queued e-mails not yet sent or failed (all replicas)' },
+      oldestAge: { name: 'email_oldest_queued_age_seconds', help: 'Age of the oldest queued e-mail, 0 when the queue is empty' },
+    },
+    queueStats,
+  );
   return {
-    enqueued: reuse(
+    enqueued: reuseMetric(
       registry,
       'email_enqueued_total',
       () =>
@@ -40,7 +38,7 @@ export function createEmailMetrics(registry: Registry, queueStats: QueueStats): 
           registers: [registry],
         }),
     ),
-    finished: reuse(
+    finished: reuseMetric(
       registry,
       'email_messages_total',
       () =>
@@ -51,7 +49,7 @@ export function createEmailMetrics(registry: Registry, queueStats: QueueStats): 
           registers: [registry],
         }),
     ),
-    attempts: reuse(
+    attempts: reuseMetric(
       registry,
       'email_send_attempts_total',
       () =>
@@ -62,7 +60,7 @@ export function createEmailMetrics(registry: Registry, queueStats: QueueStats): 
           registers: [registry],
         }),
     ),
-    possibleDuplicates: reuse(
+    possibleDuplicates: reuseMetric(
       registry,
       'email_possible_duplicates_total',
       () =>
@@ -74,40 +72,4 @@ export function createEmailMetrics(registry: Registry, queueStats: QueueStats): 
         }),
     ),
   };
-}
-
-function registerQueueGauges(registry: Registry, stats: () => Promise<{ depth: number; oldestCreatedAt: Date | null } | undefined>) {
-  reuse(
-    registry,
-    'email_queue_depth',
-    () =>
-      new Gauge({
-        name: 'email_queue_depth',
-        help: 'Queued e-mails not yet sent or failed (all replicas)',
-        registers: [registry],
-        async collect() {
-          const s = await stats();
-          if (s) this.set(s.depth);
-        },
-      }),
-  );
-  reuse(
-    registry,
-    'email_oldest_queued_age_seconds',
-    () =>
-      new Gauge({
-        name: 'email_oldest_queued_age_seconds',
-        help: 'Age of the oldest queued e-mail, 0 when the queue is empty',
-        registers: [registry],
-        async collect() {
-          const s = await stats();
-          if (s) this.set(s.oldestCreatedAt ? Math.max(0, (Date.now() - s.oldestCreatedAt.getTime()) / 1000) : 0);
-        },
-      }),
-  );
-}
-
-/** A second module on one registry (tests, two dispatchers in one process) shares the metric. */
-function reuse<M>(registry: Registry, name: string, create: () => M): M {
-  return (registry.getSingleMetric(name) as M | undefined) ?? create();
 }

@@ -5,6 +5,7 @@ import type { Database } from '@merchant-platform/common/db/database';
 import { SchemaMigrator } from '@merchant-platform/common/db/migrations';
 import type { ServiceModule } from '@merchant-platform/common/http/app';
 import type { Logger } from '@merchant-platform/common/logger';
+import type { Metrics } from '@merchant-platform/common/metrics';
 import type { AccessTokenVerifier } from '@merchant-platform/common/tokens/access-token';
 import type { RevocationPoller } from '@merchant-platform/common/tokens/revocation-poller';
 import { rateLimiterFactory } from '@merchant-platform/common/rate-limit';
@@ -42,6 +43,8 @@ export interface MerchantsDependencies {
   db: Database;
   logger: Logger;
   openapi: OpenAPIRegistry;
+  /** The process metrics, which the webhook queue gauges join; none (some tests): not exported. */
+  metrics?: Metrics | undefined;
   verifier: AccessTokenVerifier;
   /** Keeps the verifier's revocation list current (standalone: polling auth over HTTP). */
   revocations?: RevocationPoller | undefined;
@@ -102,6 +105,7 @@ export function createMerchantsModule(deps: MerchantsDependencies): MerchantsMod
     settings: webhookSettings(deps),
     resolve: deps.resolveHost,
     onEndpointDisabled: deps.onWebhookEndpointDisabled,
+    metrics: deps.metrics,
   });
   // Every merchant event recorded is fanned out to the merchant's webhooks in the same transaction.
   events.recorder.listen((event, transaction) => webhooks.enqueueDeliveries(event, { transaction }).then(() => undefined));

@@ -27,13 +27,14 @@ await runService({
   service: 'merchants',
   version: '0.1.0',
   config,
-  createModule: ({ db, logger, openapi }) => {
+  createModule: ({ db, logger, metrics, openapi }) => {
     if (!source) logger.warn('no AUTH_INTERNAL_URL: revoked users keep access until their tokens expire');
     if (!config.EMAIL_SERVICE_URL) logger.warn('no EMAIL_SERVICE_URL: invitations cannot be sent (503)');
     const revocations = source && new RevocationPoller(source, revoked, { intervalMs: config.REVOCATION_POLL_INTERVAL_MS, logger });
     return createMerchantsModule({
       db,
       logger,
+      metrics,
       openapi,
       verifier,
       revocations,

@@ -1,6 +1,7 @@
 import { hkdfSync } from 'node:crypto';
 import type { Database } from '@merchant-platform/common/db/database';
 import type { Logger } from '@merchant-platform/common/logger';
+import type { Metrics } from '@merchant-platform/common/metrics';
 import { RetryPolicy } from '@merchant-platform/common/worker/retry-policy';
 import { SequelizeDeliveryRepository } from './data/delivery-repository.js';
 import { SequelizeWebhookRepository } from './data/webhook-repository.js';
@@ -11,6 +12,7 @@ import type { WebhookEndpoint } from './domain/webhooks/webhook.js';
 import { WebhookDispatcher } from './domain/webhooks/webhook-dispatcher.js';
 import { Webhooks } from './domain/webhooks/webhooks.js';
 import type { WebhookSettings } from './webhooks-config.js';
+import { registerWebhookQueueGauges } from './webhook-queue-metrics.js';
 
 /** Retries go on, and a failing endpoint stays enabled, this long (the contract's 3 days). */
 export const GIVE_UP_AFTER_MS = 3 * 24 * 3600 * 1000;
@@ -25,6 +27,8 @@ export interface WebhookWiring {
   resolve?: Resolver | undefined;
   /** Where "an endpoint was disabled" goes (the event pipeline, once merged); logged otherwise. */
   onEndpointDisabled?: ((endpoint: WebhookEndpoint) => Promise<void> | void) | undefined;
+  /** The process registry: the queue gauges are read from the database there at each scrape. */
+  metrics?: Metrics | undefined;
 }
 
 /** The webhook use-cases and their dispatcher, on one database, sharing one target policy and key. */
@@ -32,6 +36,7 @@ export function createWebhooks(wiring: WebhookWiring): { webhooks: Webhooks; dis
   const { db, logger, settings } = wiring;
   const webhookRepository = new SequelizeWebhookRepository(db.sequelize);
   const deliveries = new SequelizeDeliveryRepository(db.sequelize, db.dialect);
+  if (wiring.metrics) registerWebhookQueueGauges(wiring.metrics, () => deliveries.queueStats());
   const targets = new WebhookTargetPolicy({ allowPrivate: settings.WEBHOOK_ALLOW_PRIVATE_TARGETS, resolve: wiring.resolve });
   const secrets = new SecretBox(
     Buffer.from(hkdfSync('sha256', settings.WEBHOOK_SECRET_KEY, 'merchant-platform', 'webhook-secret-encryption', 32)),

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { ModelStatic, Sequelize, Transaction } from 'sequelize';
+import { QueryTypes, type ModelStatic, type Sequelize, type Transaction } from 'sequelize';
 import { claimDueRows } from '@merchant-platform/common/db/claim-due';
 import type { Dialect } from '@merchant-platform/common/db/database';
 import { afterCursor, KEYSET_ORDER } from '@merchant-platform/common/db/keyset';
 import type { PageQuery } from '@merchant-platform/common/pagination';
+import type { QueueSnapshot } from '@merchant-platform/common/queue-gauges';
 import { subscribes, type PlatformEvent } from '../domain/webhooks/event-types.js';
 import type {
   AttemptResult,
@@ -99,6 +100,16 @@ export class SequelizeDeliveryRepository implements DeliveryRepository {
       { where: { id: deliveryId, webhook_id: webhookId } },
     );
     return count === 1;
+  }
+
+  async queueStats(): Promise<QueueSnapshot> {
+    // One query on the (status, next_attempt_at) index's status prefix: the pending rows only.
+    const [row] = await this.sequelize.query<{ depth: number | string; oldest: Date | string | null }>(
+      'SELECT COUNT(*) AS depth, MIN(created_at) AS oldest FROM merchant_webhook_deliveries WHERE status = ?',
+      { replacements: [PENDING], type: QueryTypes.SELECT },
+    );
+    // SQLite answers MIN() as its stored text ('2026-12-01 11:40:00.123 +00:00'), MariaDB as a Date.
+    return { depth: Number(row?.depth ?? 0), oldestCreatedAt: row?.oldest ? new Date(row.oldest) : null };
   }
 }
 

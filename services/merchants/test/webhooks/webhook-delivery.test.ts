@@ -1,52 +1,12 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { eventually } from '@merchant-platform/common/testing/eventually';
-import { freePort } from '@merchant-platform/common/testing/ports';
-import { spawnReadyService, type SpawnedService } from '@merchant-platform/common/testing/processes';
+import type { SpawnedService } from '@merchant-platform/common/testing/processes';
 import { NEEDS_MYSQL, skipBecause } from '@merchant-platform/common/testing/skip';
-import type { PlatformEvent } from '../../src/domain/webhooks/event-types.js';
 import { teamsStage, type Person } from '../teams/teams-harness.js';
+import { KEY, startDispatcherProcess } from './dispatcher-process.js';
 import { startHttpsReceiver, type ReceivedPost } from './https-receiver.js';
-import { createWebhook, type CreatedWebhook } from './webhooks-harness.js';
-
-const KEY = Buffer.alloc(32, 9).toString('base64');
-
-/**
- * The dispatcher as it runs in production: merchants' own process (main.ts), here started with
- * NODE_EXTRA_CA_CERTS so it trusts the receiver's certificate, on the test's database.
- */
-async function startDispatcherProcess(databaseUrl: string, caFile: string): Promise<SpawnedService> {
-  return spawnReadyService(
-    ['services/merchants/src/main.ts'],
-    {
-      DATABASE_URL: databaseUrl,
-      // Never fetched: these tests make no authenticated request to the child.
-      JWKS_URL: 'http://127.0.0.1:9/auth/.well-known/jwks.json',
-      NODE_EXTRA_CA_CERTS: caFile,
-      WEBHOOK_SECRET_KEY: KEY,
-      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
-      WEBHOOK_RETRY_BASE_MS: '300',
-      WEBHOOK_POLL_INTERVAL_MS: '100',
-      WEBHOOK_BATCH_SIZE: '10',
-      WEBHOOK_TIMEOUT_MS: '4000',
-      LOG_LEVEL: 'info',
-    },
-    await freePort(),
-    // Generous: several engineers' test runs share this machine's two cores.
-    { timeoutMs: 60_000 },
-  );
-}
-
-const eventFor = (merchantId: string): PlatformEvent => ({
-  id: randomUUID(),
-  type: 'member.joined',
-  created_at: new Date().toISOString(),
-  actor: { type: 'user', id: randomUUID() },
-  subject: { type: 'membership', id: randomUUID() },
-  merchant_id: merchantId,
-  data: { role: 'viewer' },
-});
+import { createWebhook, eventFor, type CreatedWebhook } from './webhooks-harness.js';
 
 describe('webhook delivery over HTTPS, by the dispatcher process', function () {
   this.timeout(120_000);

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { PlatformEvent } from '../../src/domain/webhooks/event-types.js';
 import type { Resolver } from '../../src/domain/webhooks/target-policy.js';
 import type { DeliveryView, WebhookView } from '../../src/domain/webhooks/webhook-views.js';
 import type { Person, teamsStage } from '../teams/teams-harness.js';
@@ -29,3 +31,14 @@ export async function createWebhook(
   if (res.status !== 201) throw new Error(`could not create a webhook: ${res.status} ${res.text}`);
   return res.body;
 }
+
+/** A `member.joined` event of the merchant, fresh each call (its id is the deliveries' webhook-id). */
+export const eventFor = (merchantId: string): PlatformEvent => ({
+  id: randomUUID(),
+  type: 'member.joined',
+  created_at: new Date().toISOString(),
+  actor: { type: 'user', id: randomUUID() },
+  subject: { type: 'membership', id: randomUUID() },
+  merchant_id: merchantId,
+  data: { role: 'viewer' },
+});

@@ -1,4 +1,5 @@
 import type { PageQuery } from '@merchant-platform/common/pagination';
+import type { QueueSnapshot } from '@merchant-platform/common/queue-gauges';
 import type { PlatformEvent } from './event-types.js';
 
 /** A merchant's webhook endpoint. The signing secret is held sealed (secret-box.ts), never in the clear. */
@@ -74,4 +75,6 @@ export interface DeliveryRepository {
   listPage(webhookId: string, query: PageQuery): Promise<WebhookDelivery[]>;
   /** Makes the delivery due now, whatever its status; false when there is none. */
   retryNow(webhookId: string, deliveryId: string, now: Date): Promise<boolean>;
+  /** The deliveries still pending (neither delivered nor failed), and when the oldest was queued: the queue gauges. */
+  queueStats(): Promise<QueueSnapshot>;
 }
