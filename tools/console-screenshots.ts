@@ -35,6 +35,11 @@ try {
   await page.getByLabel('City').fill('Springfield');
   await page.getByLabel('Country').fill('US');
   await page.getByRole('button', { name: 'Save profile' }).click();
+  // One invitation, so the page shows the invitations list as well as the invite form.
+  await page.getByLabel('Their e-mail address').fill('grace@example.com');
+  await page.getByLabel('Role', { exact: true }).selectOption('developer');
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+  await page.waitForSelector('text=An invitation is on its way');
   await shot(page, 'merchant');
   await page.goto('/merchant/api-keys');
   await page.getByLabel('Name').fill('Reporting');

@@ -5,8 +5,14 @@ import type { RunningPlatform } from './platform.js';
 
 export const PASSWORD = 'Correct-Horse1!';
 
-/** Signs up through the page, reads the code from the SES emulator and verifies it. */
-export async function signUpAndVerify(page: Page, platform: RunningPlatform, email: string, firstName = 'Ada'): Promise<void> {
+/** Signs up through the page, reads the code from the SES emulator and verifies it; `landing` is where that leads. */
+export async function signUpAndVerify(
+  page: Page,
+  platform: RunningPlatform,
+  email: string,
+  firstName = 'Ada',
+  landing = '**/merchant',
+): Promise<void> {
   await page.goto('/sign-up');
   await page.getByLabel('E-mail address').fill(email);
   await page.getByLabel('First name').fill(firstName);
@@ -18,7 +24,7 @@ export async function signUpAndVerify(page: Page, platform: RunningPlatform, ema
   const code = await platform.codeFor(email, /confirm your e-mail/i);
   await page.getByLabel('Code').fill(code);
   await page.getByRole('button', { name: 'Verify' }).click();
-  await page.waitForURL('**/merchant');
+  await page.waitForURL(landing);
   assert.match(await page.getByRole('status').first().innerText(), /verified/);
 }
 

@@ -23,10 +23,12 @@ export interface RunningPlatform {
   logs: () => string;
   /** The 6-digit code of the newest mail to `to` whose subject matches. */
   codeFor(to: string, subject: RegExp): Promise<string>;
+  /** The text of the newest mail to `to` whose subject matches. */
+  mailText(to: string, subject: RegExp): Promise<string>;
   stop(): Promise<void>;
 }
 
-export async function startPlatform(): Promise<RunningPlatform> {
+export async function startPlatform(options: { invitationRatePerHour?: number } = {}): Promise<RunningPlatform> {
   const ses = await SesEmulator.start();
   const testDb: TestDatabase = await createTestDatabase();
   const db: Database = await openDatabase(testDb.url);
@@ -37,6 +39,9 @@ export async function startPlatform(): Promise<RunningPlatform> {
   const base = `http://localhost:${port}`;
   const modules = createPlatformModules(context, {
     jwtPrivateKey: SigningKeys.generatePem(),
+    // Invitation mails link back to this console.
+    consoleUrl: base,
+    invitationRatePerHour: options.invitationRatePerHour,
     auth: {
       ...loadAuthConfig({ BCRYPT_COST: '10', ADMIN_EMAILS: ADMIN_EMAIL, WEBAUTHN_RP_ID: 'localhost', WEBAUTHN_ORIGINS: base }),
       PASSWORD_PEPPER: 'a-test-pepper-of-at-least-32-characters',
@@ -68,21 +73,29 @@ export async function startPlatform(): Promise<RunningPlatform> {
     sessionKeys: ['console-test-session-key'],
     secureCookies: false,
     trustProxy: false,
-    invitations: false,
+    invitations: true,
   });
   const server = app.listen(port, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   modules.forEach((m) => m.start?.());
 
+  const mailText = (to: string, subject: RegExp) =>
+    eventually(
+      async () => (await ses.emailsTo(to)).findLast((m) => subject.test(m.subject))?.body.text || undefined,
+      `a mail to ${to} matching ${subject}`,
+    );
+
   return {
     base,
     ses,
     logs: captured.text,
-    codeFor: (to, subject) =>
-      eventually(async () => {
-        const mail = (await ses.emailsTo(to)).findLast((m) => subject.test(m.subject));
-        return (mail?.body.text && /\b(\d{6})\b/.exec(mail.body.text)?.[1]) || undefined;
-      }, `a mail to ${to} matching ${subject}`),
+    mailText,
+    codeFor: async (to, subject) => {
+      const text = await mailText(to, subject);
+      const code = /\b(\d{6})\b/.exec(text)?.[1];
+      if (!code) throw new Error(`no 6-digit code in the mail to ${to}`);
+      return code;
+    },
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

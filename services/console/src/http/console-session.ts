@@ -41,6 +41,8 @@ export interface ConsoleSessionData {
   totpEnrolment?: TotpEnrolment;
   /** The address a password reset was asked for, so the reset form needs only the code. */
   resetEmail?: string;
+  /** An invitation link's token, held while the invitee signs in or signs up, then accepted. */
+  invitationToken?: string;
 }
 
 /** The koa-session object, typed as the console uses it. */

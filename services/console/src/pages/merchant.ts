@@ -4,6 +4,7 @@ import { ApiError } from '../api-client/api-error.js';
 import { consoleSession } from '../http/console-session.js';
 import { field, filled } from './form.js';
 import { chosenMerchant, type MerchantMembership } from './merchant-context.js';
+import { invitationsSection, invite, refusedInvite, revoke } from './merchant-invitations.js';
 import type { PageDependencies } from './page-dependencies.js';
 import { requireSignIn } from './signing-in.js';
 
@@ -66,7 +67,8 @@ export function merchantPage(router: Router, deps: PageDependencies): void {
       : [];
     const merchant = chosen?.merchant;
     const values = merchant ? flatValues({ ...merchant, address: merchant.address }) : {};
-    return { title, all, chosen, members, values, invitations: deps.features.invitations };
+    const invitations = await invitationsSection(deps.userApi(ctx), chosen, deps.features.invitations);
+    return { title, all, chosen, members, values, invitations };
   };
   const back = (ctx: Context, merchantId: string, message: string) => {
     consoleSession(ctx).flash = message;
@@ -127,5 +129,33 @@ export function merchantPage(router: Router, deps: PageDependencies): void {
     const required = field(ctx, 'require_mfa') === 'true';
     await deps.userApi(ctx).call('PATCH', `/merchants/${encodeURIComponent(id)}/settings`, { require_mfa: required });
     return required ? 'Every member now needs two-step sign-in for this business.' : 'Two-step sign-in is no longer required.';
+  });
+
+  if (!deps.features.invitations) return;
+
+  router.post('/merchant/:id/invitations', async (ctx) => {
+    if (!requireSignIn(ctx)) return;
+    const api = deps.userApi(ctx);
+    const id = ctx.params.id ?? '';
+    try {
+      back(ctx, id, `An invitation is on its way to ${await invite(ctx, api, id)}.`);
+    } catch (error) {
+      const refused = refusedInvite(ctx, error);
+      const { all } = await chosenMerchant(ctx, api);
+      const data = await pageData(
+        ctx,
+        all.find((m) => m.merchant.id === id),
+        all,
+      );
+      // Not an owner or admin of this business (any more): the error page says so.
+      if (!data.invitations) throw error;
+      data.invitations.form = { ...data.invitations.form, ...refused };
+      views.render(ctx, 'merchant', data, refused.errors.status);
+    }
+  });
+
+  teamAction('/merchant/:id/invitations/:invitationId/revoke', async (ctx, id) => {
+    await revoke(ctx, deps.userApi(ctx), id);
+    return 'The invitation is revoked: its link no longer works.';
   });
 }

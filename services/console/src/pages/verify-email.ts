@@ -1,6 +1,7 @@
 import type { Router } from '@koa/router';
 import { consoleSession } from '../http/console-session.js';
 import { field } from './form.js';
+import { afterSignIn } from './invitation-accept.js';
 import type { PageDependencies } from './page-dependencies.js';
 import { pickUser, requireSignIn } from './signing-in.js';
 import type { SignedInUser } from '../http/console-session.js';
@@ -23,7 +24,8 @@ export function verifyEmailPage(router: Router, deps: PageDependencies): void {
       await api.renewTokens();
       consoleSession(ctx).user = pickUser(user);
       consoleSession(ctx).flash = 'Your e-mail address is verified.';
-      ctx.redirect('/merchant');
+      // An invitee who signed up from an invitation link goes back to accept it.
+      ctx.redirect(afterSignIn(ctx, '/merchant'));
     } catch (error) {
       views.refused(ctx, 'verify-email', { title }, error, ['code']);
     }
