@@ -66,7 +66,7 @@ export interface MerchantsDependencies {
   webhooks?: Partial<WebhookSettings> | undefined;
   /** Tests play DNS for the webhook target policy with this. */
   resolveHost?: Resolver | undefined;
-  /** An endpoint was disabled after failing for 3 days. */
+  /** An endpoint was disabled after failing for 3 days (its `webhook.disabled` event is recorded either way). */
   onWebhookEndpointDisabled?: ((endpoint: WebhookEndpoint) => Promise<void> | void) | undefined;
 }
 
@@ -104,6 +104,7 @@ export function createMerchantsModule(deps: MerchantsDependencies): MerchantsMod
     logger: deps.logger,
     settings: webhookSettings(deps),
     resolve: deps.resolveHost,
+    events: events.changes,
     onEndpointDisabled: deps.onWebhookEndpointDisabled,
     metrics: deps.metrics,
   });
@@ -114,11 +115,16 @@ export function createMerchantsModule(deps: MerchantsDependencies): MerchantsMod
     teams: new Teams(merchants, memberships, events.changes),
     access: new MerchantAccess(memberships, deps.stepUpMaxAgeSeconds ?? 600, keys, keyLimiter),
     keys,
-    invitations: new Invitations(new SequelizeInvitationRepository(deps.db.sequelize), merchants, {
-      consoleUrl: deps.consoleUrl ?? DEFAULT_CONSOLE_URL,
-      limiter: limiter({ name: 'invitations', points: deps.invitationRatePerHour ?? 20, durationSeconds: 3600 }),
-      mailer: deps.mailer,
-    }),
+    invitations: new Invitations(
+      new SequelizeInvitationRepository(deps.db.sequelize),
+      merchants,
+      {
+        consoleUrl: deps.consoleUrl ?? DEFAULT_CONSOLE_URL,
+        limiter: limiter({ name: 'invitations', points: deps.invitationRatePerHour ?? 20, durationSeconds: 3600 }),
+        mailer: deps.mailer,
+      },
+      events.changes,
+    ),
     webhooks,
     feed: events.feed,
   };

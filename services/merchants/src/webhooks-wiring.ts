@@ -1,5 +1,6 @@
 import { hkdfSync } from 'node:crypto';
 import type { Database } from '@merchant-platform/common/db/database';
+import type { EventfulChanges } from '@merchant-platform/common/events/eventful-changes';
 import type { Logger } from '@merchant-platform/common/logger';
 import type { Metrics } from '@merchant-platform/common/metrics';
 import { RetryPolicy } from '@merchant-platform/common/worker/retry-policy';
@@ -25,7 +26,9 @@ export interface WebhookWiring {
   settings: WebhookSettings;
   /** Tests inject a resolver to play DNS; the system's otherwise. */
   resolve?: Resolver | undefined;
-  /** Where "an endpoint was disabled" goes (the event pipeline, once merged); logged otherwise. */
+  /** Where the test route and the dispatcher record `webhook.test` and `webhook.disabled`. */
+  events: EventfulChanges;
+  /** Told after an endpoint was disabled and its `webhook.disabled` event committed. */
   onEndpointDisabled?: ((endpoint: WebhookEndpoint) => Promise<void> | void) | undefined;
   /** The process registry: the queue gauges are read from the database there at each scrape. */
   metrics?: Metrics | undefined;
@@ -56,6 +59,7 @@ export function createWebhooks(wiring: WebhookWiring): { webhooks: Webhooks; dis
         maxDelayMs: MAX_RETRY_DELAY_MS,
       }),
       logger,
+      events: wiring.events,
       onEndpointDisabled: wiring.onEndpointDisabled ?? (() => undefined),
     },
     {
@@ -65,6 +69,6 @@ export function createWebhooks(wiring: WebhookWiring): { webhooks: Webhooks; dis
       giveUpAfterMs: GIVE_UP_AFTER_MS,
     },
   );
-  const webhooks = new Webhooks(webhookRepository, deliveries, targets, secrets, () => dispatcher.wake());
+  const webhooks = new Webhooks(webhookRepository, deliveries, targets, secrets, () => dispatcher.wake(), wiring.events);
   return { webhooks, dispatcher };
 }

@@ -7,8 +7,8 @@ export interface DueRows<M extends Model> {
   model: ModelStatic<M>;
   /** The model's table; written into the one raw statement, so a constant from code, never input. */
   table: string;
-  /** Rows in this status whose `next_attempt_at` has come are due. */
-  status: string;
+  /** Rows in this status (all rows when absent: a table that deletes what is done) whose `next_attempt_at` has come are due. */
+  status?: string | undefined;
   now: Date;
   limit: number;
 }
@@ -37,11 +37,12 @@ export async function claimDueRows<M extends Model, R>(
 async function selectDueIds<M extends Model>(due: DueRows<M>, transaction: Transaction): Promise<string[]> {
   if (due.dialect === 'mysql') {
     // Sequelize's MySQL dialect cannot express SKIP LOCKED, hence the one raw statement.
+    const byStatus = due.status === undefined ? [] : [due.status];
     const rows = await due.sequelize.query<{ id: string }>(
-      `SELECT id FROM ${due.table} WHERE status = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED`,
+      `SELECT id FROM ${due.table} WHERE ${byStatus.length ? 'status = ? AND ' : ''}next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED`,
       // Formatted here: a Date replacement would lose its milliseconds and skip rows due this second.
       {
-        replacements: [due.status, due.now.toISOString().replace('T', ' ').replace('Z', ''), due.limit],
+        replacements: [...byStatus, due.now.toISOString().replace('T', ' ').replace('Z', ''), due.limit],
         type: QueryTypes.SELECT,
         transaction,
       },
@@ -50,7 +51,7 @@ async function selectDueIds<M extends Model>(due: DueRows<M>, transaction: Trans
   }
   const rows = await due.model.findAll({
     attributes: ['id'],
-    where: { status: due.status, next_attempt_at: { [Op.lte]: due.now } } as never,
+    where: { ...(due.status === undefined ? {} : { status: due.status }), next_attempt_at: { [Op.lte]: due.now } } as never,
     order: [
       ['next_attempt_at', 'ASC'],
       ['id', 'ASC'],

@@ -40,7 +40,10 @@ export const EVENT_CATALOGUE = {
     personal: [],
   },
   'api_key.revoked': { data: z.object({ name: z.string(), prefix: z.string() }), personal: [] },
-  'webhook.test': { data: z.object({}), personal: [] },
+  // The endpoint under test: the webhooks fan-out sends this type to it alone.
+  'webhook.test': { data: z.object({ webhook_id: z.string() }), personal: [] },
+  // An endpoint failing for 3 days was disabled (actor: system); never its secret.
+  'webhook.disabled': { data: z.object({ webhook_id: z.string(), url: z.string() }), personal: [] },
 } as const satisfies Record<string, { data: z.ZodObject; personal: readonly string[] }>;
 
 export type EventType = keyof typeof EVENT_CATALOGUE;

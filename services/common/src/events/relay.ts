@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { ModelStatic, Sequelize } from 'sequelize';
+import { claimDueRows } from '../db/claim-due.js';
 import type { Dialect } from '../db/database.js';
-import { claimDueRows } from '../db/lease-claims.js';
 import type { Logger } from '../logger.js';
-import { PollingWorker } from '../polling-worker.js';
+import { PollingWorker } from '../worker/polling-worker.js';
+import { RetryPolicy } from '../worker/retry-policy.js';
 import type { DeliveredEvent } from './event.js';
 import { outboxModel, type OutboxRow } from './event-tables.js';
 import type { EventTransport } from './transport.js';
@@ -34,6 +36,7 @@ const MAX_ERROR_LENGTH = 500;
  */
 export class EventRelay extends PollingWorker {
   private readonly outbox: ModelStatic<OutboxRow>;
+  private readonly retry: RetryPolicy;
 
   constructor(
     private readonly db: { sequelize: Sequelize; dialect: Dialect },
@@ -42,11 +45,14 @@ export class EventRelay extends PollingWorker {
     private readonly logger: Logger,
     private readonly options: EventRelayOptions = DEFAULT_EVENT_RELAY_OPTIONS,
   ) {
-    super({
-      intervalMs: options.pollIntervalMs,
-      onError: (error) => logger.warn({ err: error }, 'event relay: could not read the outbox; will try again'),
-    });
+    super({ pollIntervalMs: options.pollIntervalMs, name: 'event relay', logger });
     this.outbox = outboxModel(db.sequelize, prefix);
+    // Internal deliveries retry until they succeed: the consumer being down is not a reason to drop one.
+    this.retry = new RetryPolicy({
+      maxAttempts: Number.MAX_SAFE_INTEGER,
+      baseDelayMs: options.retryBaseMs,
+      maxDelayMs: options.retryMaxMs,
+    });
   }
 
   /** A full batch suggests more is due: go again at once. (`wake()` after a commit skips the wait.) */
@@ -56,14 +62,29 @@ export class EventRelay extends PollingWorker {
 
   /** Claims one batch and delivers it; resolves with the number of rows claimed. */
   async relayBatch(): Promise<number> {
-    const claim = await claimDueRows(
-      { sequelize: this.db.sequelize, dialect: this.db.dialect, model: this.outbox },
-      new Date(),
-      this.options.batchSize,
-      this.options.leaseMs,
-    );
-    await Promise.all(claim.rows.map((row) => this.deliver(row, claim.claimToken)));
-    return claim.rows.length;
+    const now = new Date();
+    const claimToken = randomUUID();
+    const due = {
+      ...this.db,
+      model: this.outbox,
+      table: this.outbox.getTableName() as string,
+      now,
+      limit: this.options.batchSize,
+    };
+    // The lease: out of the due set until it ends, and only the claim's holder finishes a row.
+    const rows = await claimDueRows(due, async (ids, transaction) => {
+      await this.outbox.update(
+        {
+          claim_token: claimToken,
+          next_attempt_at: new Date(now.getTime() + this.options.leaseMs),
+          attempts: this.db.sequelize.literal('attempts + 1'),
+        },
+        { where: { id: ids }, transaction },
+      );
+      return this.outbox.findAll({ where: { id: ids, claim_token: claimToken }, transaction });
+    });
+    await Promise.all(rows.map((row) => this.deliver(row, claimToken)));
+    return rows.length;
   }
 
   private async deliver(row: OutboxRow, claimToken: string): Promise<void> {
@@ -77,7 +98,7 @@ export class EventRelay extends PollingWorker {
       await this.outbox
         .update(
           {
-            next_attempt_at: new Date(Date.now() + this.backoffMs(row.attempts)),
+            next_attempt_at: new Date(Date.now() + this.retry.delayMs(row.attempts)),
             claim_token: null,
             last_error: reason.slice(0, MAX_ERROR_LENGTH),
           },
@@ -91,11 +112,5 @@ export class EventRelay extends PollingWorker {
       .destroy({ where: { id: row.id, claim_token: claimToken } })
       .catch((e: unknown) => log.error({ err: e }, 'event relay: delivered but could not remove the row; it will be delivered again'));
     log.debug('event delivered');
-  }
-
-  /** Exponential with jitter (between half and all of the ceiling), so replicas do not retry in step. */
-  private backoffMs(attempts: number): number {
-    const ceiling = Math.min(this.options.retryMaxMs, this.options.retryBaseMs * 2 ** Math.max(0, attempts - 1));
-    return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
   }
 }

@@ -5,7 +5,7 @@ import type { Dialect } from '@merchant-platform/common/db/database';
 import { afterCursor, KEYSET_ORDER } from '@merchant-platform/common/db/keyset';
 import type { PageQuery } from '@merchant-platform/common/pagination';
 import type { QueueSnapshot } from '@merchant-platform/common/queue-gauges';
-import { subscribes, type PlatformEvent } from '../domain/webhooks/event-types.js';
+import { receives, type PlatformEvent } from '../domain/webhooks/event-types.js';
 import type {
   AttemptResult,
   ClaimedDelivery,
@@ -34,8 +34,8 @@ export class SequelizeDeliveryRepository implements DeliveryRepository {
   async enqueueForSubscribers(event: PlatformEvent, payload: string, handle?: TransactionHandle): Promise<number> {
     if (!event.merchant_id) return 0;
     const transaction = handle as Transaction | undefined;
-    const endpoints = await this.webhooks.findAll({ where: { merchant_id: event.merchant_id, enabled: true }, transaction });
-    const subscribed = endpoints.map(toEndpoint).filter((endpoint) => subscribes(endpoint.events, event.type));
+    const endpoints = await this.webhooks.findAll({ where: { merchant_id: event.merchant_id }, transaction });
+    const subscribed = endpoints.map(toEndpoint).filter((endpoint) => receives(endpoint, event));
     if (subscribed.length === 0) return 0;
     const now = new Date();
     // INSERT IGNORE / OR IGNORE: the same event offered twice is still one delivery per endpoint.
@@ -44,10 +44,6 @@ export class SequelizeDeliveryRepository implements DeliveryRepository {
       { ignoreDuplicates: true, transaction },
     );
     return subscribed.length;
-  }
-
-  async enqueueTo(endpoint: WebhookEndpoint, event: PlatformEvent, payload: string): Promise<void> {
-    await this.model.create(newDelivery(endpoint, event, payload, new Date()));
   }
 
   /** Due deliveries, leased to this dispatcher (next_attempt_at = end of the lease) under a fresh claim token. */

@@ -1,4 +1,5 @@
 import { Op, QueryTypes, UniqueConstraintError, type ModelStatic, type Sequelize, type Transaction } from 'sequelize';
+import { withTransaction } from '@merchant-platform/common/db/transaction-scope';
 import type { AcceptOutcome, Invitation, InvitationRepository, InviteOutcome } from '../domain/invitation.js';
 import type { Membership } from '../domain/membership.js';
 import { invitationModel, type InvitationRow } from './invitation-model.js';
@@ -20,7 +21,7 @@ export class SequelizeInvitationRepository implements InvitationRepository {
   }
 
   async insertIfFree(invitation: Invitation, now: Date): Promise<InviteOutcome> {
-    return this.sequelize.transaction(async (transaction) => {
+    return withTransaction(this.sequelize, async (transaction) => {
       await this.lockMerchant(invitation.merchant_id, transaction);
       const member = await this.memberships.findOne({
         where: { merchant_id: invitation.merchant_id, email: invitation.email },
@@ -64,9 +65,11 @@ export class SequelizeInvitationRepository implements InvitationRepository {
     return true;
   }
 
-  async accept(invitation: Invitation, membership: Membership, now: Date): Promise<AcceptOutcome> {
+  async accept(invitation: Invitation, membership: Membership, now: Date, alongside: () => Promise<void>): Promise<AcceptOutcome> {
     try {
-      return await this.sequelize.transaction(async (transaction) => {
+      // Made ambient so `alongside`'s event joins it. The use-case calls this outside any unit of
+      // work, so the transaction is ours and AlreadyMember rolls the claim (and event) back.
+      return await withTransaction(this.sequelize, async (transaction) => {
         const [claimed] = await this.model.update(
           { accepted_at: now, accepted_by: membership.user_id },
           { where: { id: invitation.id, ...pendingAt(now) }, transaction },
@@ -78,6 +81,7 @@ export class SequelizeInvitationRepository implements InvitationRepository {
         });
         if (existing) throw new AlreadyMember();
         await this.memberships.create(membership, { transaction });
+        await alongside();
         return 'accepted';
       });
     } catch (error) {

@@ -1,4 +1,5 @@
 import { Op, type ModelStatic, type Sequelize } from 'sequelize';
+import { withTransaction } from '@merchant-platform/common/db/transaction-scope';
 import type { WebhookEndpoint, WebhookRepository } from '../domain/webhooks/webhook.js';
 import { deliveryModel, toEndpoint, webhookModel, type DeliveryRow, type WebhookRow } from './webhook-models.js';
 
@@ -43,8 +44,9 @@ export class SequelizeWebhookRepository implements WebhookRepository {
   }
 
   async noteFailure(webhookId: string, now: Date, disableIfFailingSince: Date): Promise<boolean> {
-    await this.model.update({ failing_since: now }, { where: { id: webhookId, failing_since: null } });
-    return this.sequelize.transaction(async (transaction) => {
+    // Joins the caller's unit of work, so the `webhook.disabled` event commits with the change.
+    return withTransaction(this.sequelize, async (transaction) => {
+      await this.model.update({ failing_since: now }, { where: { id: webhookId, failing_since: null }, transaction });
       // Of concurrent failures, the one whose update flips `enabled` is the one that reports it.
       const [disabled] = await this.model.update(
         { enabled: false },

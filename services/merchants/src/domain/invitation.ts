@@ -40,7 +40,8 @@ export interface InvitationRepository {
   /**
    * Inserts the invitation unless, at `now`, someone with its email is a member of the merchant
    * or holds a pending invitation to it. Checked and written while the merchant's row is locked,
-   * so of two concurrent invitations of one address exactly one is created.
+   * so of two concurrent invitations of one address exactly one is created. Joins the running
+   * unit of work, so the event announcing the invitation commits with it.
    */
   insertIfFree(invitation: Invitation, now: Date): Promise<InviteOutcome>;
   /** Takes back an invitation whose mail could not be handed over (no one holds its token). */
@@ -52,8 +53,9 @@ export interface InvitationRepository {
   /**
    * In one transaction: marks the invitation accepted only where it is still pending at `now`
    * (one conditional UPDATE, so of concurrent accepts exactly one matches), then adds the
-   * membership. `gone` when it was no longer pending; `already_member` (nothing changed) when
-   * the user already belongs to the merchant.
+   * membership, then runs `alongside` (recording the event) in the same transaction. `gone` when
+   * it was no longer pending; `already_member` (nothing changed, `alongside` not run or rolled
+   * back) when the user already belongs to the merchant.
    */
-  accept(invitation: Invitation, membership: Membership, now: Date): Promise<AcceptOutcome>;
+  accept(invitation: Invitation, membership: Membership, now: Date, alongside: () => Promise<void>): Promise<AcceptOutcome>;
 }

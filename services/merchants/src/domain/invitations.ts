@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { conflict, emailNotVerified, forbidden, notFound, unavailable } from '@merchant-platform/common/errors';
+import type { EventfulChanges } from '@merchant-platform/common/events/eventful-changes';
 import { consumeOrThrow, type RateLimiterFactory } from '@merchant-platform/common/rate-limit';
 import { hashSecret } from './api-key.js';
 import { INVITATION_LIFETIME_MS, invitationStatus, newInvitationToken, type InvitationRepository } from './invitation.js';
 import { acceptUrl, type InvitationMailer } from './invitation-mail.js';
 import { presentInvitation } from './invitation-presenter.js';
 import type { MerchantRepository } from './merchant.js';
+import { invitationSubject, memberSubject, merchantEvent } from './merchant-events.js';
 import type { MemberPrincipal, Principal } from './principal.js';
 import { presentMembership } from './presenters.js';
 import { roleManages, type Role } from './roles.js';
@@ -36,6 +38,7 @@ export class Invitations {
     private readonly invitations: InvitationRepository,
     private readonly merchants: MerchantRepository,
     private readonly settings: InvitationSettings,
+    private readonly events: EventfulChanges,
   ) {}
 
   async invite(principal: MemberPrincipal, input: { email: string; role: Role }): Promise<InvitationView> {
@@ -62,7 +65,16 @@ export class Invitations {
       accepted_at: null,
       revoked_at: null,
     };
-    const outcome = await this.invitations.insertIfFree(invitation, now);
+    // The address is personal data in the catalogue (erased with its user); the token and its hash never leave this method.
+    const outcome = await this.events.withChange(
+      () => this.invitations.insertIfFree(invitation, now),
+      (result) =>
+        result === 'created' &&
+        merchantEvent('member.invited', principal, merchant.id, invitationSubject(invitation.id), {
+          email: invitation.email,
+          role: invitation.role,
+        }),
+    );
     if (outcome === 'already_member') throw conflict('Someone with this email address is already a member of this merchant.');
     if (outcome === 'already_invited') throw conflict('This email address already has a pending invitation to this merchant.');
     try {
@@ -79,6 +91,7 @@ export class Invitations {
       });
     } catch {
       // The token exists only in this request: an invitation whose mail never left can never be accepted.
+      // Its member.invited stays in the append-only log: the invitation did exist until this moment.
       await this.invitations.discard(invitation.id);
       throw unavailable('The invitation e-mail could not be handed to the email service; try again shortly.');
     }
@@ -111,7 +124,11 @@ export class Invitations {
       role: invitation.role,
       joined_at: now,
     };
-    const outcome = await this.invitations.accept(invitation, membership, now);
+    const joined = merchantEvent('member.joined', { userId: invitee.sub }, invitation.merchant_id, memberSubject(invitee.sub), {
+      user_id: invitee.sub,
+      role: invitation.role,
+    });
+    const outcome = await this.invitations.accept(invitation, membership, now, () => this.events.record(joined));
     if (outcome === 'gone') throw notFound(GONE);
     if (outcome === 'already_member') throw conflict('You are already a member of this merchant.');
     return presentMembership(membership);

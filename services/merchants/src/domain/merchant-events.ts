@@ -23,6 +23,8 @@ export function merchantEvent<T extends EventType>(
 
 export const merchantSubject = (id: string): EventSubject => ({ type: 'merchant', id });
 export const memberSubject = (userId: string): EventSubject => ({ type: 'member', id: userId });
+export const invitationSubject = (id: string): EventSubject => ({ type: 'invitation', id });
+export const webhookSubject = (id: string): EventSubject => ({ type: 'webhook', id });
 export const apiKeySubject = (id: string): EventSubject => ({ type: 'api_key', id });
 
 /**

@@ -3,7 +3,9 @@ import type { DeliveredEvent, PlatformEvent } from '@merchant-platform/common/ev
 import { CONTRACT_EVENT_KEYS } from '@merchant-platform/common/testing/event-shape';
 import { assertError } from '@merchant-platform/common/testing/http-server';
 import { issueKey, type IssuedKey } from '../api-keys/api-keys-harness.js';
+import { invitationsStage } from '../invitations/invitations-harness.js';
 import { profile, teamsStage, type Members, type OwnMerchant } from '../teams/teams-harness.js';
+import { createWebhook, PUBLIC_ADDRESS, tableResolver, type DeliveryLog } from '../webhooks/webhooks-harness.js';
 
 type EventPage = { items: PlatformEvent[]; next_cursor: string | null };
 const SERVICE_TOKEN = 'merchants-events-test-service-token';
@@ -192,6 +194,104 @@ describe("merchants records its events and serves a merchant's events", function
       assertError(await deliver({ id: 'x' } as unknown as DeliveredEvent), 422, 'validation_failed');
       assert.equal((await deliver(userEvent('user.disabled', 'u', {}))).status, 204);
     });
+  });
+});
+
+describe('merchants records invitation and webhook events, and fans them out to webhooks', function () {
+  this.timeout(30_000);
+  const stage = invitationsStage({
+    module: {
+      webhooks: { WEBHOOK_SECRET_KEY: 'merchant-events-test-webhook-key-0123456789' },
+      resolveHost: tableResolver({ 'joins.example.com': [PUBLIC_ADDRESS], 'all.example.com': [PUBLIC_ADDRESS] }),
+    },
+  });
+  const eventsOf = async (merchantId: string, token: string) => {
+    const res = await stage.call<EventPage>('GET', `/merchants/${merchantId}/events?limit=100`, { token });
+    assert.equal(res.status, 200, res.text);
+    return res;
+  };
+  const deliveriesOf = async (merchantId: string, webhookId: string, token: string) =>
+    (await stage.call<DeliveryLog>('GET', `/merchants/${merchantId}/webhooks/${webhookId}/deliveries`, { token })).body.items.map((d) => ({
+      event_id: d.event_id,
+      event_type: d.event_type,
+    }));
+
+  it('records member.invited and member.joined with the change, without the token, and queues member.joined to its subscriber', async () => {
+    const owner = stage.person();
+    const merchantId = await stage.merchantOwnedBy(owner);
+    const joins = await createWebhook(stage, owner, merchantId, { url: 'https://joins.example.com/hook', events: ['member.joined'] });
+    const invitee = stage.person();
+    const invited = await stage.invite(owner, merchantId, invitee.email, 'developer');
+    assert.equal(invited.status, 201, invited.text);
+    const token = await stage.tokenFromInbox(invitee.email);
+    assert.equal((await stage.accept(invitee, token)).status, 200);
+    // A second accept of the same token changes nothing and records nothing.
+    assertError(await stage.accept(invitee, token), 404, 'not_found');
+
+    const res = await eventsOf(merchantId, owner.token());
+    const memberEvents = res.body.items.filter((e) => e.type.startsWith('member.'));
+    assert.deepEqual(
+      memberEvents.map((e) => ({ type: e.type, actor: e.actor, subject: e.subject, merchant_id: e.merchant_id, data: e.data })),
+      [
+        {
+          type: 'member.invited',
+          actor: { type: 'user', id: owner.sub },
+          subject: { type: 'invitation', id: invited.body.invitation.id },
+          merchant_id: merchantId,
+          data: { email: invitee.email, role: 'developer' },
+        },
+        {
+          type: 'member.joined',
+          actor: { type: 'user', id: invitee.sub },
+          subject: { type: 'member', id: invitee.sub },
+          merchant_id: merchantId,
+          data: { user_id: invitee.sub, role: 'developer' },
+        },
+      ],
+    );
+    assert.ok(!res.text.includes(token), 'the invitation token is in the events');
+    // The recorder's listener queued the join (and only it) to the endpoint subscribed to member.joined.
+    assert.deepEqual(await deliveriesOf(merchantId, joins.webhook.id, owner.token()), [
+      { event_id: memberEvents[1]!.id, event_type: 'member.joined' },
+    ]);
+  });
+
+  it('an invitation refused as a conflict records nothing', async () => {
+    const owner = stage.person();
+    const merchantId = await stage.merchantOwnedBy(owner);
+    const invitee = stage.person();
+    assert.equal((await stage.invite(owner, merchantId, invitee.email, 'viewer')).status, 201);
+    assertError(await stage.invite(owner, merchantId, invitee.email, 'viewer'), 409, 'conflict');
+    const types = (await eventsOf(merchantId, owner.token())).body.items.map((e) => e.type);
+    assert.deepEqual(types, ['merchant.created', 'member.invited']);
+  });
+
+  it('records webhook.test as a merchant event and queues it to the tested endpoint alone', async () => {
+    const owner = stage.person();
+    const merchantId = await stage.merchantOwnedBy(owner);
+    const tested = await createWebhook(stage, owner, merchantId, { url: 'https://joins.example.com/hook', events: ['member.joined'] });
+    const everything = await createWebhook(stage, owner, merchantId, { url: 'https://all.example.com/hook', events: ['*'] });
+    const path = `/merchants/${merchantId}/webhooks/${tested.webhook.id}/test`;
+    assert.equal((await stage.call('POST', path, { token: owner.token() })).status, 202);
+
+    const events = (await eventsOf(merchantId, owner.token())).body.items.filter((e) => e.type === 'webhook.test');
+    assert.deepEqual(
+      events.map((e) => ({ type: e.type, actor: e.actor, subject: e.subject, merchant_id: e.merchant_id, data: e.data })),
+      [
+        {
+          type: 'webhook.test',
+          actor: { type: 'user', id: owner.sub },
+          subject: { type: 'webhook', id: tested.webhook.id },
+          merchant_id: merchantId,
+          data: { webhook_id: tested.webhook.id },
+        },
+      ],
+    );
+    assert.deepEqual(await deliveriesOf(merchantId, tested.webhook.id, owner.token()), [
+      { event_id: events[0]!.id, event_type: 'webhook.test' },
+    ]);
+    // Subscribed to everything, yet another endpoint's test is not for it.
+    assert.deepEqual(await deliveriesOf(merchantId, everything.webhook.id, owner.token()), []);
   });
 });
 

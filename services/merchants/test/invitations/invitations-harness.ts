@@ -34,7 +34,9 @@ export const emailServiceEnv = (sesEndpoint: string) => ({
  * service, which renders it and sends it to the SES emulator: the tests read tokens from there,
  * as an invitee reads them from the inbox. Both share the test database and the captured log.
  */
-export function invitationsStage(options: { invitationRatePerHour?: number } = {}) {
+export function invitationsStage(
+  options: { invitationRatePerHour?: number; module?: NonNullable<Parameters<typeof teamsStage>[0]>['module'] } = {},
+) {
   let ses: SesEmulator | undefined;
   let email: EmailModule | undefined;
   let emailServer: RunningServer | undefined;
@@ -43,6 +45,7 @@ export function invitationsStage(options: { invitationRatePerHour?: number } = {
   const mailer = { send: (mail: InvitationMail) => handOver!(mail) };
   const stage = teamsStage({
     invitations: { mailer, consoleUrl: CONSOLE_URL, invitationRatePerHour: options.invitationRatePerHour },
+    module: options.module,
     beforeClose: async () => {
       await emailServer?.close();
       await email?.stop!();

@@ -148,7 +148,7 @@ describe('the webhook dispatcher’s rules, in process', () => {
   it('fails a delivery for good once it is 3 days old, and disables an endpoint failing for 3 days, reporting it once', async () => {
     const owner = stage.person();
     const merchantId = await stage.merchantOwnedBy(owner);
-    const { webhook } = await createWebhook(stage, owner, merchantId, { url: 'https://down.example.com:1/', events: ['*'] });
+    const { webhook, secret } = await createWebhook(stage, owner, merchantId, { url: 'https://down.example.com:1/', events: ['*'] });
     const [old, queued] = [eventFor(merchantId), eventFor(merchantId)];
     await stage.module.enqueueWebhookDeliveries(old);
     const longAgo = new Date(Date.now() - THREE_DAYS_MS - 60_000);
@@ -172,6 +172,23 @@ describe('the webhook dispatcher’s rules, in process', () => {
     );
     const list = await stage.call<WebhookList>('GET', `/merchants/${merchantId}/webhooks`, { token: owner.token() });
     assert.equal(list.body.items[0]!.enabled, false);
+    // Recorded once, by the system, naming the endpoint by id and URL; never its secret.
+    const events = await stage.call<{ items: PlatformEvent[] }>('GET', `/merchants/${merchantId}/events?type=webhook.disabled`, {
+      token: owner.token(),
+    });
+    assert.deepEqual(
+      events.body.items.map((e) => ({ type: e.type, actor: e.actor, subject: e.subject, merchant_id: e.merchant_id, data: e.data })),
+      [
+        {
+          type: 'webhook.disabled',
+          actor: { type: 'system', id: null },
+          subject: { type: 'webhook', id: webhook.id },
+          merchant_id: merchantId,
+          data: { webhook_id: webhook.id, url: 'https://down.example.com:1/' },
+        },
+      ],
+    );
+    assert.ok(!events.text.includes(secret), 'the secret is in the event');
     // A disabled endpoint gets no new deliveries.
     assert.equal(await stage.module.enqueueWebhookDeliveries(eventFor(merchantId)), 0);
     const log = await stage.call<DeliveryLog>('GET', `/merchants/${merchantId}/webhooks/${webhook.id}/deliveries`, {

@@ -27,6 +27,7 @@ export const EVENT_TYPES = [
   'api_key.rolled',
   'api_key.revoked',
   'webhook.test',
+  'webhook.disabled',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -49,3 +50,16 @@ export interface PlatformEvent {
 }
 
 export const subscribes = (events: readonly string[], type: string): boolean => events.includes(ALL_EVENTS) || events.includes(type);
+
+/**
+ * Whether an endpoint gets an event. A `webhook.test` goes to the endpoint under test alone (its
+ * data names it), whatever it subscribes to and even when disabled: the test route promises
+ * exactly that. Every other event goes to the enabled endpoints subscribed to its type (or `*`).
+ */
+export function receives(
+  endpoint: { id: string; enabled: boolean; events: readonly string[] },
+  event: Pick<PlatformEvent, 'type' | 'data'>,
+): boolean {
+  if (event.type === 'webhook.test') return event.data.webhook_id === endpoint.id;
+  return endpoint.enabled && subscribes(endpoint.events, event.type);
+}

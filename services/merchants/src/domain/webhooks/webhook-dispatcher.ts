@@ -1,8 +1,10 @@
 import { Webhook } from 'standardwebhooks';
+import type { EventfulChanges } from '@merchant-platform/common/events/eventful-changes';
 import type { Logger } from '@merchant-platform/common/logger';
 import { PollingWorker } from '@merchant-platform/common/worker/polling-worker';
 import type { RetryPolicy } from '@merchant-platform/common/worker/retry-policy';
 import type { SecretBox } from '@merchant-platform/common/secret-box';
+import { webhookSubject } from '../merchant-events.js';
 import type { WebhookTargetPolicy } from './target-policy.js';
 import type { AttemptResult, ClaimedDelivery, DeliveryRepository, WebhookEndpoint, WebhookRepository } from './webhook.js';
 import type { WebhookSender } from './webhook-sender.js';
@@ -24,7 +26,9 @@ export interface WebhookDispatcherDependencies {
   secrets: SecretBox;
   retry: RetryPolicy;
   logger: Logger;
-  /** An endpoint was just disabled for failing too long (the event pipeline records it). */
+  /** `webhook.disabled` is recorded here, in the transaction that disables the endpoint. */
+  events: EventfulChanges;
+  /** An endpoint was just disabled for failing too long (after its event committed). */
   onEndpointDisabled: (endpoint: WebhookEndpoint) => Promise<void> | void;
 }
 
@@ -114,7 +118,19 @@ export class WebhookDispatcher extends PollingWorker {
             nextAttemptAt: new Date(Math.min(deadline, now + this.deps.retry.delayMs(claim.delivery.attempts))),
           };
     await this.record(claim, result, log);
-    const disabled = await this.deps.webhooks.noteFailure(claim.endpoint.id, new Date(now), new Date(now - this.options.giveUpAfterMs));
+    const endpoint = claim.endpoint;
+    const disabled = await this.deps.events.withChange(
+      () => this.deps.webhooks.noteFailure(endpoint.id, new Date(now), new Date(now - this.options.giveUpAfterMs)),
+      // The system acted; the URL says which endpoint went quiet, the sealed secret stays out.
+      (flipped) =>
+        flipped && {
+          type: 'webhook.disabled' as const,
+          actor: { type: 'system' as const, id: null },
+          subject: webhookSubject(endpoint.id),
+          merchantId: endpoint.merchant_id,
+          data: { webhook_id: endpoint.id, url: endpoint.url },
+        },
+    );
     if (disabled) {
       log.warn('webhook endpoint disabled after failing for too long');
       await this.deps.onEndpointDisabled({ ...claim.endpoint, enabled: false });

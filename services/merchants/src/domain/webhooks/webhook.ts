@@ -64,10 +64,8 @@ export interface WebhookRepository {
 }
 
 export interface DeliveryRepository {
-  /** One pending delivery per enabled endpoint of the merchant subscribed to the event's type; returns how many. */
+  /** One pending delivery per endpoint of the event's merchant that `receives` it (event-types.ts); returns how many. */
   enqueueForSubscribers(event: PlatformEvent, payload: string, transaction?: TransactionHandle): Promise<number>;
-  /** One pending delivery to this endpoint, whatever it subscribes to (the `/test` event). */
-  enqueueTo(endpoint: WebhookEndpoint, event: PlatformEvent, payload: string): Promise<void>;
   claimDue(now: Date, limit: number, leaseMs: number): Promise<ClaimedDelivery[]>;
   /** Only the holder of the current claim may record; false when the claim was lost. */
   record(claim: ClaimedDelivery, result: AttemptResult): Promise<boolean>;

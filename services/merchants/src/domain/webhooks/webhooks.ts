@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { notFound, validationFailed } from '@merchant-platform/common/errors';
+import type { EventfulChanges } from '@merchant-platform/common/events/eventful-changes';
 import { toPage, type Page, type PageQuery } from '@merchant-platform/common/pagination';
+import { merchantEvent, webhookSubject } from '../merchant-events.js';
 import type { Principal } from '../principal.js';
 import type { PlatformEvent } from './event-types.js';
 import type { SecretBox } from '@merchant-platform/common/secret-box';
@@ -26,6 +28,7 @@ export class Webhooks {
     private readonly secrets: SecretBox,
     /** New work for the dispatcher: skip its idle wait. */
     private readonly wake: () => void,
+    private readonly events: EventfulChanges,
   ) {}
 
   /** The secret is in this answer only; it is stored sealed. A URL the SSRF rule refuses gets 422. */
@@ -62,19 +65,16 @@ export class Webhooks {
     if (!(await this.webhooks.delete(merchantId, webhookId))) throw notFound(NOT_FOUND);
   }
 
-  /** Queues a `webhook.test` event to this endpoint alone, whatever it subscribes to. */
+  /**
+   * Records a `webhook.test` event (so it is in the merchant's events like any other); the
+   * fan-out queues it to this endpoint alone, whatever it subscribes to (`receives`).
+   */
   async sendTest(principal: Principal, webhookId: string): Promise<void> {
     const endpoint = await this.existing(principal.merchantId, webhookId);
-    const event: PlatformEvent = {
-      id: randomUUID(),
-      type: 'webhook.test',
-      created_at: new Date().toISOString(),
-      actor: principal.kind === 'member' ? { type: 'user', id: principal.userId } : { type: 'api_key', id: principal.keyId },
-      subject: { type: 'webhook', id: endpoint.id },
-      merchant_id: principal.merchantId,
-      data: { webhook_id: endpoint.id },
-    };
-    await this.deliveries.enqueueTo(endpoint, event, JSON.stringify(event));
+    await this.events.record(
+      merchantEvent('webhook.test', principal, principal.merchantId, webhookSubject(endpoint.id), { webhook_id: endpoint.id }),
+    );
+    // Committed now: the dispatcher woken during the fan-out may have looked before the commit.
     this.wake();
   }
 
