@@ -303,11 +303,6 @@ describe('chart and code agree', function () {
       [auth.SERVICE_AUTH, auth.SERVICE_AUTH_AUDIENCE, auth.SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS],
       ['kubernetes', 'auth', 'system:serviceaccount:shop:mp-merchant-platform-merchants'],
     );
-    assert.equal(auth.MERCHANTS_SERVICE_TOKEN_FILE, '/var/run/secrets/merchant-platform/service-token/merchants-token');
-    assert.deepEqual(
-      [merchants.SERVICE_AUTH, merchants.SERVICE_AUTH_AUDIENCE, merchants.SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS],
-      ['kubernetes', 'merchants', 'system:serviceaccount:shop:mp-merchant-platform-auth'],
-    );
     assert.deepEqual(
       [merchants.SERVICE_AUTH, merchants.SERVICE_AUTH_AUDIENCE, merchants.SERVICE_AUTH_ALLOWED_SERVICE_ACCOUNTS],
       ['kubernetes', 'merchants', 'system:serviceaccount:shop:mp-merchant-platform-auth'],
