@@ -57,7 +57,10 @@ describe('all-in-one documentation: /docs, the OpenAPI documents and the landing
       '/auth/google/login',
       '/auth/google/callback',
       '/internal/events',
+      '/internal/recipients/export',
       '/internal/revocations',
+      '/internal/users/{user_id}/departure',
+      '/internal/users/{user_id}/export',
     ];
     for (const path of internalOnly) {
       assert.equal(publicDoc.paths[path], undefined, `${path} is public`);
@@ -84,7 +87,7 @@ describe('all-in-one documentation: /docs, the OpenAPI documents and the landing
     assert.equal(publicDoc.paths['/auth/register'].post.deprecated, undefined);
     assert.deepEqual(
       publicDoc.tags.map((t: { name: string }) => t.name),
-      ['sign-up', 'sign-in', 'account', 'users', 'merchants', 'admin'],
+      ['sign-up', 'sign-in', 'account', 'users', 'merchants', 'admin', 'webhooks'],
     );
   });
 
