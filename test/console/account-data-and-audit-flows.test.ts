@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { eventually } from '@merchant-platform/common/testing/eventually';
 import { assertAccessible } from './support/browser.js';
 import { createBusiness, PASSWORD, signIn, signOut, signUpAndVerify, signUpAsAdmin } from './support/flows.js';
 import { type RunningPlatform } from './support/platform.js';
@@ -102,6 +103,55 @@ describe('console in Chromium: activity, export, deletion, the audit log, a refu
     assert.ok(merchantId);
     await assertAccessible(page);
     await context.close();
+  });
+
+  it('a viewer is refused the webhooks page; the last owner of a business with members cannot delete the account, and is told which', async () => {
+    const owner = await person();
+    await signUpAndVerify(owner.page, platform, 'keeper@example.com');
+    const merchantId = await createBusiness(owner.page, 'Keeper Goods');
+    const viewer = await person();
+    await signUpAndVerify(viewer.page, platform, 'watcher@example.com');
+
+    // The viewer joins through the invitations API (the console's invitation pages are another engineer's).
+    const tokenOf = async (email: string) => {
+      const answer = await fetch(`${platform.base}/auth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password: PASSWORD }),
+      });
+      return ((await answer.json()) as { access_token: string }).access_token;
+    };
+    const invited = await fetch(`${platform.base}/merchants/${merchantId}/invitations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenOf('keeper@example.com')}` },
+      body: JSON.stringify({ email: 'watcher@example.com', role: 'viewer' }),
+    });
+    assert.equal(invited.status, 201);
+    const invitation = await eventually(async () => {
+      const mail = (await platform.ses.emailsTo('watcher@example.com')).find((m) => /Invitation token: mpi_/.test(m.body.text ?? ''));
+      return mail && /Invitation token: (mpi_\S+)/.exec(mail.body.text ?? '')?.[1];
+    }, 'the invitation mail');
+    const accepted = await fetch(`${platform.base}/merchants/invitations/accept`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenOf('watcher@example.com')}` },
+      body: JSON.stringify({ token: invitation }),
+    });
+    assert.equal(accepted.status, 200);
+
+    const refused = await viewer.page.goto(`/merchant/webhooks?merchant=${merchantId}`);
+    assert.equal(refused?.status(), 403);
+    assert.equal(await viewer.page.getByRole('heading', { level: 1 }).innerText(), 'Owners and admins only');
+
+    await owner.page.goto('/account/delete');
+    await owner.page.getByLabel('Type DELETE to confirm').fill('DELETE');
+    await owner.page.getByRole('button', { name: 'Delete my account' }).click();
+    const blocked = owner.page.locator('[data-sole-owner]');
+    assert.match(await blocked.innerText(), /last owner of Keeper Goods/);
+    await assertAccessible(owner.page);
+    await owner.page.goto('/account');
+    assert.match(owner.page.url(), /\/account$/, 'still signed in: nothing was deleted');
+    await owner.context.close();
+    await viewer.context.close();
   });
 
   it('the audit log lists and filters events for an admin, shows a bad time beside its field, and is 403 for others', async () => {
