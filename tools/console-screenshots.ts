@@ -13,7 +13,8 @@ import { repoRoot } from './k8s-tools.js';
 const OUT = join(repoRoot, 'docs', 'screenshots');
 mkdirSync(OUT, { recursive: true });
 
-const platform = await startPlatform();
+// Private targets allowed, so the webhook page can show an endpoint on this machine.
+const platform = await startPlatform({ allowPrivateWebhooks: true });
 const browser = await launchChromium();
 const shot = (page: Page, name: string) => page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
 try {
@@ -54,6 +55,25 @@ try {
   await shot(page, 'totp-enrol');
   await page.goto('/admin/users');
   await shot(page, 'admin-users');
+  await page.goto('/account/activity');
+  await shot(page, 'account-activity');
+  await page.goto('/account/export');
+  await shot(page, 'account-export');
+  await page.goto('/account/delete');
+  await shot(page, 'account-delete');
+  await page.goto('/merchant/webhooks');
+  await page.getByLabel('URL (https://)').fill('https://127.0.0.1:9/hooks/orders');
+  await page.getByLabel('Description (optional)').fill('Orders system');
+  await page.getByLabel('All events').check();
+  await page.getByRole('button', { name: 'Add endpoint' }).click();
+  await shot(page, 'webhooks');
+  await page.getByRole('button', { name: /^Send a test/ }).click();
+  await page.waitForURL(/\/deliveries\?/);
+  await page.waitForTimeout(1500);
+  await page.reload();
+  await shot(page, 'webhook-deliveries');
+  await page.goto('/admin/audit');
+  await shot(page, 'admin-audit');
   await page.setViewportSize({ width: 360, height: 740 });
   await page.goto('/merchant');
   await page.screenshot({ path: join(OUT, 'merchant-360px.png') });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { generateSync } from 'otplib';
-import type { RunningPlatform } from './platform.js';
+import { ADMIN_EMAIL, type RunningPlatform } from './platform.js';
 
 export const PASSWORD = 'Correct-Horse1!';
 
@@ -42,3 +42,23 @@ export async function signOut(page: Page): Promise<void> {
 
 /** The code an authenticator app shows for `secret`, `steps` 30-second steps from now. */
 export const totpCode = (secret: string, steps = 0) => generateSync({ secret, epoch: Math.floor(Date.now() / 1000) + steps * 30 });
+
+/** Fills and saves the business profile (the page signing up ends on); answers the merchant's id. */
+export async function createBusiness(page: Page, name: string): Promise<string> {
+  await page.goto('/merchant');
+  await page.getByLabel('Business name').fill(name);
+  await page.getByLabel('Street and number').fill('1 Main St');
+  await page.getByLabel('City').fill('Springfield');
+  await page.getByLabel('Country').fill('US');
+  await page.getByRole('button', { name: 'Save profile' }).click();
+  await page.waitForSelector('text=The business profile is saved.');
+  return page.locator('input[name="merchant_id"]').first().inputValue();
+}
+
+/** Signs up as the ADMIN_EMAILS address, then again in: the admin role is granted at the next sign-in. */
+export async function signUpAsAdmin(page: Page, platform: RunningPlatform): Promise<void> {
+  await signUpAndVerify(page, platform, ADMIN_EMAIL, 'Root');
+  await signOut(page);
+  await signIn(page, ADMIN_EMAIL);
+  await page.waitForURL('**/account');
+}

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { createApp } from '@merchant-platform/common/http/app';
 import { openDatabase, type Database } from '@merchant-platform/common/db/database';
 import { createOpenApiRegistry } from '@merchant-platform/common/http/openapi';
@@ -12,6 +13,7 @@ import { SigningKeys } from '@merchant-platform/auth/domain/signing-keys';
 import { loadEmailConfig } from '@merchant-platform/email/app';
 import { consoleInFront } from '@merchant-platform/all-in-one/console-front';
 import { createPlatformModules, migrateAll } from '@merchant-platform/all-in-one/platform';
+import { webhookEnvShape } from '@merchant-platform/merchants/webhooks-config';
 
 export const ADMIN_EMAIL = 'admin@example.com';
 
@@ -28,7 +30,14 @@ export interface RunningPlatform {
   stop(): Promise<void>;
 }
 
-export async function startPlatform(options: { invitationRatePerHour?: number } = {}): Promise<RunningPlatform> {
+export interface PlatformOptions {
+  /** WEBHOOK_ALLOW_PRIVATE_TARGETS: lets webhooks point at a receiver on loopback, as tests need. */
+  allowPrivateWebhooks?: boolean;
+  /** RATE_LIMIT_INVITATIONS_PER_HOUR of merchants. */
+  invitationRatePerHour?: number;
+}
+
+export async function startPlatform(options: PlatformOptions = {}): Promise<RunningPlatform> {
   const ses = await SesEmulator.start();
   const testDb: TestDatabase = await createTestDatabase();
   const db: Database = await openDatabase(testDb.url);
@@ -55,6 +64,11 @@ export async function startPlatform(options: { invitationRatePerHour?: number } 
       EMAIL_POLL_INTERVAL_MS: '50',
       EMAIL_SEND_RATE_PER_SECOND: '100',
     }),
+    webhooks: {
+      ...z.object(webhookEnvShape).parse({ WEBHOOK_POLL_INTERVAL_MS: '100' }),
+      WEBHOOK_SECRET_KEY: 'console-test-webhook-secret-key-0123456789',
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: options.allowPrivateWebhooks ?? false,
+    },
   });
   const apis = createApp({
     title: 'test',

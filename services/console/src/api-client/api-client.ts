@@ -33,7 +33,9 @@ export class ApiClient {
       ...(options.json === undefined ? {} : { body: JSON.stringify(options.json) }),
     });
     if (response.status >= 200 && response.status < 300) {
-      return (response.text ? JSON.parse(response.text) : undefined) as T;
+      // A 202 or 204 without a body arrives as nothing or as the status text ("Accepted"), not JSON.
+      const isJson = /^application\/(.+\+)?json/i.test(response.headers['content-type'] ?? '');
+      return (isJson && response.text ? JSON.parse(response.text) : undefined) as T;
     }
     throw apiErrorFrom(response.status, response.text, response.headers['retry-after']);
   }

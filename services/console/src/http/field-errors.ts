@@ -33,8 +33,10 @@ export function formErrorsFrom(error: unknown, fieldNames: string[]): FormErrors
   const fields: Record<string, string> = {};
   for (const detail of error.details) {
     // `address.city` is the form's `address_city`; else the top-level field (`scopes.0` is `scopes`).
-    const flat = detail.path.replace(/\./g, '_');
-    const name = detail.path.split('.')[0] ?? '';
+    // A filter's problem (`query.since`) concerns the filter field of the same name.
+    const path = detail.path.replace(/^query\./, '');
+    const flat = path.replace(/\./g, '_');
+    const name = path.split('.')[0] ?? '';
     const field = [flat, name].find((candidate) => fieldNames.includes(candidate));
     if (field && !fields[field]) fields[field] = detail.message;
   }

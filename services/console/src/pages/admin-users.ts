@@ -1,6 +1,7 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import { consoleSession } from '../http/console-session.js';
+import { requireAdmin } from './admins-only.js';
 import { field } from './form.js';
 import type { PageDependencies } from './page-dependencies.js';
 import { requireSignIn } from './signing-in.js';
@@ -22,7 +23,6 @@ const SEARCH_PAGES = 10;
 export function adminUsersPage(router: Router, deps: PageDependencies): void {
   const { views } = deps;
 
-  const isAdmin = (ctx: Context) => consoleSession(ctx).user?.roles.includes('admin') ?? false;
   const back = (ctx: Context, message: string) => {
     consoleSession(ctx).flash = message;
     ctx.redirect(`/admin/users${typeof ctx.query.q === 'string' ? `?q=${encodeURIComponent(ctx.query.q)}` : ''}`);
@@ -30,7 +30,7 @@ export function adminUsersPage(router: Router, deps: PageDependencies): void {
 
   router.get('/admin/users', async (ctx) => {
     if (!requireSignIn(ctx)) return;
-    if (!isAdmin(ctx)) return views.render(ctx, 'error', { title: 'Admins only', message: 'This page is for administrators.' }, 403);
+    if (!requireAdmin(ctx, views)) return;
     const api = deps.userApi(ctx);
     const query = typeof ctx.query.q === 'string' ? ctx.query.q.trim().toLowerCase() : '';
     const users: ListedUser[] = [];

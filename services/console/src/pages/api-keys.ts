@@ -1,7 +1,7 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import { consoleSession } from '../http/console-session.js';
-import { field } from './form.js';
+import { field, fieldValues } from './form.js';
 import { canManage, chosenMerchant } from './merchant-context.js';
 import type { PageDependencies } from './page-dependencies.js';
 import { requireSignIn } from './signing-in.js';
@@ -19,12 +19,6 @@ interface ApiKey {
 
 /** The scopes the contract defines, in the order the form lists them. */
 const SCOPES = ['merchant:read', 'merchant:write', 'members:read', 'webhooks:manage', 'events:read'];
-
-/** The scopes ticked on the form (one value, or several under the same name). */
-function scopesFrom(ctx: Context): string[] {
-  const value = (ctx.state.rawBody as Record<string, unknown> | undefined)?.scopes;
-  return (Array.isArray(value) ? value : [value]).filter((s): s is string => typeof s === 'string');
-}
 
 /**
  * `/merchant/api-keys`: the merchant's keys; create one (its secret shown once, with a copy
@@ -61,7 +55,7 @@ export function apiKeysPage(router: Router, deps: PageDependencies): void {
     try {
       const created = await deps
         .userApi(ctx)
-        .call<{ api_key: ApiKey; secret: string }>('POST', keysPath(merchantId), { name, scopes: scopesFrom(ctx) });
+        .call<{ api_key: ApiKey; secret: string }>('POST', keysPath(merchantId), { name, scopes: fieldValues(ctx, 'scopes') });
       await render(ctx, { secret: created.secret, secretKey: created.api_key });
     } catch (error) {
       await render(ctx, { values: { name } }, error);

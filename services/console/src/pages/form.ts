@@ -24,3 +24,9 @@ export function jsonBody(ctx: Context): Record<string, unknown> {
   const body = ctx.state.rawBody as unknown;
   return body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
 }
+
+/** The values of a field sent once or several times under one name (ticked checkboxes). */
+export function fieldValues(ctx: Context, name: string): string[] {
+  const value = (ctx.state.rawBody as Record<string, unknown> | undefined)?.[name];
+  return (Array.isArray(value) ? value : [value]).filter((s): s is string => typeof s === 'string');
+}

@@ -1,5 +1,9 @@
 import type { Router } from '@koa/router';
 import { accountPage } from './account.js';
+import { accountActivityPage } from './account-activity.js';
+import { accountDeletePage } from './account-delete.js';
+import { accountExportPage } from './account-export.js';
+import { adminAuditPage } from './admin-audit.js';
 import { adminUsersPage } from './admin-users.js';
 import { apiKeysPage } from './api-keys.js';
 import { homePage } from './home.js';
@@ -13,6 +17,7 @@ import { signInPage } from './sign-in.js';
 import { signOut } from './sign-out.js';
 import { signUpPage } from './sign-up.js';
 import { verifyEmailPage } from './verify-email.js';
+import { webhooksPage } from './webhooks.js';
 
 /** The console's paths; all-in-one mode sends every other path to the APIs. */
 const CONSOLE_PREFIXES = [
@@ -43,9 +48,14 @@ export function consolePages(router: Router, deps: PageDependencies): void {
   passwordResetPages(router, deps);
   accountPage(router, deps);
   securityPage(router, deps);
+  accountActivityPage(router, deps);
+  accountExportPage(router, deps);
+  accountDeletePage(router, deps);
   merchantPage(router, deps);
   apiKeysPage(router, deps);
+  webhooksPage(router, deps);
   adminUsersPage(router, deps);
+  adminAuditPage(router, deps);
   // Invitations are another engineer's API: the page is built to the contract, shown once it lands.
   if (deps.features.invitations) invitationAcceptPage(router, deps);
 }
