@@ -75,6 +75,7 @@ export function platformEnvironment(db: BenchDatabase, options: BenchOptions, ru
       SESSION_KEYS: randomBytes(32).toString('base64url'),
       SERVICE_TOKEN: randomBytes(32).toString('base64url'),
       PASSWORD_PEPPER: randomBytes(32).toString('base64url'),
+      WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64url'),
     },
     publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
   };
@@ -132,6 +133,7 @@ export async function startServices(
       // Revocations are read from the all-in-one process, as merchants reads them from auth in a cluster.
       AUTH_INTERNAL_URL: allInOne.url,
       SERVICE_TOKEN: env.secrets.SERVICE_TOKEN!,
+      WEBHOOK_SECRET_KEY: env.secrets.WEBHOOK_SECRET_KEY!,
       // Invitation mail would go to the email routes the all-in-one process serves; no row here sends any.
       EMAIL_SERVICE_URL: allInOne.url,
       CONSOLE_URL: allInOne.url,
