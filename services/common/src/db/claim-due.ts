@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Op, QueryTypes, Transaction, type Model, type ModelStatic, type Sequelize } from 'sequelize';
 import type { Dialect } from './database.js';
 
@@ -13,25 +14,39 @@ export interface DueRows<M extends Model> {
   limit: number;
 }
 
+/** Rows one worker holds until `leaseExpiresAt`; only the holder of `claimToken` may finish them. */
+export interface Lease<M extends Model> {
+  rows: M[];
+  claimToken: string;
+  leaseExpiresAt: Date;
+}
+
 /**
- * Claims due rows of an outbox table for one worker: selects them and hands their ids to
- * `claim`, which must move them out of the due set (a lease) in the same transaction.
+ * Leases due rows of an outbox table (its columns `claim_token`, `next_attempt_at` and `attempts`)
+ * to one worker: selects them, stamps a fresh claim token, moves `next_attempt_at` to the end of
+ * the lease (out of the due set, and back in should the worker die) and counts the attempt, all
+ * in one transaction, then reads back the rows it holds.
  *
  * MySQL: `SELECT ... FOR UPDATE SKIP LOCKED` picks rows no other replica is claiming right now,
  * and the claim commits before the locks are released, so they stay ours. READ COMMITTED: no gap
  * locks, so claims never hold up inserts from the HTTP path. SQLite runs the same steps in an
  * IMMEDIATE transaction, which serialises claimers on the write lock.
  */
-export async function claimDueRows<M extends Model, R>(
-  due: DueRows<M>,
-  claim: (ids: string[], transaction: Transaction) => Promise<R[]>,
-): Promise<R[]> {
+export async function leaseDueRows<M extends Model>(due: DueRows<M>, leaseMs: number): Promise<Lease<M>> {
+  const claimToken = randomUUID();
+  const leaseExpiresAt = new Date(due.now.getTime() + leaseMs);
   const options =
     due.dialect === 'mysql' ? { isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED } : { type: Transaction.TYPES.IMMEDIATE };
-  return due.sequelize.transaction(options, async (transaction) => {
+  const rows = await due.sequelize.transaction(options, async (transaction) => {
     const ids = await selectDueIds(due, transaction);
-    return ids.length === 0 ? [] : claim(ids, transaction);
+    if (ids.length === 0) return [];
+    await due.model.update(
+      { claim_token: claimToken, next_attempt_at: leaseExpiresAt, attempts: due.sequelize.literal('attempts + 1') } as never,
+      { where: { id: ids } as never, transaction },
+    );
+    return due.model.findAll({ where: { id: ids, claim_token: claimToken } as never, transaction });
   });
+  return { rows, claimToken, leaseExpiresAt };
 }
 
 async function selectDueIds<M extends Model>(due: DueRows<M>, transaction: Transaction): Promise<string[]> {

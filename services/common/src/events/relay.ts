@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { ModelStatic, Sequelize } from 'sequelize';
-import { claimDueRows } from '../db/claim-due.js';
+import { leaseDueRows } from '../db/claim-due.js';
 import type { Dialect } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import { PollingWorker } from '../worker/polling-worker.js';
@@ -62,27 +61,14 @@ export class EventRelay extends PollingWorker {
 
   /** Claims one batch and delivers it; resolves with the number of rows claimed. */
   async relayBatch(): Promise<number> {
-    const now = new Date();
-    const claimToken = randomUUID();
     const due = {
       ...this.db,
       model: this.outbox,
       table: this.outbox.getTableName() as string,
-      now,
+      now: new Date(),
       limit: this.options.batchSize,
     };
-    // The lease: out of the due set until it ends, and only the claim's holder finishes a row.
-    const rows = await claimDueRows(due, async (ids, transaction) => {
-      await this.outbox.update(
-        {
-          claim_token: claimToken,
-          next_attempt_at: new Date(now.getTime() + this.options.leaseMs),
-          attempts: this.db.sequelize.literal('attempts + 1'),
-        },
-        { where: { id: ids }, transaction },
-      );
-      return this.outbox.findAll({ where: { id: ids, claim_token: claimToken }, transaction });
-    });
+    const { rows, claimToken } = await leaseDueRows(due, this.options.leaseMs);
     await Promise.all(rows.map((row) => this.deliver(row, claimToken)));
     return rows.length;
   }

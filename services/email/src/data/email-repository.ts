@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConnectionError, UniqueConstraintError, type InferAttributes, type Sequelize } from 'sequelize';
-import { claimDueRows } from '@merchant-platform/common/db/claim-due';
+import { leaseDueRows } from '@merchant-platform/common/db/claim-due';
 import type { Dialect } from '@merchant-platform/common/db/database';
 import { unavailable } from '@merchant-platform/common/errors';
 import type { ClaimedEmail, EmailRecord, EmailStatus, NewEmail, OutboxRepository } from '../domain/email.js';
@@ -51,24 +51,8 @@ export class SequelizeOutboxRepository implements OutboxRepository {
 
   /** Due rows, leased to this dispatcher (next_attempt_at = end of the lease) under a fresh claim token. */
   async claimDue(now: Date, limit: number, leaseMs: number): Promise<ClaimedEmail[]> {
-    const claimToken = randomUUID();
-    const leaseExpiresAt = new Date(now.getTime() + leaseMs);
-    const due = {
-      sequelize: this.sequelize,
-      dialect: this.dialect,
-      model: this.model,
-      table: 'email_outbox',
-      status: 'queued' satisfies EmailStatus,
-      now,
-      limit,
-    };
-    const rows = await claimDueRows(due, async (ids, transaction) => {
-      await this.model.update(
-        { claim_token: claimToken, next_attempt_at: leaseExpiresAt, attempts: this.sequelize.literal('attempts + 1') },
-        { where: { id: ids }, transaction },
-      );
-      return this.model.findAll({ where: { id: ids, claim_token: claimToken }, transaction });
-    });
+    const due = { sequelize: this.sequelize, dialect: this.dialect, model: this.model, table: 'email_outbox', status: 'queued' satisfies EmailStatus, now, limit };
+    const { rows, claimToken, leaseExpiresAt } = await leaseDueRows(due, leaseMs);
     return rows.map((row) => ({ email: toEmail(row), claimToken, leaseExpiresAt }));
   }
 

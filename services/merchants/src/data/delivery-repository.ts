@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { QueryTypes, type ModelStatic, type Sequelize, type Transaction } from 'sequelize';
-import { claimDueRows } from '@merchant-platform/common/db/claim-due';
+import { leaseDueRows } from '@merchant-platform/common/db/claim-due';
 import type { Dialect } from '@merchant-platform/common/db/database';
 import { afterCursor, KEYSET_ORDER } from '@merchant-platform/common/db/keyset';
 import type { PageQuery } from '@merchant-platform/common/pagination';
@@ -48,21 +48,15 @@ export class SequelizeDeliveryRepository implements DeliveryRepository {
 
   /** Due deliveries, leased to this dispatcher (next_attempt_at = end of the lease) under a fresh claim token. */
   async claimDue(now: Date, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-    const claimToken = randomUUID();
-    const leaseExpiresAt = new Date(now.getTime() + leaseMs);
     const due = { sequelize: this.sequelize, dialect: this.dialect, model: this.model, table: 'merchant_webhook_deliveries', status: PENDING, now, limit };
-    return claimDueRows(due, async (ids, transaction) => {
-      await this.model.update(
-        { claim_token: claimToken, next_attempt_at: leaseExpiresAt, attempts: this.sequelize.literal('attempts + 1') },
-        { where: { id: ids }, transaction },
-      );
-      const rows = await this.model.findAll({ where: { id: ids, claim_token: claimToken }, transaction });
-      const endpoints = await this.webhooks.findAll({ where: { id: [...new Set(rows.map((row) => row.webhook_id))] }, transaction });
-      const byId = new Map(endpoints.map((row) => [row.id, toEndpoint(row)]));
-      return rows.flatMap((row) => {
-        const endpoint = byId.get(row.webhook_id);
-        return endpoint ? [{ delivery: toDelivery(row), endpoint, claimToken, leaseExpiresAt }] : [];
-      });
+    const { rows, claimToken, leaseExpiresAt } = await leaseDueRows(due, leaseMs);
+    if (rows.length === 0) return [];
+    // An endpoint deleted since its delivery was queued takes its deliveries with it: nothing to send.
+    const endpoints = await this.webhooks.findAll({ where: { id: [...new Set(rows.map((row) => row.webhook_id))] } });
+    const byId = new Map(endpoints.map((row) => [row.id, toEndpoint(row)]));
+    return rows.flatMap((row) => {
+      const endpoint = byId.get(row.webhook_id);
+      return endpoint ? [{ delivery: toDelivery(row), endpoint, claimToken, leaseExpiresAt }] : [];
     });
   }
 
