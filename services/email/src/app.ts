@@ -13,7 +13,6 @@ import { SequelizeOutboxRepository } from './data/email-repository.js';
 import { SequelizeRecipientRepository } from './data/recipient-repository.js';
 import { emailMigrations } from './data/migrations/index.js';
 import { LogTransport } from './delivery/log-transport.js';
-import { createSesClient } from './delivery/ses-client.js';
 import { SesTransport } from './delivery/ses-transport.js';
 import { Dispatcher } from './domain/dispatcher.js';
 import type { MailTransport } from './domain/email.js';
@@ -166,8 +165,10 @@ function createMailTransport(config: EmailModuleConfig, logger: Logger): MailTra
   if (config.EMAIL_TRANSPORT === 'log') {
     return new LogTransport(logger, config.EMAIL_FROM, config.NODE_ENV === 'production' ? undefined : process.stdout);
   }
-  const client = createSesClient({ region: config.AWS_REGION, endpoint: config.SES_ENDPOINT, timeoutMs: config.SES_TIMEOUT_MS });
-  return new SesTransport(client, { from: config.EMAIL_FROM, configurationSet: config.SES_CONFIGURATION_SET });
+  return new SesTransport(
+    { region: config.AWS_REGION, endpoint: config.SES_ENDPOINT, timeoutMs: config.SES_TIMEOUT_MS },
+    { from: config.EMAIL_FROM, configurationSet: config.SES_CONFIGURATION_SET },
+  );
 }
 
 export { emailMigrations };

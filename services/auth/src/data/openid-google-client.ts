@@ -1,4 +1,4 @@
-import * as oidc from 'openid-client';
+import type * as Oidc from 'openid-client';
 import { invalidToken, unavailable, type AppError } from '@merchant-platform/common/errors';
 import type { Logger } from '@merchant-platform/common/logger';
 import type { GoogleIdentity, GoogleOpenIdClient, LoginChecks } from '../domain/google-sign-in.js';
@@ -21,7 +21,9 @@ const TIMEOUT_SECONDS = 10;
  * openid-client checks the ID token's issuer, audience, signature, nonce and expiry.
  */
 export class OpenIdGoogleClient implements GoogleOpenIdClient {
-  private configuration: Promise<oidc.Configuration> | undefined;
+  private configuration: Promise<Oidc.Configuration> | undefined;
+  /** openid-client (with jose and oauth4webapi) is loaded only when Google sign-in is configured. */
+  private readonly library = import('openid-client');
 
   constructor(
     private readonly settings: OpenIdClientSettings,
@@ -29,6 +31,7 @@ export class OpenIdGoogleClient implements GoogleOpenIdClient {
   ) {}
 
   async startLogin(): Promise<{ url: string; checks: LoginChecks }> {
+    const oidc = await this.library;
     const config = await this.discover();
     const checks: LoginChecks = { state: oidc.randomState(), nonce: oidc.randomNonce(), codeVerifier: oidc.randomPKCECodeVerifier() };
     const url = oidc.buildAuthorizationUrl(config, {
@@ -43,12 +46,13 @@ export class OpenIdGoogleClient implements GoogleOpenIdClient {
   }
 
   async finishLogin(callback: URLSearchParams, checks: LoginChecks): Promise<GoogleIdentity> {
+    const oidc = await this.library;
     const config = await this.discover();
     // The registered URI, not the URL this pod saw: behind an ingress they differ, and the
     // token request must repeat the redirect_uri of the authorization request exactly.
     const currentUrl = new URL(this.settings.redirectUri);
     currentUrl.search = callback.toString();
-    let claims: oidc.IDToken | undefined;
+    let claims: Oidc.IDToken | undefined;
     try {
       const tokens = await oidc.authorizationCodeGrant(config, currentUrl, {
         expectedState: checks.state,
@@ -58,7 +62,7 @@ export class OpenIdGoogleClient implements GoogleOpenIdClient {
       });
       claims = tokens.claims();
     } catch (error) {
-      throw this.rejection(error);
+      throw this.rejection(oidc, error);
     }
     if (!claims) throw invalidToken('The Google sign-in could not be verified.');
     return {
@@ -73,8 +77,9 @@ export class OpenIdGoogleClient implements GoogleOpenIdClient {
     };
   }
 
-  private discover(): Promise<oidc.Configuration> {
+  private async discover(): Promise<Oidc.Configuration> {
     const { issuer, clientId, clientSecret } = this.settings;
+    const oidc = await this.library;
     this.configuration ??= oidc
       .discovery(new URL(issuer), clientId, undefined, oidc.ClientSecretPost(clientSecret), {
         // Plain http only for a loopback stand-in provider; config refuses it in production.
@@ -90,18 +95,18 @@ export class OpenIdGoogleClient implements GoogleOpenIdClient {
   }
 
   /** Provider down: 503. Anything wrong with the response itself: 401 invalid_token. */
-  private rejection(error: unknown): AppError {
-    if (isProviderOutage(error)) {
+  private rejection(oidc: typeof Oidc, error: unknown): AppError {
+    if (isProviderOutage(oidc, error)) {
       this.logger.error({ err: error }, 'OpenID provider unreachable during the code exchange');
       return unavailable('Google sign-in is unavailable right now; try again shortly.');
     }
     // Messages only (never the error object: its cause may hold the callback's parameters).
-    this.logger.warn({ reason: reasonOf(error) }, 'Google sign-in callback rejected');
+    this.logger.warn({ reason: reasonOf(oidc, error) }, 'Google sign-in callback rejected');
     return invalidToken('The Google sign-in could not be verified; start again.');
   }
 }
 
-function isProviderOutage(error: unknown): boolean {
+function isProviderOutage(oidc: typeof Oidc, error: unknown): boolean {
   if (error instanceof oidc.ResponseBodyError) return error.status >= 500;
   if (error instanceof oidc.ClientError) return error.code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' || error.code === 'OAUTH_RESPONSE_IS_NOT_JSON';
   // fetch's network failures and AbortSignal timeouts
@@ -109,7 +114,7 @@ function isProviderOutage(error: unknown): boolean {
 }
 
 /** e.g. `unexpected JWT claim value encountered: unexpected ID Token "nonce" claim value`, `invalid_grant: ...` */
-function reasonOf(error: unknown): string {
+function reasonOf(oidc: typeof Oidc, error: unknown): string {
   if (error instanceof oidc.ResponseBodyError || error instanceof oidc.AuthorizationResponseError) {
     return [error.error, error.error_description].filter(Boolean).join(': ');
   }

@@ -1,14 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server';
+import type * as SimpleWebAuthn from '@simplewebauthn/server';
 import { CHALLENGE_TTL_MS, sha256Hex, type PasskeyCredential } from './passkeys.js';
 
 export interface RelyingParty {
@@ -39,6 +36,11 @@ const REASONS: [RegExp, RejectionReason][] = [
 
 const reasonOf = (error: unknown): RejectionReason =>
   REASONS.find(([pattern]) => error instanceof Error && pattern.test(error.message))?.[1] ?? 'malformed';
+
+// The library and its ASN.1 and CBOR dependencies are some 200 modules: loaded at the first
+// ceremony, not at every start-up.
+let library: Promise<typeof SimpleWebAuthn> | undefined;
+const webauthn = () => (library ??= import('@simplewebauthn/server'));
 
 async function verifying<T>(check: () => Promise<T>): Promise<T> {
   try {
@@ -72,13 +74,14 @@ export class WebAuthnCeremonies {
     return new Uint8Array(randomBytes(32));
   }
 
-  creationOptions(input: {
+  async creationOptions(input: {
     challenge: Uint8Array<ArrayBuffer>;
     userId: string;
     email: string;
     displayName: string;
     exclude: PasskeyCredential[];
   }): Promise<PublicKeyCredentialCreationOptionsJSON> {
+    const { generateRegistrationOptions } = await webauthn();
     return generateRegistrationOptions({
       rpName: this.rp.name,
       rpID: this.rp.id,
@@ -94,10 +97,11 @@ export class WebAuthnCeremonies {
     });
   }
 
-  requestOptions(input: {
+  async requestOptions(input: {
     challenge: Uint8Array<ArrayBuffer>;
     allow: { id: string; transports?: string[] }[];
   }): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    const { generateAuthenticationOptions } = await webauthn();
     return generateAuthenticationOptions({
       rpID: this.rp.id,
       challenge: input.challenge,
@@ -109,6 +113,7 @@ export class WebAuthnCeremonies {
 
   /** Checks an attestation; returns the credential to store. */
   async verifyRegistration(response: RegistrationResponseJSON, challengeHash: string) {
+    const { verifyRegistrationResponse } = await webauthn();
     const result = await verifying(() =>
       verifyRegistrationResponse({
         response,
@@ -134,6 +139,7 @@ export class WebAuthnCeremonies {
    * assertion can be recorded as a counter regression.
    */
   async verifyAssertion(response: AuthenticationResponseJSON, challengeHash: string, credential: PasskeyCredential): Promise<number> {
+    const { verifyAuthenticationResponse } = await webauthn();
     const result = await verifying(() =>
       verifyAuthenticationResponse({
         response,

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import QRCode from 'qrcode';
 import { conflict, invalidMfaCode, notFound } from '@merchant-platform/common/errors';
 import type { Logger } from '@merchant-platform/common/logger';
 import type { RecoveryCodes } from './recovery-codes.js';
@@ -51,7 +50,7 @@ export class TotpFactors {
       factor_id: id,
       secret,
       otpauth_uri: uri,
-      qr_svg: await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }),
+      qr_svg: await qrSvg(uri),
     };
   }
 
@@ -83,4 +82,10 @@ export class TotpFactors {
     const step = await matchingStep(this.box.open(factor.sealedSecret, factor.id), code);
     return step !== undefined && step > factor.lastStep && (await this.factors.acceptStep(factor.id, step, confirming));
   }
+}
+
+/** The QR encoder (and its PNG writer) is needed only at enrolment, so it loads then. */
+async function qrSvg(uri: string): Promise<string> {
+  const { default: QRCode } = await import('qrcode');
+  return QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
 }

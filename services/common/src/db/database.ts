@@ -3,7 +3,6 @@ import { dirname } from 'node:path';
 import sqlite3 from 'sqlite3';
 import { Sequelize, Transaction } from 'sequelize';
 import type { Logger } from '../logger.js';
-import { mysql2WithQueryDeadline } from './mysql-deadlines.js';
 import { logOutages } from './unavailable.js';
 
 export type Dialect = 'mysql' | 'sqlite';
@@ -40,16 +39,18 @@ export async function openDatabase(url: string, options: DatabaseOptions = {}): 
   const acquireTimeoutMs = options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS;
   const database = url.startsWith('sqlite:')
     ? await openSqlite(url.slice('sqlite:'.length), logging, queryTimeoutMs || DEFAULT_QUERY_TIMEOUT_MS)
-    : openMysql(url, logging, { poolMax: options.poolMax ?? 10, queryTimeoutMs, acquireTimeoutMs });
+    : await openMysql(url, logging, { poolMax: options.poolMax ?? 10, queryTimeoutMs, acquireTimeoutMs });
   if (options.logger && options.reportOutages !== false) logOutages(database.sequelize, options.logger);
   return database;
 }
 
-function openMysql(
+async function openMysql(
   url: string,
   logging: false | ((sql: string) => void),
   limits: { poolMax: number; queryTimeoutMs: number; acquireTimeoutMs: number },
-): Database {
+): Promise<Database> {
+  // mysql2 is some 80 modules: an embedded SQLite process never loads it.
+  const { mysql2WithQueryDeadline } = await import('./mysql-deadlines.js');
   const parsed = new URL(url.replace(/^mariadb:/, 'mysql:'));
   const sequelize = new Sequelize(parsed.toString(), {
     dialect: 'mysql',

@@ -59,8 +59,13 @@ export class SchemaMigrator {
     });
   }
 
-  /** Applies pending migrations, holding the cross-process lock on MySQL. */
+  /**
+   * Applies pending migrations, holding the cross-process lock on MySQL. When every migration
+   * is already recorded (the all-in-one process after its first start) it reads one table and
+   * returns, without loading Umzug.
+   */
   async up(): Promise<string[]> {
+    if (await this.isCurrent()) return [];
     const umzug = await this.umzug();
     if (this.db.dialect !== 'mysql') return (await umzug.up()).map((m) => m.name);
     // A transaction pins one pooled connection, and GET_LOCK belongs to the connection.
@@ -87,11 +92,24 @@ export class SchemaMigrator {
    * cheap enough for a readiness probe.
    */
   async assertCurrent(): Promise<void> {
+    const missing = await this.pending();
+    if (missing.length > 0) throw new Error(`${this.service}: ${missing.length} migration(s) pending`);
+  }
+
+  private async pending(): Promise<Migration[]> {
     const rows = await this.db.sequelize.query<{ name: string }>(`SELECT name FROM ${this.tableName}`, {
       type: QueryTypes.SELECT,
     });
     const applied = new Set(rows.map((r) => r.name));
-    const missing = this.migrations.filter((m) => !applied.has(m.name));
-    if (missing.length > 0) throw new Error(`${this.service}: ${missing.length} migration(s) pending`);
+    return this.migrations.filter((m) => !applied.has(m.name));
+  }
+
+  /** False also when the history table does not exist yet (a fresh database). */
+  private async isCurrent(): Promise<boolean> {
+    try {
+      return (await this.pending()).length === 0;
+    } catch {
+      return false;
+    }
   }
 }

@@ -25,7 +25,11 @@ export async function runVerifyIdentity(io: CliIo): Promise<number> {
   }
   const config = loadCliConfig(cliConfigSchema, io);
   if (!config) return EX_CONFIG;
-  const client: SESClient = createSesClient({ region: config.AWS_REGION, endpoint: config.SES_ENDPOINT, timeoutMs: config.SES_TIMEOUT_MS });
+  const client: SESClient = await createSesClient({
+    region: config.AWS_REGION,
+    endpoint: config.SES_ENDPOINT,
+    timeoutMs: config.SES_TIMEOUT_MS,
+  });
   try {
     await client.send(new VerifyEmailIdentityCommand({ EmailAddress: address.data }));
   } catch (error) {

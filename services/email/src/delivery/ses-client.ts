@@ -1,4 +1,4 @@
-import { SESClient } from '@aws-sdk/client-ses';
+import type { SESClient } from '@aws-sdk/client-ses';
 
 export interface SesClientSettings {
   region: string | undefined;
@@ -12,7 +12,8 @@ export interface SesClientSettings {
  * identity / IRSA, instance profile...). The SDK's own retries are off: the dispatcher retries
  * with its own back-off and counts every attempt in the row.
  */
-export function createSesClient(settings: SesClientSettings): SESClient {
+export async function createSesClient(settings: SesClientSettings): Promise<SESClient> {
+  const { SESClient } = await import('@aws-sdk/client-ses');
   return new SESClient({
     region: settings.region,
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),

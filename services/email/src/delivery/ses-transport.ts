@@ -1,5 +1,6 @@
-import { SendEmailCommand, type SESClient } from '@aws-sdk/client-ses';
+import type { SendEmailCommand, SESClient } from '@aws-sdk/client-ses';
 import { DeliveryError, type MailTransport, type RenderedEmail } from '../domain/email.js';
+import { createSesClient, type SesClientSettings } from './ses-client.js';
 
 /** SES error names that mean "slow down", not "no": retried with back-off. */
 const THROTTLING = new Set([
@@ -11,16 +12,30 @@ const THROTTLING = new Set([
   'LimitExceededException',
 ]);
 
-/** Sends the rendered message with SES `SendEmail` (the service renders; SES only delivers). */
+/**
+ * Sends the rendered message with SES `SendEmail` (the service renders; SES only delivers).
+ * The AWS SDK is loaded with the first send: it is a fifth of the email service's start-up and
+ * memory, and a replica that never sends (or sends to the log) never needs it.
+ */
 export class SesTransport implements MailTransport {
   readonly name = 'ses';
+  private sdk: Promise<{ client: SESClient; SendEmailCommand: typeof SendEmailCommand }> | undefined;
 
   constructor(
-    private readonly client: SESClient,
+    private readonly settings: SesClientSettings,
     private readonly options: { from: string; configurationSet?: string | undefined },
   ) {}
 
+  private loadSdk() {
+    this.sdk ??= createSesClient(this.settings).then(async (client) => ({
+      client,
+      SendEmailCommand: (await import('@aws-sdk/client-ses')).SendEmailCommand,
+    }));
+    return this.sdk;
+  }
+
   async send(email: RenderedEmail, context: { emailId: string; template: string }): Promise<{ messageId: string }> {
+    const { client, SendEmailCommand } = await this.loadSdk();
     const command = new SendEmailCommand({
       Source: this.options.from,
       Destination: { ToAddresses: [email.to] },
@@ -34,7 +49,7 @@ export class SesTransport implements MailTransport {
     });
     let messageId: string | undefined;
     try {
-      ({ MessageId: messageId } = await this.client.send(command));
+      ({ MessageId: messageId } = await client.send(command));
     } catch (error) {
       throw classifySesError(error);
     }
