@@ -41,6 +41,10 @@ const REDACT_PATHS = [
   'res.headers["set-cookie"]',
 ];
 
+/**
+ * Lines go to stdout through an asynchronous destination: a blocking write per request was part
+ * of the hot read's cost. Pino flushes what is buffered when the process exits.
+ */
 export function createLogger(options: { level?: string; name?: string } = {}, destination?: DestinationStream): Logger {
   return pino(
     {
@@ -52,6 +56,6 @@ export function createLogger(options: { level?: string; name?: string } = {}, de
       // With tracing on, every line logged inside a span names its trace (requests bind it otherwise).
       mixin: activeTraceFields,
     },
-    destination,
+    destination ?? pino.destination({ dest: 1, sync: false }),
   );
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { UniqueConstraintError, type InferAttributes, type ModelStatic } from 'sequelize';
 import { afterCursor, KEYSET_ORDER } from '@merchant-platform/common/db/keyset';
+import { dateColumn, selectOneRow } from '@merchant-platform/common/db/raw-read';
 import { ROLES, type NewUser, type Role, type User, type UserChanges, type UserRepository } from '../domain/user.js';
 import type { UserRow } from './models.js';
 import { currentTransaction } from './transactions.js';
@@ -29,8 +30,14 @@ export class SequelizeUserRepository implements UserRepository {
     }
   }
 
+  /** `/auth/me` reads this on every call: outside a transaction it skips the model layer (raw-read.ts). */
   async findById(id: string): Promise<User | undefined> {
-    const row = await this.model.findByPk(id, { transaction: currentTransaction() });
+    const transaction = currentTransaction();
+    if (!transaction) {
+      const row = await selectOneRow(this.model.sequelize!, USER_BY_ID, [id]);
+      return row ? toUser({ ...(row as unknown as UserColumns), created_at: dateColumn(row.created_at) }) : undefined;
+    }
+    const row = await this.model.findByPk(id, { transaction });
     return row ? toUser(row) : undefined;
   }
 
@@ -77,7 +84,14 @@ export class SequelizeUserRepository implements UserRepository {
   }
 }
 
-function toUser(row: UserRow): User {
+type UserColumns = InferAttributes<UserRow> & { has_passkey?: unknown };
+
+/** The model's default scope as one statement: the user and whether any passkey is theirs. */
+const USER_BY_ID =
+  'SELECT users.*, EXISTS (SELECT 1 FROM passkey_credentials WHERE passkey_credentials.user_id = users.id) AS has_passkey FROM users WHERE users.id = ? LIMIT 1';
+
+/** A model instance, or a row read without the model (its columns as plain properties). */
+function toUser(row: UserRow | UserColumns): User {
   return {
     id: row.id,
     email: row.email,
@@ -90,7 +104,7 @@ function toUser(row: UserRow): User {
     emailVerified: Boolean(row.email_verified),
     roles: row.roles.split(',').filter((r): r is Role => (ROLES as readonly string[]).includes(r)),
     disabled: Boolean(row.disabled),
-    hasPasskey: Boolean(row.get('has_passkey')),
+    hasPasskey: Boolean('get' in row ? row.get('has_passkey') : row.has_passkey),
     createdAt: row.created_at,
   };
 }

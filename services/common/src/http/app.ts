@@ -1,7 +1,6 @@
 import Koa from 'koa';
 import { Router } from '@koa/router';
 import cors from '@koa/cors';
-import helmet from 'koa-helmet';
 import session from 'koa-session';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Logger } from '../logger.js';
@@ -12,6 +11,7 @@ import { parseBody, DEFAULT_BODY_LIMIT } from './body-parser.js';
 import { errorHandler } from './error-handler.js';
 import { buildOpenApiDocuments, documentationRoutes } from './openapi.js';
 import { requestContext } from './request-context.js';
+import { securityHeaders } from './security-headers.js';
 
 /** What a service contributes to an app: its routes, its readiness checks, its background work. */
 export interface ServiceModule {
@@ -52,7 +52,7 @@ export function createApp(options: AppOptions): Koa {
 
   app.use(requestContext(options.logger));
   app.use(observeRequests(options.metrics));
-  app.use(helmet());
+  app.use(securityHeaders());
   app.use(
     cors({
       origin: (ctx) => (options.corsOrigins.includes(ctx.get('Origin')) ? ctx.get('Origin') : ''),

@@ -54,23 +54,32 @@ export class AccessTokenVerifier {
   ) {}
 
   async verify(token: string): Promise<AccessTokenClaims> {
-    const decoded = jwt.decode(token, { complete: true });
-    if (!decoded || typeof decoded.payload === 'string') throw invalidToken();
-    const { alg, kid } = decoded.header;
-    if (alg !== 'RS256' || typeof kid !== 'string') throw invalidToken();
-    const key = await this.keys.resolve(kid);
-    if (!key) throw invalidToken();
-    let payload: unknown;
-    try {
-      payload = jwt.verify(token, key, {
-        algorithms: ['RS256'],
-        issuer: this.expected.issuer,
-        audience: this.expected.audience,
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
-      });
-    } catch {
-      throw invalidToken();
-    }
+    // The key is chosen from the header inside jsonwebtoken's own decoding, so the token is
+    // parsed once; an `alg` other than RS256 or a missing `kid` never reaches a key.
+    let keyFailure: unknown;
+    const keyFor: jwt.GetPublicKeyOrSecret = (header, done) => {
+      if (header.alg !== 'RS256' || typeof header.kid !== 'string') return done(new Error('unexpected header'));
+      this.keys.resolve(header.kid).then(
+        (key) => (key ? done(null, key) : done(new Error('unknown kid'))),
+        (error: Error) => {
+          keyFailure = error; // the key source's own error (an outage), passed on as it is
+          done(error);
+        },
+      );
+    };
+    const payload = await new Promise<unknown>((resolve, reject) =>
+      jwt.verify(
+        token,
+        keyFor,
+        {
+          algorithms: ['RS256'],
+          issuer: this.expected.issuer,
+          audience: this.expected.audience,
+          clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        },
+        (error, decoded) => (error ? reject(keyFailure ?? invalidToken()) : resolve(decoded)),
+      ),
+    );
     const claims = AccessTokenClaims.safeParse(payload);
     if (!claims.success) throw invalidToken();
     if (this.revocations?.isRevoked(claims.data)) throw invalidToken();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Op, UniqueConstraintError, type ModelStatic, type Sequelize } from 'sequelize';
+import { Op, UniqueConstraintError, type InferAttributes, type ModelStatic, type Sequelize } from 'sequelize';
 import { afterCursor, KEYSET_ORDER } from '@merchant-platform/common/db/keyset';
+import { dateColumn, selectOneRow, type RawRow } from '@merchant-platform/common/db/raw-read';
 import { currentTransaction, withTransaction } from '@merchant-platform/common/db/transaction-scope';
 import type { MemberContact } from '../domain/membership.js';
 import type { Merchant, MerchantProfileInput, MerchantRepository } from '../domain/merchant.js';
@@ -16,8 +17,14 @@ export class SequelizeMerchantRepository implements MerchantRepository {
     this.memberships = membershipModel(sequelize);
   }
 
+  /** `/users/me` reads this on every call: outside a transaction it skips the model layer (raw-read.ts). */
   async findByUserId(userId: string): Promise<Merchant | undefined> {
-    const row = await this.model.findOne({ where: { user_id: userId }, transaction: currentTransaction() });
+    const transaction = currentTransaction();
+    if (!transaction) {
+      const row = await selectOneRow(this.sequelize, 'SELECT * FROM merchants WHERE user_id = ? LIMIT 1', [userId]);
+      return row ? toMerchant(fromRawRow(row)) : undefined;
+    }
+    const row = await this.model.findOne({ where: { user_id: userId }, transaction });
     return row ? toMerchant(row) : undefined;
   }
 
@@ -85,7 +92,16 @@ function toColumns(profile: MerchantProfileInput) {
   };
 }
 
-function toMerchant(row: MerchantRow): Merchant {
+type MerchantColumns = InferAttributes<MerchantRow>;
+
+/** A row read without the model: the same columns, its DATETIMEs as the driver gave them. */
+const fromRawRow = (row: RawRow): MerchantColumns => ({
+  ...(row as unknown as MerchantColumns),
+  created_at: dateColumn(row.created_at),
+  updated_at: dateColumn(row.updated_at),
+});
+
+function toMerchant(row: MerchantColumns): Merchant {
   return {
     id: row.id,
     user_id: row.user_id,
