@@ -17,15 +17,30 @@ export interface HashingLimit {
 const TSX = ['--import=tsx'];
 
 /** Starts the bare node:http server that does the `/users/me` and `/auth/me` work and nothing else. */
-export async function startReadLimitServer(
+export const startReadLimitServer = (databaseUrl: string, token: BaselineToken, logDir: string) =>
+  startBaseline('read-limit', 'bench/baselines/read-limit-server.ts', databaseUrl, token, logDir);
+
+/** Starts the same work behind a Koa app with no middleware: the framework-overhead row. */
+export const startBareKoaServer = (databaseUrl: string, token: BaselineToken, logDir: string) =>
+  startBaseline('bare-koa', 'bench/baselines/bare-koa-server.ts', databaseUrl, token, logDir);
+
+interface BaselineToken {
+  publicKeyPem: string;
+  issuer: string;
+  audience: string;
+}
+
+async function startBaseline(
+  name: string,
+  script: string,
   databaseUrl: string,
-  token: { publicKeyPem: string; issuer: string; audience: string },
+  token: BaselineToken,
   logDir: string,
 ): Promise<RunningProcess> {
   const port = await freePort();
   return startProcess({
-    name: 'read-limit',
-    args: ['bench/baselines/read-limit-server.ts'],
+    name,
+    args: [script],
     nodeFlags: TSX,
     env: {
       NODE_ENV: 'production',

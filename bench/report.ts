@@ -8,8 +8,10 @@ export interface ProcessReport {
   name: string;
   coldStartMs: number;
   restRssMiB: number;
-  /** Highest RSS seen while any scenario ran. */
+  /** Highest RSS seen while any scenario ran (NaN when none ran against it). */
   loadRssMiB: number;
+  /** RSS when the mixed load ends (a full run holds it for 60 s); NaN when the mix did not run. */
+  mixedRssMiB: number;
 }
 
 export interface Target {
@@ -101,8 +103,12 @@ export function renderScenarioTable(report: BenchReport): string {
 }
 
 export function renderProcessTable(report: BenchReport): string {
-  const rows = report.processes.map((p) => [p.name, ms(p.coldStartMs), p.restRssMiB.toFixed(0), p.loadRssMiB.toFixed(0)]);
-  return table(['process', 'cold start ms', 'RSS at rest MiB', 'RSS under load MiB'], rows, new Set([1, 2, 3]));
+  const rows = report.processes.map((p) => [p.name, ms(p.coldStartMs), mib(p.restRssMiB), mib(p.loadRssMiB), mib(p.mixedRssMiB)]);
+  return table(
+    ['process', 'cold start ms', 'RSS at rest MiB', 'RSS under load MiB', 'RSS after mixed load MiB'],
+    rows,
+    new Set([1, 2, 3, 4]),
+  );
 }
 
 export function renderTargets(report: BenchReport): string {
@@ -111,17 +117,31 @@ export function renderTargets(report: BenchReport): string {
     .join('\n');
 }
 
+const mib = (value: number | undefined) => (value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(0));
+
+/** The processes that only measure limits: no target applies to them. */
+const BASELINES = new Set(['read-limit', 'bare-koa', 'ses-emulator']);
+
+/** The issue's read targets: MariaDB's driver pool leaves room a single SQLite connection does not. */
+const READ_TARGET = { mysql: 0.8, sqlite: 0.6 };
+
 const withCpu = (ratio: number, cpuRatio: number | undefined) =>
   `${ratio.toFixed(2)}${cpuRatio === undefined ? '' : ` (by CPU time: ${cpuRatio.toFixed(2)})`}`;
 
-/** The targets of issue 6, evaluated (reported, never asserted). */
-export function evaluateTargets(scenarios: ScenarioResult[], processes: ProcessReport[]): Target[] {
+/** The performance targets, evaluated (reported, never asserted). */
+export function evaluateTargets(scenarios: ScenarioResult[], processes: ProcessReport[], dialect: 'mysql' | 'sqlite'): Target[] {
   const byId = new Map(scenarios.map((s) => [s.id, s]));
   const targets: Target[] = [];
+  const readTarget = READ_TARGET[dialect];
   for (const id of ['users-me.merchants', 'users-me.all-in-one']) {
     const s = byId.get(id);
     if (s?.ratio !== undefined)
-      targets.push({ what: `${id} vs read limit`, target: '>= 0.8', measured: withCpu(s.ratio, s.cpuRatio), met: s.ratio >= 0.8 });
+      targets.push({
+        what: `${id} vs read limit`,
+        target: `>= ${readTarget}`,
+        measured: withCpu(s.ratio, s.cpuRatio),
+        met: s.ratio >= readTarget,
+      });
   }
   const signIns = byId.get('token.all-in-one');
   if (signIns?.ratio !== undefined) {
@@ -137,19 +157,21 @@ export function evaluateTargets(scenarios: ScenarioResult[], processes: ProcessR
     const p99 = storm.load.latencyMs.p99;
     targets.push({ what: '/users/me p99 during a sign-in storm', target: '< 50 ms', measured: `${ms(p99)} ms`, met: p99 < 50 });
   }
-  for (const p of processes.filter((p) => p.name !== 'read-limit' && p.name !== 'ses-emulator')) {
+  for (const p of processes.filter((p) => !BASELINES.has(p.name))) {
     targets.push({
       what: `${p.name} cold start (spawn to first 200 on /readyz)`,
       target: '< 1000 ms',
       measured: `${ms(p.coldStartMs)} ms`,
       met: p.coldStartMs < 1000,
     });
-    targets.push({
-      what: `${p.name} RSS under load`,
-      target: '< 150 MiB',
-      measured: `${p.loadRssMiB.toFixed(0)} MiB`,
-      met: p.loadRssMiB < 150,
-    });
+    const underLoad = Math.max(p.loadRssMiB, Number.isFinite(p.mixedRssMiB) ? p.mixedRssMiB : 0);
+    if (Number.isFinite(underLoad))
+      targets.push({
+        what: `${p.name} RSS under load`,
+        target: '< 150 MiB',
+        measured: `${underLoad.toFixed(0)} MiB`,
+        met: underLoad < 150,
+      });
   }
   return targets;
 }

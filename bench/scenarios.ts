@@ -19,6 +19,8 @@ export interface ScenarioContext {
   options: BenchOptions;
   platform: Platform;
   readLimit: RunningProcess;
+  /** The read limit's work behind a Koa app with no middleware (framework overhead). */
+  bareKoa: RunningProcess;
   users: SignedInUser[];
   /** The same users as owners, with their merchant's id and an API key of it. */
   owners: MerchantOwner[];
@@ -38,7 +40,7 @@ function reads(server: RunningProcess, path: string, ctx: ScenarioContext): Load
 /** The read and write scenarios, each next to the limit it is compared with. */
 export function readWriteScenarios(ctx: ScenarioContext): ScenarioPlan[] {
   const { allInOne, merchants } = ctx.platform;
-  const { readLimit } = ctx;
+  const { readLimit, bareKoa } = ctx;
   const healthz = (server: RunningProcess): LoadSpec => ({
     url: server.url,
     connections: ctx.options.connections,
@@ -72,6 +74,13 @@ export function readWriteScenarios(ctx: ScenarioContext): ScenarioPlan[] {
       server: readLimit,
       spec: reads(readLimit, '/users/me', ctx),
       defines: 'read:/users/me',
+    },
+    {
+      id: 'users-me.bare-koa',
+      title: 'GET /users/me, Koa with no middleware (framework overhead)',
+      server: bareKoa,
+      spec: reads(bareKoa, '/users/me', ctx),
+      comparedWith: 'read:/users/me',
     },
     {
       id: 'users-me.merchants',
