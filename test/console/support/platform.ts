@@ -1,3 +1,4 @@
+import type Koa from 'koa';
 import { z } from 'zod';
 import { createApp } from '@merchant-platform/common/http/app';
 import { openDatabase, type Database } from '@merchant-platform/common/db/database';
@@ -22,6 +23,10 @@ export interface RunningPlatform {
   /** `http://localhost:<port>`: a secure context, so WebAuthn works over plain http. */
   base: string;
   ses: SesEmulator;
+  /** The one database every service and console instance uses. */
+  db: Database;
+  /** The APIs' Koa app, for another console instance in front of the same platform. */
+  apis: Koa;
   logs: () => string;
   /** The 6-digit code of the newest mail to `to` whose subject matches. */
   codeFor(to: string, subject: RegExp): Promise<string>;
@@ -102,6 +107,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   return {
     base,
     ses,
+    db,
+    apis,
     logs: captured.text,
     mailText,
     codeFor: async (to, subject) => {
