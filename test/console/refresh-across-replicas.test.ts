@@ -36,7 +36,7 @@ describe('console refresh across replicas', function () {
         db: platform.db,
         logger: createLogger({ level: 'silent' }),
         brand: { productName: 'Acme Merchants', logoUrl: undefined, accentColor: '#7a2e8c' },
-        features: { invitations: true },
+        features: { invitations: true, google: false },
         sessionKeys: ['console-test-session-key'],
         secureCookies: false,
         trustProxy: false,
