@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ApiClient } from '@merchant-platform/console/api-client/api-client';
 import { inProcessTransport, type Transport } from '@merchant-platform/console/api-client/transport';
 import { createConsoleApp } from '@merchant-platform/console/app';
+import { SequelizeSessionStore } from '@merchant-platform/console/data/session-store';
 import { createLogger } from '@merchant-platform/common/logger';
 import { PASSWORD } from './support/flows.js';
 import { startPlatform, type RunningPlatform } from './support/platform.js';
@@ -110,6 +111,19 @@ describe('console refresh across replicas', function () {
       assert.equal(page.status, 200);
     }
     assert.equal(refreshes.length, 1);
+  });
+
+  it('a request that read the session before another replica refreshed it saves its changes but never the spent pair', async () => {
+    const store = new SequelizeSessionStore(platform.db.sequelize);
+    const spent = { access: 'old-access', refresh: 'old-refresh', accessExpiresAt: Date.now() - 1_000 };
+    const current = { access: 'new-access', refresh: 'new-refresh', accessExpiresAt: Date.now() + 900_000 };
+    await store.set('late-writer', { tokens: current }, 60_000);
+    await store.set('late-writer', { tokens: spent, flash: 'Saved.' }, 60_000);
+    assert.deepEqual(await store.get('late-writer'), { tokens: current, flash: 'Saved.' });
+    // A newer pair (a sign-in, a later refresh) still replaces an older one.
+    const later = { ...current, refresh: 'later-refresh', accessExpiresAt: current.accessExpiresAt + 60_000 };
+    await store.set('late-writer', { tokens: later }, 60_000);
+    assert.deepEqual(await store.get('late-writer'), { tokens: later });
   });
 });
 

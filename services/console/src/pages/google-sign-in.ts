@@ -1,8 +1,9 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import { ApiError } from '../api-client/api-error.js';
 import { consoleSession } from '../http/console-session.js';
+import { sameSecret } from '../http/csrf.js';
 import { safeNext } from '../http/return-path.js';
 import { jsonBody } from './form.js';
 import { googleAnswerFrom } from './google-answer.js';
@@ -71,11 +72,4 @@ export function googleSignInPages(router: Router, deps: PageDependencies): void 
 function refuse(ctx: Context, status: number, code: string, message: string): void {
   ctx.status = status;
   ctx.body = { error: { code, message } };
-}
-
-function sameSecret(given: unknown, expected: string): boolean {
-  if (typeof given !== 'string') return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
