@@ -224,6 +224,20 @@ describe('Google sign-in: new and returning users', () => {
       assert.deepEqual(claimsOf(again.callback.body.access_token).roles, ['merchant', 'admin']);
     });
 
+    it('sends a browser with a redirect_to there with the refusal in the fragment (error and error_description), creating nothing', async () => {
+      googleAccount('g-unverified-app', { email: 'unclaimed-app@example.com', email_verified: false });
+      const users = await count('SELECT COUNT(*) AS n FROM users');
+      const { callback } = await signInWithGoogle('g-unverified-app', `${APP}/signed-in`);
+      assert.equal(callback.status, 302, callback.text);
+      const target = new URL(callback.location!);
+      assert.equal(target.origin + target.pathname, `${APP}/signed-in`);
+      assert.deepEqual(Object.fromEntries(new URLSearchParams(target.hash.slice(1))), {
+        error: 'email_not_verified',
+        error_description: 'Google has not verified the email address of this account; verify it with Google first.',
+      });
+      assert.equal(await count('SELECT COUNT(*) AS n FROM users'), users);
+    });
+
     it('creates nothing for an unverified Google email no account has: 403 email_not_verified', async () => {
       googleAccount('g-unverified', { email: 'unclaimed@example.com', email_verified: false });
       const users = await count('SELECT COUNT(*) AS n FROM users');

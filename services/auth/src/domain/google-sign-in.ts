@@ -226,6 +226,11 @@ function httpsPicture(value: string | undefined): string | null {
   return new URL(value).protocol === 'https:' ? value : null;
 }
 
+/** Where a started login sends the browser back (allow-listed when it began), or null. */
+export function redirectOfLogin(pending: unknown): string | null {
+  return isPendingLogin(pending) ? pending.redirectTo : null;
+}
+
 function isPendingLogin(value: unknown): value is PendingGoogleLogin {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;

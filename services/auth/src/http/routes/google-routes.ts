@@ -2,7 +2,8 @@ import type { Context } from 'koa';
 import { z, type ZodType } from 'zod';
 import type { ApiRouter } from '@merchant-platform/common/http/api-router';
 import type { SessionBag } from '@merchant-platform/common/http/request-state';
-import type { GoogleSignIn } from '../../domain/google-sign-in.js';
+import { AppError } from '@merchant-platform/common/errors';
+import { redirectOfLogin, type GoogleSignIn } from '../../domain/google-sign-in.js';
 import type { MfaChallengeView } from '../../domain/mfa-challenge.js';
 import type { TokenPair } from '../../domain/token-issuer.js';
 import { MFA_REQUIRED_401 } from '../mfa-schemas.js';
@@ -68,7 +69,8 @@ export function googleRoutes(api: ApiRouter, google: GoogleSignIn, pairSchema: Z
         '(`#access_token=...&refresh_token=...&token_type=bearer&expires_in=...`), never in the query. ' +
         'A user with a second factor gets 401 `mfa_required` with an `mfa` challenge; when the login had a `redirect_to`, ' +
         'a 302 there with the challenge in the fragment instead (`#error=mfa_required&mfa_token=...&mfa_factors=<JSON list of ' +
-        '{id, type}>&mfa_expires_in=...`), to be answered at `/auth/mfa/verify`. ' +
+        '{id, type}>&mfa_expires_in=...`), to be answered at `/auth/mfa/verify`. Likewise, a login with a `redirect_to` that ' +
+        'fails with one of the 4xx errors below goes there with `#error=<code>&error_description=<message>`. ' +
         '401 `invalid_token` for a wrong, expired or reused `state`, code or nonce; 409 `conflict` when Google has not verified ' +
         'the email and an account has it (nothing is created or linked); 403 `email_not_verified` when Google has not verified ' +
         'the email and no account has it (nothing is created); 403 `account_disabled`.',
@@ -85,7 +87,16 @@ export function googleRoutes(api: ApiRouter, google: GoogleSignIn, pairSchema: Z
         google.assertEnabled();
         const pending = sessionOf(ctx).google;
         clearSession(ctx);
-        const outcome = await google.complete(pending, new URLSearchParams(ctx.querystring));
+        const redirectTo = redirectOfLogin(pending);
+        let outcome;
+        try {
+          outcome = await google.complete(pending, new URLSearchParams(ctx.querystring));
+        } catch (error) {
+          // A browser on its way to a web app would be stranded on a JSON page: it goes on with the error code.
+          if (redirectTo && error instanceof AppError && error.status < 500)
+            return redirect(ctx, `${redirectTo}#${errorFragmentOf(error)}`);
+          throw error;
+        }
         if ('mfa' in outcome) return redirect(ctx, `${outcome.redirectTo}#${challengeFragmentOf(outcome.mfa)}`);
         if (!outcome.redirectTo) return sendTokenPair(ctx, outcome.pair);
         redirect(ctx, `${outcome.redirectTo}#${fragmentOf(outcome.pair)}`);
@@ -100,6 +111,10 @@ function fragmentOf(pair: TokenPair): string {
     token_type: pair.token_type,
     expires_in: String(pair.expires_in),
   }).toString();
+}
+
+function errorFragmentOf(error: AppError): string {
+  return new URLSearchParams({ error: error.code, error_description: error.message }).toString();
 }
 
 function challengeFragmentOf(mfa: MfaChallengeView): string {
