@@ -85,6 +85,19 @@ describe('console in Chromium: Google sign-in', function () {
     await laterContext.close();
   });
 
+  it("shows auth's refusal in the console's words: an unverified Google address signs nobody in", async () => {
+    google!.accounts.set('g-unverified', { email: 'unverified@example.com', email_verified: false });
+    const { page, context } = await suite.person();
+    const completion = page.waitForResponse((r) => r.url().endsWith('/sign-in/google/complete') && r.request().method() === 'POST');
+    await signInWithGoogle(page, 'g-unverified');
+    const answer = await completion;
+    assert.equal(answer.status(), 403);
+    assert.equal(((await answer.json()) as { error: { code: string } }).error.code, 'email_not_verified');
+    assert.match(await page.locator('[data-google-error]').innerText(), /Google has not verified the e-mail address/);
+    await assertAccessible(page);
+    await context.close();
+  });
+
   it('refuses a garbled, forged, unstarted or replayed completion with a clear message and a 4xx, and signs nobody in', async () => {
     const { page, context } = await suite.person();
     await page.goto('/sign-in');
@@ -116,6 +129,11 @@ describe('console in Chromium: Google sign-in', function () {
       'error=mfa_required&mfa_token=t&mfa_factors=%5Bnot-json&mfa_expires_in=300',
     );
     assert.deepEqual([badFactors.status, badFactors.body.error.code], [422, 'validation_failed']);
+
+    // A crafted refusal shows only the console's own words, whatever the code.
+    const crafted = await complete(`?state=${await startedState()}`, 'error=__proto__&error_description=Call%20us%20now');
+    assert.deepEqual([crafted.status, crafted.body.error.code], [400, 'google_refused']);
+    assert.doesNotMatch(crafted.message, /Call us/);
 
     const state = await startedState();
     const forged = await complete(`?state=${state}`, forgedPair);

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { MfaChallenge } from '../api-client/api-error.js';
 import type { TokenPair } from '../http/token-refresher.js';
 
-/** What auth's Google callback put in the completion page's fragment: a token pair, or a second-factor challenge. */
-export type GoogleAnswer = { pair: TokenPair } | { mfa: MfaChallenge };
+/** What auth's Google callback put in the completion page's fragment: a token pair, a second-factor challenge, or a refusal. */
+export type GoogleAnswer = { pair: TokenPair } | { mfa: MfaChallenge } | { refused: string };
 
 const seconds = z
   .string()
@@ -21,6 +21,9 @@ const Factors = z
   .array(z.object({ id: z.string().min(1).max(64), type: z.enum(['totp', 'passkey']) }).strict())
   .min(1)
   .max(50);
+
+/** Auth's refusal: only its code is used (the console words it), so a crafted fragment cannot put text on the page. */
+const RefusalFragment = z.object({ error: z.string().regex(/^[a-z_]{1,64}$/) });
 
 const ChallengeFragment = z.object({
   error: z.literal('mfa_required'),
@@ -42,7 +45,10 @@ export function googleAnswerFrom(fragment: unknown): GoogleAnswer | undefined {
     return { pair: { access_token, refresh_token, expires_in } };
   }
   const challenge = ChallengeFragment.safeParse(fields);
-  if (!challenge.success) return undefined;
+  if (!challenge.success) {
+    const refusal = RefusalFragment.safeParse(fields);
+    return refusal.success && refusal.data.error !== 'mfa_required' ? { refused: refusal.data.error } : undefined;
+  }
   const factors = Factors.safeParse(parseJson(challenge.data.mfa_factors));
   if (!factors.success) return undefined;
   return { mfa: { mfa_token: challenge.data.mfa_token, factors: factors.data, expires_in: challenge.data.mfa_expires_in } };

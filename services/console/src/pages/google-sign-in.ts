@@ -13,6 +13,26 @@ import { startSession } from './signing-in.js';
 /** Where auth sends the browser back; auth's AUTH_REDIRECT_ALLOWLIST must allow `<console origin>` + this. */
 export const GOOGLE_COMPLETION_PATH = '/sign-in/google/complete';
 
+/** Auth's refusals of a Google sign-in (its callback's 4xx codes), in the console's words. */
+const GOOGLE_REFUSALS = new Map<string, { status: number; message: string }>([
+  ['invalid_token', { status: 401, message: 'This Google sign-in has expired or could not be verified. Start again.' }],
+  [
+    'conflict',
+    {
+      status: 409,
+      message: 'An account with this e-mail address exists and cannot be joined to this Google account. Sign in with your password.',
+    },
+  ],
+  [
+    'email_not_verified',
+    {
+      status: 403,
+      message: 'Google has not verified the e-mail address of this Google account. Verify it with Google, then try again.',
+    },
+  ],
+  ['account_disabled', { status: 403, message: 'This account is disabled.' }],
+]);
+
 /** As long as auth keeps its side of the login (its LOGIN_TTL_MS). */
 const LOGIN_TTL_MS = 10 * 60_000;
 
@@ -51,6 +71,12 @@ export function googleSignInPages(router: Router, deps: PageDependencies): void 
     const answer = googleAnswerFrom(body.fragment);
     if (!answer) {
       return refuse(ctx, 422, 'validation_failed', 'The answer from Google sign-in was incomplete or damaged. Start again.');
+    }
+    if ('refused' in answer) {
+      const known = GOOGLE_REFUSALS.get(answer.refused);
+      return known
+        ? refuse(ctx, known.status, answer.refused, known.message)
+        : refuse(ctx, 400, 'google_refused', 'Google sign-in did not work. Start again.');
     }
     if ('mfa' in answer) {
       session.pendingMfa = { ...answer.mfa, next: pending.next };
