@@ -345,6 +345,31 @@ describe('chart and code agree', function () {
     assert.equal(consoleUrl({ merchants: { consoleUrl: 'https://console.example.com' } }), 'https://console.example.com');
   });
 
+  it("with Google on, the console shows the button and auth allows the console's completion page on each console origin", () => {
+    const envs = (values: Record<string, unknown>) => {
+      const objects = render({ values: withSecrets(values) });
+      const envOf = (s: ServiceName) => containerEnv(deploymentOf(objects, s).spec.template.spec.containers[0], secretsOf(objects));
+      return { auth: envOf('auth'), console: envOf('console') };
+    };
+    const off = envs({ auth: { redirectAllowlist: ['https://app.example.com'] } });
+    assert.equal(off.console.CONSOLE_GOOGLE_SIGN_IN, 'false');
+    assert.equal(off.auth.AUTH_REDIRECT_ALLOWLIST, 'https://app.example.com');
+
+    const google = VARIANTS['Google sign-in and kubernetes service auth']!;
+    const on = envs({ ...google, ingress: { hosts: ['shop.example.com', 'www.shop.example.com'] } });
+    assert.equal(on.console.CONSOLE_GOOGLE_SIGN_IN, 'true');
+    assert.equal(
+      on.auth.AUTH_REDIRECT_ALLOWLIST,
+      'https://shop.example.com/sign-in/google/complete,https://www.shop.example.com/sign-in/google/complete',
+    );
+    const own = envs({
+      ...google,
+      merchants: { consoleUrl: 'https://console.example.com/' },
+      auth: { ...(google.auth as object), redirectAllowlist: ['https://app.example.com'] },
+    });
+    assert.equal(own.auth.AUTH_REDIRECT_ALLOWLIST, 'https://app.example.com,https://console.example.com/sign-in/google/complete');
+  });
+
   it('merchants alone gets the webhook key from the Secret and the dispatcher settings, private targets refused', () => {
     const secrets = secretsOf(defaults);
     const envOf = (service: ServiceName) => containerEnv(deploymentOf(defaults, service).spec.template.spec.containers[0], secrets);

@@ -13,8 +13,10 @@ import { parse } from 'yaml';
 import { assertConfigLoadsFrom } from './support/service-config.js';
 import { repoRoot, SERVICES } from './support/render.js';
 
-/** compose.yaml runs the APIs; the console is not in it yet (it runs in all-in-one mode and the chart). */
-const COMPOSE_SERVICES = SERVICES.filter((s) => s !== 'console');
+/** compose.yaml runs every service, the console included, each after its own migration. */
+const COMPOSE_SERVICES = SERVICES;
+/** The services that call another with the shared service token (the console calls only the public APIs, as the person). */
+const TOKEN_CALLERS = SERVICES.filter((s) => s !== 'console');
 
 interface ComposeService {
   image?: string;
@@ -162,15 +164,20 @@ describe('compose.yaml (validated offline, not against a Docker engine)', functi
     assert.equal(env('auth').MERCHANTS_SERVICE_URL, 'http://merchants:8080');
     assert.equal(env('merchants').JWKS_URL, 'http://auth:8080/auth/.well-known/jwks.json');
     assert.equal(env('merchants').AUTH_INTERNAL_URL, 'http://auth:8080');
-    for (const s of COMPOSE_SERVICES) {
+    assert.equal(env('console').AUTH_API_URL, 'http://auth:8080');
+    assert.equal(env('console').MERCHANTS_API_URL, 'http://merchants:8080');
+    for (const s of COMPOSE_SERVICES)
       assert.equal(env(s).DATABASE_URL, `mysql://merchant_platform:${exampleEnv.MYSQL_PASSWORD}@mysql:3306/merchant_platform`);
-      assert.equal(env(s).SERVICE_TOKEN, exampleEnv.SERVICE_TOKEN);
-    }
+    for (const s of TOKEN_CALLERS) assert.equal(env(s).SERVICE_TOKEN, exampleEnv.SERVICE_TOKEN);
+    assert.equal(env('console').SERVICE_TOKEN, undefined, 'the console holds no service credential');
+    assert.equal(env('console').SESSION_KEYS, exampleEnv.SESSION_KEYS);
     assert.deepEqual(compose.services.auth!.depends_on?.email, { condition: 'service_healthy' });
     assert.deepEqual(compose.services.merchants!.depends_on?.auth, { condition: 'service_healthy' });
+    for (const api of ['auth', 'merchants'])
+      assert.deepEqual(compose.services.console!.depends_on?.[api], { condition: 'service_healthy' }, `the console waits for ${api}`);
   });
 
-  it('gives auth its signing key as a compose secret file, sends mail to the log and publishes only auth and merchants', () => {
+  it('gives auth its signing key as a compose secret file, sends mail to the log and publishes only auth, merchants and the console', () => {
     const auth = compose.services.auth!;
     assert.ok(auth.secrets?.includes('jwt_private_key'));
     assert.equal(auth.environment!.JWT_PRIVATE_KEY_FILE, '/run/secrets/jwt_private_key');
@@ -178,7 +185,8 @@ describe('compose.yaml (validated offline, not against a Docker engine)', functi
     const published = Object.entries(compose.services)
       .filter(([, s]) => s.ports?.length)
       .map(([name]) => name);
-    assert.deepEqual(published.sort(), ['auth', 'merchants']);
+    assert.deepEqual(published.sort(), ['auth', 'console', 'merchants']);
+    assert.deepEqual(compose.services.console!.ports, ['8080:8080']);
     for (const s of COMPOSE_SERVICES)
       assert.equal(compose.services[s]!.environment!.TRUST_PROXY ?? 'false', 'false', 'no proxy appends X-Forwarded-For here');
   });

@@ -99,6 +99,17 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- if .Values.auth.google.clientId }}true{{ end }}
 {{- end }}
 
+{{/* merchant-platform.consoleOrigins: the console's public origins as a JSON list: `merchants.consoleUrl`, or `https://<host>` for each `ingress.hosts` entry. */}}
+{{- define "merchant-platform.consoleOrigins" -}}
+{{- $origins := list }}
+{{- if .Values.merchants.consoleUrl }}
+{{- $origins = append $origins (trimSuffix "/" .Values.merchants.consoleUrl) }}
+{{- else }}
+{{- range (.Values.ingress.hosts | default (list "localhost")) }}{{ $origins = append $origins (printf "https://%s" .) }}{{ end }}
+{{- end }}
+{{- $origins | toJson }}
+{{- end }}
+
 {{/* merchant-platform.migrateInInitContainer: "true" when pods run their service's migrations before starting. */}}
 {{- define "merchant-platform.migrateInInitContainer" -}}
 {{- $mode := .Values.migrations.initContainer }}
@@ -278,8 +289,13 @@ merchant-platform.serviceAuthEnv: how one service proves who it is to the servic
   value: {{ $v.auth.bcryptCost | quote }}
 - name: ADMIN_MFA_REQUIRED
   value: {{ $v.auth.adminMfaRequired | quote }}
+{{- $allowed := $v.auth.redirectAllowlist }}
+{{- if include "merchant-platform.googleEnabled" .root }}
+{{- /* The console's Google completion page, where auth sends the browser back with the tokens. */}}
+{{- range (include "merchant-platform.consoleOrigins" .root | fromJsonArray) }}{{ $allowed = append $allowed (printf "%s/sign-in/google/complete" .) }}{{ end }}
+{{- end }}
 - name: AUTH_REDIRECT_ALLOWLIST
-  value: {{ join "," $v.auth.redirectAllowlist | quote }}
+  value: {{ join "," $allowed | quote }}
 {{- $hosts := $v.ingress.hosts | default (list "localhost") }}
 - name: WEBAUTHN_RP_ID
   value: {{ $v.auth.webauthn.rpId | default (first $hosts) | quote }}
@@ -361,6 +377,9 @@ merchant-platform.serviceAuthEnv: how one service proves who it is to the servic
   value: {{ $v.console.accentColor | quote }}
 - name: CONSOLE_INVITATIONS
   value: {{ $v.console.invitations | quote }}
+# The sign-in page offers Google when auth has it configured.
+- name: CONSOLE_GOOGLE_SIGN_IN
+  value: {{ include "merchant-platform.googleEnabled" .root | default "false" | quote }}
 {{- end }}
 
 {{/*

@@ -11,6 +11,8 @@ export interface ConsoleFrontOptions {
   secureCookies: boolean;
   trustProxy: boolean;
   invitations: boolean;
+  /** Google sign-in is configured in auth: the sign-in page offers it. */
+  google: boolean;
 }
 
 /**
@@ -24,7 +26,7 @@ export function consoleInFront(apis: Koa, context: Pick<ModuleContext, 'db' | 'l
     db: context.db,
     logger: context.logger,
     brand: options.brand,
-    features: { invitations: options.invitations },
+    features: { invitations: options.invitations, google: options.google },
     sessionKeys: options.sessionKeys,
     secureCookies: options.secureCookies,
     trustProxy: options.trustProxy,

@@ -9,6 +9,7 @@ import { allInOneConfigSchema } from './config.js';
 import { localSecrets } from './local-secrets.js';
 import { brandFrom } from '@merchant-platform/console/brand';
 import { consoleInFront } from './console-front.js';
+import { GOOGLE_COMPLETION_PATH } from '@merchant-platform/console/pages/google-sign-in';
 import { createPlatformModules, migrateAll } from './platform.js';
 
 const config = loadConfigOrExit(allInOneConfigSchema);
@@ -27,6 +28,11 @@ const secrets = await startupStep(
 
 const VERSION = '0.1.0';
 const base = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
+const googleSignIn = Boolean(config.GOOGLE_CLIENT_ID);
+// Auth sends the browser back to the console's completion page with the token pair: it must be allowed.
+const redirectAllowList = googleSignIn
+  ? [...config.AUTH_REDIRECT_ALLOWLIST, `${config.CONSOLE_URL ?? base}${GOOGLE_COMPLETION_PATH}`]
+  : config.AUTH_REDIRECT_ALLOWLIST;
 
 await runService({
   service: 'all-in-one',
@@ -40,7 +46,12 @@ await runService({
       jwtPrivateKey: secrets.jwtPrivateKey,
       retiredPublicKeys: config.JWT_RETIRED_PUBLIC_KEYS,
       nextPublicKey: config.JWT_NEXT_PUBLIC_KEY,
-      auth: { ...config, PASSWORD_PEPPER: secrets.passwordPepper, SERVICE_TOKEN: secrets.serviceToken },
+      auth: {
+        ...config,
+        AUTH_REDIRECT_ALLOWLIST: redirectAllowList,
+        PASSWORD_PEPPER: secrets.passwordPepper,
+        SERVICE_TOKEN: secrets.serviceToken,
+      },
       email: { ...config, SERVICE_TOKEN: secrets.serviceToken },
       consoleUrl: config.CONSOLE_URL ?? base,
       invitationRatePerHour: config.RATE_LIMIT_INVITATIONS_PER_HOUR,
@@ -56,6 +67,7 @@ await runService({
       secureCookies: config.NODE_ENV === 'production',
       trustProxy: config.TRUST_PROXY,
       invitations: config.CONSOLE_INVITATIONS,
+      google: googleSignIn,
     }),
   onListening: () => {
     process.stdout.write(

@@ -8,6 +8,7 @@ import { freePort } from '@merchant-platform/common/testing/ports';
 import { eventually } from '@merchant-platform/common/testing/eventually';
 import { refusedWithin, verifiedAccount } from '@merchant-platform/common/testing/platform-accounts';
 import { spawnNode, spawnReadyService } from '@merchant-platform/common/testing/processes';
+import { startStandInGoogle } from '../../auth/test/google-stand-in.js';
 
 const PASSWORD = 'Correct-Horse1!';
 const MAIN = 'services/all-in-one/src/main.ts';
@@ -97,6 +98,36 @@ describe('all-in-one mode', function () {
       assert.equal(await platform.exited, 0, 'a clean shutdown on SIGTERM');
     } finally {
       platform.child.kill('SIGKILL');
+    }
+  });
+
+  it("with Google configured, the console offers it and auth allows the console's completion page as redirect_to", async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const google = await startStandInGoogle(`${base}/auth/google/callback`);
+    const env: Record<string, string> = {
+      DATA_DIR: dataDir,
+      GOOGLE_CLIENT_ID: google.clientId,
+      GOOGLE_CLIENT_SECRET: google.clientSecret,
+      GOOGLE_REDIRECT_URI: `${base}/auth/google/callback`,
+      GOOGLE_ISSUER: google.issuer,
+    };
+    if (testDb.dialect === 'mysql') env.DATABASE_URL = testDb.url;
+    const platform = await spawnReadyService([MAIN], env, port);
+    try {
+      const signIn = await fetch(`${base}/sign-in`);
+      assert.match(await signIn.text(), /href="\/sign-in\/google\?next=%2Faccount">Sign in with Google</);
+      const start = await fetch(`${base}/sign-in/google`, { redirect: 'manual' });
+      const login = new URL(start.headers.get('location')!, base);
+      assert.equal(login.pathname, '/auth/google/login');
+      assert.match(login.searchParams.get('redirect_to')!, new RegExp(`^${base}/sign-in/google/complete\\?state=[\\w-]{32}$`));
+      // No AUTH_REDIRECT_ALLOWLIST was given: all-in-one allows its own console's completion page.
+      const toGoogle = await fetch(login, { redirect: 'manual' });
+      assert.equal(toGoogle.status, 302, await toGoogle.text());
+      assert.ok(toGoogle.headers.get('location')!.startsWith(`${google.issuer}/auth?`));
+    } finally {
+      platform.child.kill('SIGKILL');
+      await google.close();
     }
   });
 

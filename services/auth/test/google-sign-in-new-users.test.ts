@@ -91,7 +91,7 @@ describe('Google sign-in: new and returning users', () => {
       });
       assert.equal(confirmed.status, 200, confirmed.text);
 
-      const { callback } = await signInWithGoogle('g-mfa', `${APP}/signed-in`);
+      const { callback } = await signInWithGoogle('g-mfa');
       assert.equal(callback.status, 401, callback.text);
       assert.equal(callback.body.error.code, 'mfa_required');
       assert.deepEqual(callback.body.error.mfa.factors, [{ id: enrolment.factor_id, type: 'totp' }]);
@@ -100,6 +100,31 @@ describe('Google sign-in: new and returning users', () => {
       const claims = claimsOf(finished.body.access_token);
       assert.deepEqual(claims.amr, ['fed', 'otp', 'mfa']);
       assert.equal(claims.auth_method, 'google');
+    });
+
+    it('sends a browser with a redirect_to there with the second-factor challenge in the fragment, answered at /auth/mfa/verify', async () => {
+      googleAccount('g-mfa-app', { email: 'g-mfa-app@example.com' });
+      const first = await signInWithGoogle('g-mfa-app');
+      const enrolment = await startTotp(auth, first.callback.body.access_token as string);
+      const confirmed = await auth.call('POST', `/auth/mfa/totp/${enrolment.factor_id}/confirm`, {
+        token: first.callback.body.access_token as string,
+        json: { code: currentCode(enrolment.secret) },
+      });
+      assert.equal(confirmed.status, 200, confirmed.text);
+
+      const { callback } = await signInWithGoogle('g-mfa-app', `${APP}/signed-in?state=s1`);
+      assert.equal(callback.status, 302, callback.text);
+      assert.equal(callback.text, '');
+      const target = new URL(callback.location!);
+      assert.equal(target.origin + target.pathname + target.search, `${APP}/signed-in?state=s1`);
+      const fragment = new URLSearchParams(target.hash.slice(1));
+      assert.deepEqual([...fragment.keys()], ['error', 'mfa_token', 'mfa_factors', 'mfa_expires_in']);
+      assert.equal(fragment.get('error'), 'mfa_required');
+      assert.deepEqual(JSON.parse(fragment.get('mfa_factors')!), [{ id: enrolment.factor_id, type: 'totp' }]);
+      assert.equal(fragment.get('mfa_expires_in'), '300');
+      const finished = await verify(auth, { mfa_token: fragment.get('mfa_token')!, code: currentCode(enrolment.secret, 1) });
+      assert.equal(finished.status, 200, finished.text);
+      assert.deepEqual(claimsOf(finished.body.access_token).amr, ['fed', 'otp', 'mfa']);
     });
 
     it('checks the email claim with the same rule as a typed-in email: a malformed one is 401 invalid_token and creates nothing', async () => {
@@ -197,6 +222,20 @@ describe('Google sign-in: new and returning users', () => {
       const again = await signInWithGoogle('g-boss');
       assert.equal(again.callback.status, 200, again.callback.text);
       assert.deepEqual(claimsOf(again.callback.body.access_token).roles, ['merchant', 'admin']);
+    });
+
+    it('sends a browser with a redirect_to there with the refusal in the fragment (error and error_description), creating nothing', async () => {
+      googleAccount('g-unverified-app', { email: 'unclaimed-app@example.com', email_verified: false });
+      const users = await count('SELECT COUNT(*) AS n FROM users');
+      const { callback } = await signInWithGoogle('g-unverified-app', `${APP}/signed-in`);
+      assert.equal(callback.status, 302, callback.text);
+      const target = new URL(callback.location!);
+      assert.equal(target.origin + target.pathname, `${APP}/signed-in`);
+      assert.deepEqual(Object.fromEntries(new URLSearchParams(target.hash.slice(1))), {
+        error: 'email_not_verified',
+        error_description: 'Google has not verified the email address of this account; verify it with Google first.',
+      });
+      assert.equal(await count('SELECT COUNT(*) AS n FROM users'), users);
     });
 
     it('creates nothing for an unverified Google email no account has: 403 email_not_verified', async () => {

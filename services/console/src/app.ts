@@ -9,6 +9,7 @@ import type { Logger } from '@merchant-platform/common/logger';
 import type { ApiClient } from './api-client/api-client.js';
 import type { RequestHandler } from './api-client/transport.js';
 import { logoOrigins, type Brand } from './brand.js';
+import { SessionRefreshLeases } from './data/refresh-lease.js';
 import { SequelizeSessionStore } from './data/session-store.js';
 import { csrfProtection } from './http/csrf.js';
 import { pageErrors } from './http/page-errors.js';
@@ -44,7 +45,7 @@ export function createConsoleApp(deps: ConsoleDependencies): Koa {
   app.silent = true;
   app.keys = deps.sessionKeys;
   const views = new Views(deps.brand, deps.features);
-  const refresher = new TokenRefresher(deps.api);
+  const refresher = new TokenRefresher(deps.api, new SessionRefreshLeases(deps.db.sequelize));
 
   if (deps.fallthrough) {
     const apis = deps.fallthrough;

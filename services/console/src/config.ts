@@ -21,6 +21,12 @@ export const consoleConfigSchema = z
     AUTH_API_URL: z.url(),
     /** Where the console reaches the merchants API (`/merchants/...`, `/users/...`). */
     MERCHANTS_API_URL: z.url(),
+    /**
+     * Auth has Google sign-in configured: the sign-in page shows the button. The browser then goes
+     * to `/auth/google/login` on the console's own origin (the Ingress routes `/auth` to auth), and
+     * auth's AUTH_REDIRECT_ALLOWLIST must allow `<console origin>/sign-in/google/complete`.
+     */
+    CONSOLE_GOOGLE_SIGN_IN: booleanFromEnv.default(false),
   })
   .superRefine(requireInProduction(['DATABASE_URL', 'SESSION_KEYS']));
 

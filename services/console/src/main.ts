@@ -34,7 +34,7 @@ await runService({
       db,
       logger,
       brand: brandFrom(config),
-      features: { invitations: config.CONSOLE_INVITATIONS },
+      features: { invitations: config.CONSOLE_INVITATIONS, google: config.CONSOLE_GOOGLE_SIGN_IN },
       // Outside production a missing key is generated: sessions then end when the process does.
       sessionKeys: config.SESSION_KEYS ?? [randomBytes(32).toString('base64url')],
       secureCookies: config.NODE_ENV === 'production',

@@ -1,3 +1,4 @@
+import type Koa from 'koa';
 import { z } from 'zod';
 import { createApp } from '@merchant-platform/common/http/app';
 import { openDatabase, type Database } from '@merchant-platform/common/db/database';
@@ -12,6 +13,7 @@ import { loadAuthConfig } from '@merchant-platform/auth/config';
 import { SigningKeys } from '@merchant-platform/auth/domain/signing-keys';
 import { loadEmailConfig } from '@merchant-platform/email/app';
 import { consoleInFront } from '@merchant-platform/all-in-one/console-front';
+import { GOOGLE_COMPLETION_PATH } from '@merchant-platform/console/pages/google-sign-in';
 import { createPlatformModules, migrateAll } from '@merchant-platform/all-in-one/platform';
 import { webhookEnvShape } from '@merchant-platform/merchants/webhooks-config';
 
@@ -22,6 +24,10 @@ export interface RunningPlatform {
   /** `http://localhost:<port>`: a secure context, so WebAuthn works over plain http. */
   base: string;
   ses: SesEmulator;
+  /** The one database every service and console instance uses. */
+  db: Database;
+  /** The APIs' Koa app, for another console instance in front of the same platform. */
+  apis: Koa;
   logs: () => string;
   /** The 6-digit code of the newest mail to `to` whose subject matches. */
   codeFor(to: string, subject: RegExp): Promise<string>;
@@ -35,6 +41,11 @@ export interface PlatformOptions {
   allowPrivateWebhooks?: boolean;
   /** RATE_LIMIT_INVITATIONS_PER_HOUR of merchants. */
   invitationRatePerHour?: number;
+  /**
+   * Google sign-in: called with the platform's callback URL (known once its port is), answers the
+   * OpenID provider auth uses; the console then shows the button and auth allows its completion page.
+   */
+  google?: (redirectUri: string) => Promise<{ issuer: string; clientId: string; clientSecret: string }>;
 }
 
 export async function startPlatform(options: PlatformOptions = {}): Promise<RunningPlatform> {
@@ -46,13 +57,29 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   await migrateAll(context);
   const port = await freePort();
   const base = `http://localhost:${port}`;
+  const google = await options.google?.(`${base}/auth/google/callback`);
+  const googleEnv = google
+    ? {
+        GOOGLE_CLIENT_ID: google.clientId,
+        GOOGLE_CLIENT_SECRET: google.clientSecret,
+        GOOGLE_REDIRECT_URI: `${base}/auth/google/callback`,
+        GOOGLE_ISSUER: google.issuer,
+        AUTH_REDIRECT_ALLOWLIST: `${base}${GOOGLE_COMPLETION_PATH}`,
+      }
+    : {};
   const modules = createPlatformModules(context, {
     jwtPrivateKey: SigningKeys.generatePem(),
     // Invitation mails link back to this console.
     consoleUrl: base,
     invitationRatePerHour: options.invitationRatePerHour,
     auth: {
-      ...loadAuthConfig({ BCRYPT_COST: '10', ADMIN_EMAILS: ADMIN_EMAIL, WEBAUTHN_RP_ID: 'localhost', WEBAUTHN_ORIGINS: base }),
+      ...loadAuthConfig({
+        BCRYPT_COST: '10',
+        ADMIN_EMAILS: ADMIN_EMAIL,
+        WEBAUTHN_RP_ID: 'localhost',
+        WEBAUTHN_ORIGINS: base,
+        ...googleEnv,
+      }),
       PASSWORD_PEPPER: 'a-test-pepper-of-at-least-32-characters',
       REVOCATION_POLL_INTERVAL_MS: 200,
     },
@@ -88,6 +115,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     secureCookies: false,
     trustProxy: false,
     invitations: true,
+    google: google !== undefined,
   });
   const server = app.listen(port, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
@@ -102,6 +130,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   return {
     base,
     ses,
+    db,
+    apis,
     logs: captured.text,
     mailText,
     codeFor: async (to, subject) => {

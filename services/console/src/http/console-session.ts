@@ -30,6 +30,13 @@ export interface TotpEnrolment {
   qr_svg: string;
 }
 
+/** A Google sign-in this browser started: the completion must present its state (no login CSRF). */
+export interface PendingGoogleSignIn {
+  state: string;
+  next: string;
+  expiresAt: number;
+}
+
 export interface ConsoleSessionData {
   csrf?: string;
   tokens?: SessionTokens;
@@ -41,6 +48,7 @@ export interface ConsoleSessionData {
   totpEnrolment?: TotpEnrolment;
   /** The address a password reset was asked for, so the reset form needs only the code. */
   resetEmail?: string;
+  pendingGoogle?: PendingGoogleSignIn;
   /** An invitation link's token, held while the invitee signs in or signs up, then accepted. */
   invitationToken?: string;
 }

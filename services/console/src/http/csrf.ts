@@ -30,7 +30,9 @@ export function csrfProtection(): Middleware {
   };
 }
 
-function sameSecret(a: string, b: string): boolean {
+/** Compares two secrets in constant time; anything but a string never matches. */
+export function sameSecret(a: unknown, b: string): boolean {
+  if (typeof a !== 'string') return false;
   const left = Buffer.from(a);
   const right = Buffer.from(b);
   return left.length === right.length && timingSafeEqual(left, right);

@@ -16,6 +16,7 @@ const FILES: Record<string, { file: string; type: string }> = {
   'password-hint.js': { file: `${STATIC_DIR}password-hint.js`, type: 'text/javascript; charset=utf-8' },
   'copy-button.js': { file: `${STATIC_DIR}copy-button.js`, type: 'text/javascript; charset=utf-8' },
   'passkeys.js': { file: `${STATIC_DIR}passkeys.js`, type: 'text/javascript; charset=utf-8' },
+  'google-complete.js': { file: `${STATIC_DIR}google-complete.js`, type: 'text/javascript; charset=utf-8' },
   'vendor/simplewebauthn-browser.js': {
     // The package exports no subpath; its browser bundle sits beside the CommonJS entry.
     file: join(dirname(require.resolve('@simplewebauthn/browser')), '../dist/bundle/index.umd.min.js'),

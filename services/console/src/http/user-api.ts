@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import type { ApiClient, Caller } from '../api-client/api-client.js';
 import { ApiError } from '../api-client/api-error.js';
 import { consoleSession } from './console-session.js';
-import { needsRefresh, type TokenRefresher } from './token-refresher.js';
+import { needsRefresh, SessionGoneError, type TokenRefresher } from './token-refresher.js';
 
 /** Thrown when the session's tokens no longer work: the person is sent to sign in again. */
 export class SignedOutError extends Error {
@@ -59,9 +59,11 @@ export class UserApi {
     const session = consoleSession(this.ctx);
     if (!session.tokens) throw new SignedOutError();
     try {
-      session.tokens = await this.refresher.refresh(session.tokens.refresh, callerOf(this.ctx));
+      // The row's id, which the lease is taken on (koa-session's external key).
+      const sessionId = (this.ctx.session as unknown as { externalKey?: string }).externalKey;
+      session.tokens = await this.refresher.refresh(sessionId, session.tokens.refresh, callerOf(this.ctx));
     } catch (error) {
-      if (error instanceof ApiError && error.status === 401) {
+      if ((error instanceof ApiError && error.status === 401) || error instanceof SessionGoneError) {
         this.ctx.session = null;
         throw new SignedOutError();
       }

@@ -20,6 +20,8 @@ export interface ViewData {
 /** What the pages' navigation offers; pages whose API has not landed stay out. */
 export interface Features {
   invitations: boolean;
+  /** Auth has Google sign-in configured: the sign-in page offers it. */
+  google: boolean;
 }
 
 /**

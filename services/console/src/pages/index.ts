@@ -6,6 +6,7 @@ import { accountExportPage } from './account-export.js';
 import { adminAuditPage } from './admin-audit.js';
 import { adminUsersPage } from './admin-users.js';
 import { apiKeysPage } from './api-keys.js';
+import { googleSignInPages } from './google-sign-in.js';
 import { homePage } from './home.js';
 import { invitationAcceptPage } from './invitation-accept.js';
 import { merchantPage } from './merchant.js';
@@ -43,6 +44,8 @@ export function consolePages(router: Router, deps: PageDependencies): void {
   signUpPage(router, deps);
   verifyEmailPage(router, deps);
   signInPage(router, deps);
+  // Only where auth has Google configured: elsewhere these paths do not exist.
+  if (deps.features.google) googleSignInPages(router, deps);
   secondFactorPage(router, deps);
   signOut(router, deps);
   passwordResetPages(router, deps);

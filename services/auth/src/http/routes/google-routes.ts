@@ -2,7 +2,9 @@ import type { Context } from 'koa';
 import { z, type ZodType } from 'zod';
 import type { ApiRouter } from '@merchant-platform/common/http/api-router';
 import type { SessionBag } from '@merchant-platform/common/http/request-state';
-import type { GoogleSignIn } from '../../domain/google-sign-in.js';
+import { AppError } from '@merchant-platform/common/errors';
+import { redirectOfLogin, type GoogleSignIn } from '../../domain/google-sign-in.js';
+import type { MfaChallengeView } from '../../domain/mfa-challenge.js';
 import type { TokenPair } from '../../domain/token-issuer.js';
 import { MFA_REQUIRED_401 } from '../mfa-schemas.js';
 import { sendTokenPair } from './token-routes.js';
@@ -65,10 +67,13 @@ export function googleRoutes(api: ApiRouter, google: GoogleSignIn, pairSchema: Z
         'the address; linking an account whose email was not verified clears its password and revokes its refresh tokens. ' +
         'Answers the token pair (200), or, when the login had a `redirect_to`, a 302 there with the pair in the URL fragment ' +
         '(`#access_token=...&refresh_token=...&token_type=bearer&expires_in=...`), never in the query. ' +
+        'A user with a second factor gets 401 `mfa_required` with an `mfa` challenge; when the login had a `redirect_to`, ' +
+        'a 302 there with the challenge in the fragment instead (`#error=mfa_required&mfa_token=...&mfa_factors=<JSON list of ' +
+        '{id, type}>&mfa_expires_in=...`), to be answered at `/auth/mfa/verify`. Likewise, a login with a `redirect_to` that ' +
+        'fails with one of the 4xx errors below goes there with `#error=<code>&error_description=<message>`. ' +
         '401 `invalid_token` for a wrong, expired or reused `state`, code or nonce; 409 `conflict` when Google has not verified ' +
         'the email and an account has it (nothing is created or linked); 403 `email_not_verified` when Google has not verified ' +
-        'the email and no account has it (nothing is created); 403 `account_disabled`. A user with a second factor gets ' +
-        '401 `mfa_required` with an `mfa` challenge (also when the login had a `redirect_to`).',
+        'the email and no account has it (nothing is created); 403 `account_disabled`.',
       tags,
       internal,
       query: CallbackQuery,
@@ -76,15 +81,25 @@ export function googleRoutes(api: ApiRouter, google: GoogleSignIn, pairSchema: Z
       responses: {
         401: { description: MFA_REQUIRED_401, schema: mfaRequired },
         200: { description: 'A token pair (`auth_method: "google"` in the access token)', schema: pairSchema },
-        302: { description: 'To the `redirect_to` of the login, with the token pair in the URL fragment' },
+        302: { description: 'To the `redirect_to` of the login, with the token pair (or the second-factor challenge) in the URL fragment' },
       },
       handler: async (ctx) => {
         google.assertEnabled();
         const pending = sessionOf(ctx).google;
         clearSession(ctx);
-        const { pair, redirectTo } = await google.complete(pending, new URLSearchParams(ctx.querystring));
-        if (!redirectTo) return sendTokenPair(ctx, pair);
-        redirect(ctx, `${redirectTo}#${fragmentOf(pair)}`);
+        const redirectTo = redirectOfLogin(pending);
+        let outcome;
+        try {
+          outcome = await google.complete(pending, new URLSearchParams(ctx.querystring));
+        } catch (error) {
+          // A browser on its way to a web app would be stranded on a JSON page: it goes on with the error code.
+          if (redirectTo && error instanceof AppError && error.status < 500)
+            return redirect(ctx, `${redirectTo}#${errorFragmentOf(error)}`);
+          throw error;
+        }
+        if ('mfa' in outcome) return redirect(ctx, `${outcome.redirectTo}#${challengeFragmentOf(outcome.mfa)}`);
+        if (!outcome.redirectTo) return sendTokenPair(ctx, outcome.pair);
+        redirect(ctx, `${outcome.redirectTo}#${fragmentOf(outcome.pair)}`);
       },
     });
 }
@@ -95,6 +110,19 @@ function fragmentOf(pair: TokenPair): string {
     refresh_token: pair.refresh_token,
     token_type: pair.token_type,
     expires_in: String(pair.expires_in),
+  }).toString();
+}
+
+function errorFragmentOf(error: AppError): string {
+  return new URLSearchParams({ error: error.code, error_description: error.message }).toString();
+}
+
+function challengeFragmentOf(mfa: MfaChallengeView): string {
+  return new URLSearchParams({
+    error: 'mfa_required',
+    mfa_token: mfa.mfa_token,
+    mfa_factors: JSON.stringify(mfa.factors),
+    mfa_expires_in: String(mfa.expires_in),
   }).toString();
 }
 
