@@ -10,6 +10,9 @@ export interface BrowserResponse {
   setCookies: string[];
 }
 
+/** The Accept header of a real browser's page navigation; a plain `fetch`, as API clients send, accepts any type. */
+export const PAGE_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+
 /**
  * Just enough of a browser for OpenID flows: a cookie jar per host, redirects followed by hand
  * (`redirect: 'manual'`), forms posted. `routes` maps public origins to the loopback servers
@@ -18,7 +21,11 @@ export interface BrowserResponse {
 export class Browser {
   private readonly jars = new Map<string, Map<string, string>>();
 
-  constructor(private readonly routes: Record<string, string> = {}) {}
+  /** `accept`: the Accept header of every request (PAGE_ACCEPT to act as a page navigation); none by default. */
+  constructor(
+    private readonly routes: Record<string, string> = {},
+    private readonly accept?: string,
+  ) {}
 
   get(url: string): Promise<BrowserResponse> {
     return this.send('GET', url);
@@ -51,6 +58,7 @@ export class Browser {
     const headers: Record<string, string> = {};
     if (jar.size) headers.cookie = [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
     if (form !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
+    if (this.accept) headers.accept = this.accept;
     const route = this.routes[target.origin];
     const wire = route ? route + target.pathname + target.search : url;
     const response = await fetch(wire, { method, headers, body: form, redirect: 'manual' });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { StandInGoogle } from './google-stand-in.js';
+import { PAGE_ACCEPT } from './google-browser.js';
 import { API, REDIRECT_URI, APP, TOKEN_CLAIMS, PAIR_FIELDS, claimsOf, googleSignInStage } from './google-sign-in-support.js';
 import { type AuthHarness } from './support.js';
 import { currentCode, startTotp, verify } from './totp-support.js';
@@ -102,7 +103,7 @@ describe('Google sign-in: new and returning users', () => {
       assert.equal(claims.auth_method, 'google');
     });
 
-    it('sends a browser with a redirect_to there with the second-factor challenge in the fragment, answered at /auth/mfa/verify', async () => {
+    it('sends a page navigation with a redirect_to there with the second-factor challenge in the fragment, answered at /auth/mfa/verify', async () => {
       googleAccount('g-mfa-app', { email: 'g-mfa-app@example.com' });
       const first = await signInWithGoogle('g-mfa-app');
       const enrolment = await startTotp(auth, first.callback.body.access_token as string);
@@ -112,7 +113,11 @@ describe('Google sign-in: new and returning users', () => {
       });
       assert.equal(confirmed.status, 200, confirmed.text);
 
-      const { callback } = await signInWithGoogle('g-mfa-app', `${APP}/signed-in?state=s1`);
+      const asApiClient = await signInWithGoogle('g-mfa-app', `${APP}/signed-in?state=s1`);
+      assert.equal(asApiClient.callback.status, 401, "an API client gets the contract's 401, redirect_to or not");
+      assert.equal(asApiClient.callback.body.error.code, 'mfa_required');
+
+      const { callback } = await signInWithGoogle('g-mfa-app', `${APP}/signed-in?state=s1`, PAGE_ACCEPT);
       assert.equal(callback.status, 302, callback.text);
       assert.equal(callback.text, '');
       const target = new URL(callback.location!);
@@ -224,10 +229,12 @@ describe('Google sign-in: new and returning users', () => {
       assert.deepEqual(claimsOf(again.callback.body.access_token).roles, ['merchant', 'admin']);
     });
 
-    it('sends a browser with a redirect_to there with the refusal in the fragment (error and error_description), creating nothing', async () => {
+    it('sends a page navigation with a redirect_to there with the refusal in the fragment (error and error_description), creating nothing', async () => {
       googleAccount('g-unverified-app', { email: 'unclaimed-app@example.com', email_verified: false });
       const users = await count('SELECT COUNT(*) AS n FROM users');
-      const { callback } = await signInWithGoogle('g-unverified-app', `${APP}/signed-in`);
+      const asApiClient = await signInWithGoogle('g-unverified-app', `${APP}/signed-in`);
+      assert.equal(asApiClient.callback.status, 403, "an API client gets the contract's 403, redirect_to or not");
+      const { callback } = await signInWithGoogle('g-unverified-app', `${APP}/signed-in`, PAGE_ACCEPT);
       assert.equal(callback.status, 302, callback.text);
       const target = new URL(callback.location!);
       assert.equal(target.origin + target.pathname, `${APP}/signed-in`);

@@ -63,7 +63,7 @@ export class GoogleSignInStage {
     await this.google?.close();
   }
 
-  newBrowser = () => new Browser({ [API]: this.auth.url });
+  newBrowser = (accept?: string) => new Browser({ [API]: this.auth.url }, accept);
 
   /** A Google account at the stand-in provider, as a person would have created it. */
   googleAccount = (sub: string, account: Partial<GoogleAccount> & { email: string }): void => {
@@ -94,12 +94,16 @@ export class GoogleSignInStage {
     throw new Error('the provider never redirected back');
   };
 
-  /** The whole flow in one browser: login, the provider, and the callback's answer. */
+  /**
+   * The whole flow in one browser: login, the provider, and the callback's answer. `accept`:
+   * PAGE_ACCEPT for a real browser's navigation; by default an API client's (none, so any).
+   */
   signInWithGoogle = async (
     sub: string,
     redirectTo?: string,
+    accept?: string,
   ): Promise<{ browser: Browser; callback: BrowserResponse; callbackUrl: string }> => {
-    const browser = this.newBrowser();
+    const browser = this.newBrowser(accept);
     const login = await this.startLogin(browser, redirectTo);
     assert.equal(login.status, 302, login.text);
     const callbackUrl = await this.atGoogle(browser, login.location!, sub);

@@ -3,7 +3,6 @@ import { accountDisabled, conflict, emailNotVerified, invalidToken, notFound, va
 import { email as emailField } from '@merchant-platform/common/fields';
 import { spendIfAvailable } from '@merchant-platform/common/rate-limit';
 import type { MfaChallengeSignIn } from './mfa-challenge-sign-in.js';
-import { MfaRequired, type MfaChallengeView } from './mfa-challenge.js';
 import type { TokenIssuer, TokenPair } from './token-issuer.js';
 import type { RoleGrants } from './roles.js';
 import type { NewUser, User, UserChanges, UserRepository } from './user.js';
@@ -51,9 +50,6 @@ export interface GoogleSignInSettings {
 
 export const LOGIN_TTL_MS = 10 * 60_000;
 
-/** How a callback ends: a token pair, or (for a login with a `redirect_to`) a second-factor challenge to carry there. */
-export type GoogleOutcome = { pair: TokenPair; redirectTo: string | null } | { mfa: MfaChallengeView; redirectTo: string };
-
 /**
  * Google sign-in: the login/callback flow and the rules that tie a Google identity to an account.
  *
@@ -100,21 +96,15 @@ export class GoogleSignIn {
   }
 
   /** `pending` comes from the session (already removed from it: one try per login). */
-  async complete(pending: unknown, callback: URLSearchParams): Promise<GoogleOutcome> {
+  async complete(pending: unknown, callback: URLSearchParams): Promise<{ pair: TokenPair; redirectTo: string | null }> {
     const client = this.enabledClient();
     if (!isPendingLogin(pending) || pending.expiresAt <= Date.now() || !(await spendIfAvailable(this.usedLogins, pending.state))) {
       throw invalidToken('This Google sign-in has expired or was already used; start again.');
     }
     const identity = await client.finishLogin(callback, pending);
     const user = await this.accountFor(identity);
-    try {
-      // A user with a second factor gets a challenge (401 mfa_required) instead of tokens.
-      await this.secondStep.demandIfEnrolled(user, 'google');
-    } catch (error) {
-      // A browser sent on to a web app cannot read a 401 body: the challenge goes there with it.
-      if (error instanceof MfaRequired && pending.redirectTo) return { mfa: error.mfa, redirectTo: pending.redirectTo };
-      throw error;
-    }
+    // A user with a second factor gets a challenge (401 mfa_required) instead of tokens.
+    await this.secondStep.demandIfEnrolled(user, 'google');
     return { pair: await this.tokens.issueTokenPair(user, 'google', undefined, { amr: ['fed'] }), redirectTo: pending.redirectTo };
   }
 

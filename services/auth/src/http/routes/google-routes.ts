@@ -4,7 +4,7 @@ import type { ApiRouter } from '@merchant-platform/common/http/api-router';
 import type { SessionBag } from '@merchant-platform/common/http/request-state';
 import { AppError } from '@merchant-platform/common/errors';
 import { redirectOfLogin, type GoogleSignIn } from '../../domain/google-sign-in.js';
-import type { MfaChallengeView } from '../../domain/mfa-challenge.js';
+import { MfaRequired, type MfaChallengeView } from '../../domain/mfa-challenge.js';
 import type { TokenPair } from '../../domain/token-issuer.js';
 import { MFA_REQUIRED_401 } from '../mfa-schemas.js';
 import { sendTokenPair } from './token-routes.js';
@@ -67,10 +67,11 @@ export function googleRoutes(api: ApiRouter, google: GoogleSignIn, pairSchema: Z
         'the address; linking an account whose email was not verified clears its password and revokes its refresh tokens. ' +
         'Answers the token pair (200), or, when the login had a `redirect_to`, a 302 there with the pair in the URL fragment ' +
         '(`#access_token=...&refresh_token=...&token_type=bearer&expires_in=...`), never in the query. ' +
-        'A user with a second factor gets 401 `mfa_required` with an `mfa` challenge; when the login had a `redirect_to`, ' +
-        'a 302 there with the challenge in the fragment instead (`#error=mfa_required&mfa_token=...&mfa_factors=<JSON list of ' +
-        '{id, type}>&mfa_expires_in=...`), to be answered at `/auth/mfa/verify`. Likewise, a login with a `redirect_to` that ' +
-        'fails with one of the 4xx errors below goes there with `#error=<code>&error_description=<message>`. ' +
+        'A user with a second factor gets 401 `mfa_required` with an `mfa` challenge. A page navigation (a request whose ' +
+        '`Accept` prefers `text/html`, which only a browser following the redirect sends) for a login with a `redirect_to` ' +
+        'is not left on a JSON page: it is sent there with the challenge in the fragment (`#error=mfa_required&mfa_token=...' +
+        '&mfa_factors=<JSON list of {id, type}>&mfa_expires_in=...`, answered at `/auth/mfa/verify`), or with ' +
+        '`#error=<code>&error_description=<message>` for any of the 4xx errors below. ' +
         '401 `invalid_token` for a wrong, expired or reused `state`, code or nonce; 409 `conflict` when Google has not verified ' +
         'the email and an account has it (nothing is created or linked); 403 `email_not_verified` when Google has not verified ' +
         'the email and no account has it (nothing is created); 403 `account_disabled`.',
@@ -87,17 +88,17 @@ export function googleRoutes(api: ApiRouter, google: GoogleSignIn, pairSchema: Z
         google.assertEnabled();
         const pending = sessionOf(ctx).google;
         clearSession(ctx);
-        const redirectTo = redirectOfLogin(pending);
+        // A browser on its way to a web app would be stranded on a JSON page; API clients get the contract's answer.
+        const pageRedirect = ctx.accepts('json', 'html') === 'html' ? redirectOfLogin(pending) : null;
         let outcome;
         try {
           outcome = await google.complete(pending, new URLSearchParams(ctx.querystring));
         } catch (error) {
-          // A browser on its way to a web app would be stranded on a JSON page: it goes on with the error code.
-          if (redirectTo && error instanceof AppError && error.status < 500)
-            return redirect(ctx, `${redirectTo}#${errorFragmentOf(error)}`);
+          if (pageRedirect && error instanceof MfaRequired) return redirect(ctx, `${pageRedirect}#${challengeFragmentOf(error.mfa)}`);
+          if (pageRedirect && error instanceof AppError && error.status < 500)
+            return redirect(ctx, `${pageRedirect}#${errorFragmentOf(error)}`);
           throw error;
         }
-        if ('mfa' in outcome) return redirect(ctx, `${outcome.redirectTo}#${challengeFragmentOf(outcome.mfa)}`);
         if (!outcome.redirectTo) return sendTokenPair(ctx, outcome.pair);
         redirect(ctx, `${outcome.redirectTo}#${fragmentOf(outcome.pair)}`);
       },
