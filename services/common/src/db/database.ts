@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import sqlite3 from 'sqlite3';
 import { Sequelize, Transaction } from 'sequelize';
 import type { Logger } from '../logger.js';
+import { takeTurnsToWrite } from './sqlite-write-turns.js';
 import { logOutages } from './unavailable.js';
 
 export type Dialect = 'mysql' | 'sqlite';
@@ -28,6 +29,8 @@ export interface DatabaseOptions {
 
 const DEFAULT_QUERY_TIMEOUT_MS = 5_000;
 const DEFAULT_ACQUIRE_TIMEOUT_MS = 5_000;
+/** As long as Sequelize's SQLITE_BUSY retries last: the wait a writer had before turns existed. */
+const SQLITE_WRITE_TURN_WAIT_MS = 10_000;
 
 /**
  * One pooled Sequelize instance per process, from `DATABASE_URL`: `mysql://` (or `mariadb://`)
@@ -84,6 +87,7 @@ async function openSqlite(storage: string, logging: false | ((sql: string) => vo
     // in all), instead of waiting inside a libuv thread.
     retry: { match: [/SQLITE_BUSY/], max: 25 },
   });
+  takeTurnsToWrite(sequelize, SQLITE_WRITE_TURN_WAIT_MS);
   if (storage !== ':memory:') {
     // WAL lets readers proceed while one writer commits; busy_timeout makes writers wait.
     await sequelize.query('PRAGMA journal_mode = WAL');
