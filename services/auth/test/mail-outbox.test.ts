@@ -48,7 +48,10 @@ describe('the mail outbox', () => {
       .map((m) => m.to)
       .sort();
     assert.deepEqual(sent, [...emails].sort());
-    assert.equal(await outboxDepth(auth.url), 0);
+    // A row the poller claimed before a request's own hand-over is removed by the poller, which
+    // may finish just after the last answer.
+    await eventually(async () => ((await outboxDepth(auth.url)) === 0 ? true : undefined), 'the outbox to empty');
+    assert.equal(auth.inbox.sent.length - before, emails.length, 'no mail was handed over twice');
   });
 });
 
