@@ -16,6 +16,9 @@ interface OutboxRow extends Model {
   created_at: Date;
 }
 
+/** How long a newly queued mail is left to the request that queued it. */
+const HAND_OVER_GRACE_MS = 2_000;
+
 /**
  * The relay's writes each run in a short transaction of their own: on SQLite that is a separate
  * connection whose BEGIN retries with back-off, where a write on the shared connection would
@@ -54,8 +57,12 @@ export class SequelizeMailOutbox implements MailOutbox {
   async claim(options: { ids?: string[]; limit: number; leaseMs: number }): Promise<OutboxMail[]> {
     const now = new Date();
     return this.sequelize.transaction(async (transaction) => {
+      // The poller leaves a fresh row to the request that queued it, which hands it over itself
+      // right after its commit (so the mail leaves within that request, and its trace); a row
+      // whose request died before the hand-over is the poller's once the grace has passed.
+      const mine = options.ids ? { id: options.ids } : { created_at: { [Op.lte]: new Date(now.getTime() - HAND_OVER_GRACE_MS) } };
       const due = await this.model.findAll({
-        where: { next_attempt_at: { [Op.lte]: now }, ...(options.ids ? { id: options.ids } : {}) },
+        where: { next_attempt_at: { [Op.lte]: now }, ...mine },
         order: [['next_attempt_at', 'ASC']],
         limit: options.limit,
         transaction,

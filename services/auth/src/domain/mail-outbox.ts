@@ -12,8 +12,9 @@ export interface MailOutbox {
   /** Adds a row inside the current unit of work; returns its id. */
   add(mail: MailRequest): Promise<string>;
   /**
-   * Claims due rows (all due rows, or only `ids`) for `leaseMs`: a row another relay claimed is
-   * skipped, and a crashed relay's rows come back when the lease ends.
+   * Claims due rows (only `ids`, or every due row past a short grace that leaves a fresh row to
+   * the request that queued it) for `leaseMs`: a row another relay claimed is skipped, and a
+   * crashed relay's rows come back when the lease ends.
    */
   claim(options: { ids?: string[]; limit: number; leaseMs: number }): Promise<OutboxMail[]>;
   /** The mail was handed over: the row (and the code in its data) goes. */
