@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { assertAccessible } from './support/browser.js';
-import { browserSuite } from './support/browser-suite.js';
+import { platformInChromium } from './support/suite.js';
 import { PASSWORD, signOut, signUpAndVerify } from './support/flows.js';
 import type { RunningPlatform } from './support/platform.js';
 
@@ -10,7 +10,7 @@ const INVITATIONS_PER_HOUR = 4;
 
 describe('console in Chromium: team invitations from the business page to a second browser', function () {
   this.timeout(180_000);
-  const suite = browserSuite({ invitationRatePerHour: INVITATIONS_PER_HOUR });
+  const suite = platformInChromium({ invitationRatePerHour: INVITATIONS_PER_HOUR });
   const person = suite.person;
   let platform: RunningPlatform;
   let owner: Page;
