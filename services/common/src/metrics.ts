@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { Middleware } from 'koa';
+import { accessLogger, type Logger } from './logger.js';
 import { nameRequestSpan } from './tracing/trace-ids.js';
 
 export interface Metrics {
@@ -41,7 +42,8 @@ const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
  * the error handler so it sees the final status. Routes are labelled by template, never by
  * raw path, so an attacker cannot blow up label cardinality.
  */
-export function observeRequests(metrics: Metrics): Middleware {
+export function observeRequests(metrics: Metrics, logger: Logger): Middleware {
+  const access = accessLogger(logger);
   return async (ctx, next) => {
     const startedAt = process.hrtime.bigint();
     try {
@@ -51,10 +53,9 @@ export function observeRequests(metrics: Metrics): Middleware {
       const route = ctx._matchedRoute ?? 'unmatched';
       metrics.httpDuration.observe({ method: ctx.method, route: String(route), status: String(ctx.status) }, seconds);
       if (ctx._matchedRoute) nameRequestSpan(ctx.method, String(route));
-      const log = ctx.state.log;
-      const line = { method: ctx.method, route, status: ctx.status, ms: Math.round(seconds * 1e4) / 10 };
-      if (QUIET_ROUTES.has(ctx.path)) log.debug(line, 'request');
-      else log.info(line, 'request');
+      const line = { ...ctx.state.logFields, method: ctx.method, route, status: ctx.status, ms: Math.round(seconds * 1e4) / 10 };
+      if (QUIET_ROUTES.has(ctx.path)) access.debug(line, 'request');
+      else access.info(line, 'request');
     }
   };
 }

@@ -51,7 +51,7 @@ export function createApp(options: AppOptions): Koa {
   app.silent = true;
 
   app.use(requestContext(options.logger));
-  app.use(observeRequests(options.metrics));
+  app.use(observeRequests(options.metrics, options.logger));
   app.use(securityHeaders());
   app.use(
     cors({

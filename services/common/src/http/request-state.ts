@@ -2,6 +2,7 @@ import type { Logger } from '../logger.js';
 import type { ServiceCaller } from '../service-auth/service-authenticator.js';
 import type { AccessTokenClaims } from '../tokens/access-token.js';
 import type { BodyKind } from './body-parser.js';
+import type { RequestLogFields } from './request-context.js';
 
 /** koa-session's bag, there when createApp mounts the session (its `session` option); null clears it. */
 export type SessionBag = Record<string, unknown>;
@@ -12,9 +13,11 @@ export type SessionBag = Record<string, unknown>;
  */
 declare module 'koa' {
   interface DefaultState {
-    /** requestContext: the request id, and a logger whose every line carries it. */
+    /** requestContext: the request id, and a logger whose every line carries it (made when first read). */
     requestId: string;
     log: Logger;
+    /** requestContext: the fields every line of the request carries (the access line is written from them). */
+    logFields: RequestLogFields;
     /** parseBody: the body as parsed, before the route's schema validates it (validate.ts). */
     bodyKind: BodyKind;
     rawBody: unknown;
