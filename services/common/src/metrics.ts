@@ -53,7 +53,14 @@ export function observeRequests(metrics: Metrics, logger: Logger): Middleware {
       const route = ctx._matchedRoute ?? 'unmatched';
       metrics.httpDuration.observe({ method: ctx.method, route: String(route), status: String(ctx.status) }, seconds);
       if (ctx._matchedRoute) nameRequestSpan(ctx.method, String(route));
-      const line = { ...ctx.state.logFields, method: ctx.method, route, status: ctx.status, ms: Math.round(seconds * 1e4) / 10 };
+      // Written out rather than spread from logFields: with a spread here the bench measured
+      // twice the resident memory at high request rates (the old generation filled with lines).
+      // No trace_id key at all with tracing on: the logger's mixin adds the span's, and an
+      // undefined one here would override it.
+      const { request_id, trace_id } = ctx.state.logFields;
+      const { method, status } = ctx;
+      const ms = Math.round(seconds * 1e4) / 10;
+      const line = trace_id === undefined ? { request_id, method, route, status, ms } : { request_id, trace_id, method, route, status, ms };
       if (QUIET_ROUTES.has(ctx.path)) access.debug(line, 'request');
       else access.info(line, 'request');
     }

@@ -14,12 +14,29 @@ export interface RequestLogFields {
 }
 
 /**
+ * Koa's `ctx.state` for one request, with the request's child logger made on first use: most
+ * requests log only their access line, which observeRequests writes from `logFields`. The getter
+ * lives on the prototype, so every request's state has the same shape.
+ */
+class RequestState {
+  private child: Logger | undefined;
+
+  constructor(
+    private readonly logger: Logger,
+    readonly requestId: string,
+    readonly logFields: RequestLogFields,
+  ) {}
+
+  get log(): Logger {
+    return (this.child ??= this.logger.child(this.logFields));
+  }
+}
+
+/**
  * Assigns the request id (the caller's, when it is safe to echo, else a new one), echoes it in
  * `X-Request-Id`, and gives the request a logger whose every line carries the id and the trace
- * id (tracing off: the caller's `traceparent` trace id, or a new one per request). The child
- * logger is made when the request first logs: most requests log only their access line, which
- * observeRequests writes from `logFields`. The id, IP and user agent also become the request's
- * origin, which recorded events carry.
+ * id (tracing off: the caller's `traceparent` trace id, or a new one per request). The id, IP
+ * and user agent also become the request's origin, which recorded events carry.
  */
 export function requestContext(logger: Logger): Middleware {
   return async (ctx, next) => {
@@ -29,10 +46,8 @@ export function requestContext(logger: Logger): Middleware {
     const fields: RequestLogFields = tracingActive()
       ? { request_id: requestId }
       : { request_id: requestId, trace_id: requestTraceId(ctx.get('traceparent')) };
-    ctx.state.requestId = requestId;
-    ctx.state.logFields = fields;
-    let log: Logger | undefined;
-    Object.defineProperty(ctx.state, 'log', { get: () => (log ??= logger.child(fields)), enumerable: true });
+    // Usually the first middleware, so Koa's state is still empty; later ones add the rest of it.
+    ctx.state = Object.assign(new RequestState(logger, requestId, fields), ctx.state) as unknown as typeof ctx.state;
     ctx.set('X-Request-Id', requestId);
     const userAgent = ctx.get('User-Agent').slice(0, MAX_USER_AGENT_LENGTH) || null;
     await runWithRequestOrigin({ ip: ctx.ip || null, userAgent, requestId }, next);
