@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchDatabase } from './database.js';
-import { imageRuntimeEnv } from './image-runtime.js';
+import { IMAGE_RUNTIME_ENV } from './image-runtime.js';
 import type { BenchOptions } from './options.js';
 import { freePort, ROOT, runToCompletion, startProcess, type RunningProcess } from './processes.js';
 
@@ -56,7 +56,7 @@ export function platformEnvironment(db: BenchDatabase, options: BenchOptions, ru
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   return {
     settings: {
-      ...imageRuntimeEnv(),
+      ...IMAGE_RUNTIME_ENV,
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
       LOG_LEVEL: options.logLevel,
@@ -124,7 +124,7 @@ export async function startServices(
     args: merchantsEntry.args,
     nodeFlags: [...merchantsEntry.nodeFlags, ...profileFlags('merchants')],
     env: {
-      ...imageRuntimeEnv(),
+      ...IMAGE_RUNTIME_ENV,
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
       PORT: String(merchantsPort),

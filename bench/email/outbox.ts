@@ -6,7 +6,7 @@ import { QueryTypes } from 'sequelize';
 import { openDatabase } from '@merchant-platform/common/db/database';
 import type autocannon from 'autocannon';
 import { createBenchDatabase } from '../database.js';
-import { imageRuntimeEnv } from '../image-runtime.js';
+import { IMAGE_RUNTIME_ENV } from '../image-runtime.js';
 import type { BenchOptions } from '../options.js';
 import { freePort, memoryOf, ROOT, runToCompletion, sleep, startProcess, type RunningProcess } from '../processes.js';
 import { runScenario, type ScenarioResult } from '../runner.js';
@@ -93,7 +93,7 @@ async function measureOutbox(databaseUrl: string, options: BenchOptions, logDir:
     args: [options.fromSource ? 'services/email/src/main.ts' : 'services/email/dist/main.js'],
     nodeFlags: options.fromSource ? ['--conditions=source', '--import=tsx'] : [],
     env: {
-      ...imageRuntimeEnv(),
+      ...IMAGE_RUNTIME_ENV,
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
       PORT: String(port),

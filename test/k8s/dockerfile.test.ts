@@ -7,45 +7,11 @@ import { describe, it, before } from 'mocha';
 import { freePort } from '@merchant-platform/common/testing/ports';
 import { spawnReadyService } from '@merchant-platform/common/testing/processes';
 import { repoRoot } from '../../tools/k8s-tools.js';
+import { parseDockerfile, readDockerfile, stageEnv, type Instruction, type Stage } from '../../tools/dockerfile.js';
 import { DEPLOYABLE_SERVICES } from '../../tools/prod-tree.js';
 import { buildProductionTrees } from './support/build.js';
 
-interface Instruction {
-  keyword: string;
-  args: string;
-}
-interface Stage {
-  name: string;
-  base: string;
-  instructions: Instruction[];
-}
-
-/** A small Dockerfile reader: joins continuation lines, drops comments, splits stages. */
-function parseDockerfile(text: string): { args: Record<string, string>; stages: Stage[] } {
-  const lines = text
-    .replace(/\\\r?\n/g, ' ')
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('#'));
-  const args: Record<string, string> = {};
-  const stages: Stage[] = [];
-  for (const line of lines) {
-    const [, keyword = '', rest = ''] = /^(\S+)\s*(.*)$/.exec(line) ?? [];
-    const upper = keyword.toUpperCase();
-    if (upper === 'FROM') {
-      const [, base = '', name = ''] = /^(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?$/i.exec(rest) ?? [];
-      stages.push({ name, base, instructions: [] });
-    } else if (stages.length === 0 && upper === 'ARG') {
-      const [name = '', value = ''] = rest.split('=');
-      args[name] = value;
-    } else {
-      stages.at(-1)?.instructions.push({ keyword: upper, args: rest });
-    }
-  }
-  return { args, stages };
-}
-
-const dockerfile = parseDockerfile(readFileSync(join(repoRoot, 'Dockerfile'), 'utf8'));
+const dockerfile = readDockerfile();
 const stage = (name: string): Stage => {
   const found = dockerfile.stages.find((s) => s.name === name);
   if (!found) throw new Error(`no stage ${name}`);
@@ -68,6 +34,14 @@ describe('the Dockerfile', function () {
     for (const s of dockerfile.stages.filter((s) => !dockerfile.stages.some((p) => p.name === s.base))) {
       assert.equal(s.base, '${NODE_IMAGE}', `stage ${s.name} starts from ${s.base}`);
     }
+  });
+
+  it('sets the runtime environment every service (and the bench) starts with', () => {
+    const env = stageEnv(dockerfile, 'runtime');
+    assert.equal(env.NODE_ENV, 'production');
+    assert.equal(env.MALLOC_ARENA_MAX, '2', 'two glibc arenas: less resident memory under load');
+    assert.ok(env.NODE_OPTIONS !== undefined && !/--inspect/.test(env.NODE_OPTIONS));
+    assert.throws(() => stageEnv(parseDockerfile('FROM x AS runtime\nENV A="b c"\n'), 'runtime'), /cannot read ENV/);
   });
 
   for (const service of DEPLOYABLE_SERVICES) {
