@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataTypes, Op, type Model, type ModelStatic, type Sequelize } from 'sequelize';
-import type { MailOutbox, OutboxMail } from '../domain/mail-outbox.js';
+import type { ClaimOptions, MailOutbox, OutboxMail } from '../domain/mail-outbox.js';
 import type { EmailTemplate, MailRequest } from '../domain/mailer.js';
 import { currentTransaction } from './transactions.js';
 
@@ -15,9 +15,6 @@ interface OutboxRow extends Model {
   last_error: string | null;
   created_at: Date;
 }
-
-/** How long a newly queued mail is left to the request that queued it. */
-const HAND_OVER_GRACE_MS = 2_000;
 
 /**
  * The relay's writes each run in a short transaction of their own: on SQLite that is a separate
@@ -54,15 +51,15 @@ export class SequelizeMailOutbox implements MailOutbox {
     return id;
   }
 
-  async claim(options: { ids?: string[]; limit: number; leaseMs: number }): Promise<OutboxMail[]> {
+  async claim(options: ClaimOptions): Promise<OutboxMail[]> {
     const now = new Date();
     return this.sequelize.transaction(async (transaction) => {
-      // The poller leaves a fresh row to the request that queued it, which hands it over itself
-      // right after its commit (so the mail leaves within that request, and its trace); a row
-      // whose request died before the hand-over is the poller's once the grace has passed.
-      const mine = options.ids ? { id: options.ids } : { created_at: { [Op.lte]: new Date(now.getTime() - HAND_OVER_GRACE_MS) } };
       const due = await this.model.findAll({
-        where: { next_attempt_at: { [Op.lte]: now }, ...mine },
+        where: {
+          next_attempt_at: { [Op.lte]: now },
+          ...(options.ids ? { id: options.ids } : {}),
+          ...(options.queuedBefore ? { created_at: { [Op.lte]: options.queuedBefore } } : {}),
+        },
         order: [['next_attempt_at', 'ASC']],
         limit: options.limit,
         transaction,

@@ -7,16 +7,24 @@ export interface OutboxMail extends MailRequest {
   attempts: number;
 }
 
+export interface ClaimOptions {
+  /** Only these rows (a request handing over what it queued); otherwise any due row. */
+  ids?: string[];
+  /** Only rows queued at or before this time. */
+  queuedBefore?: Date;
+  limit: number;
+  leaseMs: number;
+}
+
 /** Auth's own outbox: mail rows written with the state they announce, relayed afterwards. */
 export interface MailOutbox {
   /** Adds a row inside the current unit of work; returns its id. */
   add(mail: MailRequest): Promise<string>;
   /**
-   * Claims due rows (only `ids`, or every due row past a short grace that leaves a fresh row to
-   * the request that queued it) for `leaseMs`: a row another relay claimed is skipped, and a
-   * crashed relay's rows come back when the lease ends.
+   * Claims due rows for `leaseMs`: a row another relay claimed is skipped, and a crashed relay's
+   * rows come back when the lease ends.
    */
-  claim(options: { ids?: string[]; limit: number; leaseMs: number }): Promise<OutboxMail[]>;
+  claim(options: ClaimOptions): Promise<OutboxMail[]>;
   /** The mail was handed over: the row (and the code in its data) goes. */
   remove(id: string): Promise<void>;
   retryAt(id: string, at: Date, error: string): Promise<void>;

@@ -12,6 +12,13 @@ export interface MailRelayOptions {
   retryMaxMs: number;
 }
 
+/**
+ * How long the poller leaves a newly queued row to the request that queued it: the request hands
+ * it over itself right after its commit, so the mail leaves within that request (and its trace).
+ * A row whose request died before the hand-over is the poller's once this has passed.
+ */
+const HAND_OVER_GRACE_MS = 2_000;
+
 const DEFAULT_RELAY_OPTIONS: MailRelayOptions = {
   pollIntervalMs: 1_000,
   batchSize: 20,
@@ -67,7 +74,11 @@ export class MailRelay {
   private async pollOnce(): Promise<void> {
     try {
       for (;;) {
-        const batch = await this.outbox.claim({ limit: this.options.batchSize, leaseMs: this.options.leaseMs });
+        const batch = await this.outbox.claim({
+          queuedBefore: new Date(Date.now() - HAND_OVER_GRACE_MS),
+          limit: this.options.batchSize,
+          leaseMs: this.options.leaseMs,
+        });
         await this.sendAll(batch);
         if (batch.length < this.options.batchSize || !this.timer) return;
       }
