@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchDatabase } from './database.js';
 import { IMAGE_RUNTIME_ENV } from './image-runtime.js';
+import { podMemoryLimitMiB } from './memory-limit.js';
 import type { BenchOptions } from './options.js';
 import { freePort, ROOT, runToCompletion, startProcess, type RunningProcess } from './processes.js';
 
@@ -110,6 +111,8 @@ export async function startServices(
   const aioPort = await freePort();
   const allInOne = await startProcess({
     name: 'all-in-one',
+    // It stands in for auth (the bench measures auth's routes on it), so it gets auth's pod.
+    memoryLimitMiB: podMemoryLimitMiB('auth'),
     args: aio.args,
     nodeFlags: [...aio.nodeFlags, ...profileFlags('all-in-one')],
     env: { ...env.settings, ...env.secrets, PORT: String(aioPort) },
@@ -121,6 +124,7 @@ export async function startServices(
   const merchantsPort = await freePort();
   const merchants = await startProcess({
     name: 'merchants',
+    memoryLimitMiB: podMemoryLimitMiB('merchants'),
     args: merchantsEntry.args,
     nodeFlags: [...merchantsEntry.nodeFlags, ...profileFlags('merchants')],
     env: {

@@ -12,6 +12,8 @@ export interface RunningProcess {
   url: string;
   /** Milliseconds from spawn to the first 200 on the readiness path. */
   coldStartMs: number;
+  /** The memory limit it runs under; none when it was not asked for or cgroups cannot be made here. */
+  memoryLimitMiB?: number;
   logFile: string;
   child: ChildProcess;
   stop(): Promise<void>;
@@ -27,11 +29,14 @@ export interface StartOptions {
   readyPath?: string;
   logDir: string;
   readyTimeoutMs?: number;
+  /** The pod's memory limit to run under (memory-limit.ts); none: the machine's memory. */
+  memoryLimitMiB?: number;
 }
 
 export { freePort } from '@merchant-platform/common/testing/ports';
 import { answers200, eventually } from '@merchant-platform/common/testing/eventually';
 import { exitReason } from '@merchant-platform/common/testing/processes';
+import { memoryCgroup } from './memory-limit.js';
 
 const running = new Set<RunningProcess>();
 
@@ -43,8 +48,11 @@ const running = new Set<RunningProcess>();
 export async function startProcess(options: StartOptions): Promise<RunningProcess> {
   const logFile = join(options.logDir, `${options.name}.log`);
   const fd = openSync(logFile, 'a');
+  const cgroup = options.memoryLimitMiB === undefined ? undefined : memoryCgroup(options.name, options.memoryLimitMiB);
+  const node = { program: process.execPath, args: [...(options.nodeFlags ?? []), ...options.args] };
+  const { program, args } = cgroup ? cgroup.command(node.program, node.args) : node;
   const startedAt = performance.now();
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...options.args], {
+  const child = spawn(program, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
     stdio: ['ignore', fd, fd],
@@ -55,6 +63,7 @@ export async function startProcess(options: StartOptions): Promise<RunningProces
   const exit = new Promise<void>((resolve) =>
     child.once('exit', (code, signal) => {
       exited = code ?? (signal ? -1 : null);
+      cgroup?.remove();
       resolve();
     }),
   );
@@ -63,6 +72,7 @@ export async function startProcess(options: StartOptions): Promise<RunningProces
     pid: child.pid ?? -1,
     url,
     coldStartMs: 0,
+    ...(cgroup ? { memoryLimitMiB: cgroup.limitMiB } : {}),
     logFile,
     child,
     stop: async () => {

@@ -170,6 +170,7 @@ async function main(): Promise<number> {
   const processes = watched.map((p) => ({
     name: p.name,
     coldStartMs: p.coldStartMs,
+    memoryLimitMiB: p.memoryLimitMiB,
     restRssMiB: restRss.get(p.name) ?? NaN,
     loadRssMiB: peakOf(results.map((r) => r.peakRssMiB[p.name])),
     mixedRssMiB: mixedRss.get(p.name) ?? NaN,

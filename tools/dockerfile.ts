@@ -45,19 +45,24 @@ export function parseDockerfile(text: string): Dockerfile {
 /** The repository's own Dockerfile. */
 export const readDockerfile = (): Dockerfile => parseDockerfile(readFileSync(join(repoRoot, 'Dockerfile'), 'utf8'));
 
+/** One `KEY=value` of an `ENV` line: a bare value, or a double-quoted one without escapes. */
+const ENV_PAIR = /\s*([A-Za-z_][A-Za-z0-9_]*)=(?:"([^"\\]*)"|([^"'\s\\]*))(?=\s|$)/y;
+
 /**
- * The variables a stage's `ENV` instructions set (`KEY=value` pairs; the images quote none, and a
- * quoted value is refused rather than read wrongly).
+ * The variables a stage's `ENV` instructions set (`KEY=value` pairs, the value bare or in double
+ * quotes; anything else, such as escapes or single quotes, is refused rather than read wrongly).
  */
 export function stageEnv(dockerfile: Dockerfile, stageName: string): Record<string, string> {
   const stage = dockerfile.stages.find((s) => s.name === stageName);
   if (!stage) throw new Error(`the Dockerfile has no stage ${stageName}`);
   const env: Record<string, string> = {};
   for (const { args } of stage.instructions.filter((i) => i.keyword === 'ENV')) {
-    for (const pair of args.split(/\s+/).filter(Boolean)) {
-      const match = /^([A-Za-z_][A-Za-z0-9_]*)=([^"'\s]*)$/.exec(pair);
-      if (!match) throw new Error(`cannot read ENV ${pair} in stage ${stageName}`);
-      env[match[1]!] = match[2]!;
+    ENV_PAIR.lastIndex = 0;
+    while (ENV_PAIR.lastIndex < args.trimEnd().length) {
+      const from = ENV_PAIR.lastIndex;
+      const match = ENV_PAIR.exec(args);
+      if (!match) throw new Error(`cannot read ENV ${args.slice(from).trim()} in stage ${stageName}`);
+      env[match[1]!] = match[2] ?? match[3]!;
     }
   }
   return env;

@@ -7,6 +7,7 @@ import { openDatabase } from '@merchant-platform/common/db/database';
 import type autocannon from 'autocannon';
 import { createBenchDatabase } from '../database.js';
 import { IMAGE_RUNTIME_ENV } from '../image-runtime.js';
+import { podMemoryLimitMiB } from '../memory-limit.js';
 import type { BenchOptions } from '../options.js';
 import { freePort, memoryOf, ROOT, runToCompletion, sleep, startProcess, type RunningProcess } from '../processes.js';
 import { runScenario, type ScenarioResult } from '../runner.js';
@@ -90,6 +91,7 @@ async function measureOutbox(databaseUrl: string, options: BenchOptions, logDir:
   const port = await freePort();
   const email = await startProcess({
     name: 'email',
+    memoryLimitMiB: podMemoryLimitMiB('email'),
     args: [options.fromSource ? 'services/email/src/main.ts' : 'services/email/dist/main.js'],
     nodeFlags: options.fromSource ? ['--conditions=source', '--import=tsx'] : [],
     env: {

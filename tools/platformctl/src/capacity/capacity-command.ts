@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { EX_USAGE, type CliIo } from '@merchant-platform/common/cli';
 import { REPOSITORY_ROOT } from '../repository.js';
+import { APP_VALUES_FILE, readServiceValues } from '../chart-values.js';
 import { parseCommandLine } from '../command-line.js';
 import { OperatorError } from '../kube/cluster.js';
 import { latestBenchResults } from './bench-results.js';
@@ -35,7 +34,7 @@ export async function runCapacity(io: CliIo): Promise<number> {
       'peak-factor': { type: 'string' },
       'sign-in-share': { type: 'string' },
       results: { type: 'string', default: `${REPOSITORY_ROOT}bench/results` },
-      values: { type: 'string', default: `${REPOSITORY_ROOT}charts/merchant-platform/values.yaml` },
+      values: { type: 'string', default: APP_VALUES_FILE },
       help: { type: 'boolean', short: 'h' },
     },
     CAPACITY_HELP,
@@ -80,18 +79,10 @@ const cores = (quantity: string | number) =>
   String(quantity).endsWith('m') ? Number.parseFloat(String(quantity)) / 1000 : Number(quantity);
 
 function podSizing(valuesFile: string): Record<ServiceName, PodSizing> {
-  const values = parse(readFileSync(valuesFile, 'utf8')) as {
-    services: Record<
-      string,
-      {
-        resources: { requests: Record<string, string>; limits: Record<string, string> };
-        autoscaling: { targetCPUUtilizationPercentage: number };
-      }
-    >;
-  };
+  const services = readServiceValues(valuesFile);
   return Object.fromEntries(
     SERVICES.map((name) => {
-      const svc = values.services[name]!;
+      const svc = services[name]!;
       return [
         name,
         {
