@@ -80,7 +80,8 @@ export function runLoad(spec: LoadSpec, warmupSeconds: number, seconds: number, 
       if (measuring) latencies.push(responseTime);
     });
     instance.on('reqError', (error: { code?: string; message?: string }) => {
-      const key = error?.code === 'ETIMEDOUT' || /timeout/i.test(error?.message ?? '') ? 'timeouts' : 'connection_errors';
+      // autocannon's own timeout is an Error('request timed out').
+      const key = error?.code === 'ETIMEDOUT' || /time(d )?out/i.test(error?.message ?? '') ? 'timeouts' : 'connection_errors';
       statusCodes[key] = (statusCodes[key] ?? 0) + 1;
       errors += 1;
     });

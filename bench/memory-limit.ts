@@ -21,7 +21,8 @@ const chartServices = readServiceValues();
  * The memory limit of a service's pod in the chart (`resources.limits.memory`), in MiB. The
  * all-in-one process runs under auth's: the bench measures auth's routes on it.
  */
-export function podMemoryLimitMiB(service: 'auth' | 'merchants' | 'email'): number {
+export function podMemoryLimitMiB(service: 'auth' | 'merchants' | 'email', options: { unconstrained: boolean }): number | undefined {
+  if (options.unconstrained) return undefined;
   const limit = chartServices[service]?.resources.limits.memory;
   if (!limit) throw new Error(`the chart sets no memory limit for ${service}`);
   return mebibytes(limit);

@@ -25,6 +25,8 @@ export interface BenchOptions {
   cpuProf: boolean;
   /** Run only the scenarios whose id contains one of these strings (baselines they need still run). */
   only: string[];
+  /** Run the services with the machine's memory instead of their pods' limits (memory-limit.ts). */
+  unconstrained: boolean;
 }
 
 const HELP = `npm run bench -- [options]
@@ -41,6 +43,7 @@ const HELP = `npm run bench -- [options]
   --from-source        run the services from src/ through tsx instead of dist/
   --cpu-prof           write a V8 CPU profile of each service to bench/results/profiles/
   --only a,b           run only scenarios whose id contains one of these
+  --unconstrained      run the services with the machine's memory, not under their pods' limits
   --help
 
 DATABASE_URL=mysql://... runs on MariaDB/MySQL (a fresh database per run, dropped after);
@@ -64,6 +67,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       'from-source': { type: 'boolean', default: false },
       'cpu-prof': { type: 'boolean', default: false },
       only: { type: 'string' },
+      unconstrained: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -88,6 +92,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    unconstrained: values.unconstrained ?? false,
   };
 }
 

@@ -112,7 +112,7 @@ export async function startServices(
   const allInOne = await startProcess({
     name: 'all-in-one',
     // It stands in for auth (the bench measures auth's routes on it), so it gets auth's pod.
-    memoryLimitMiB: podMemoryLimitMiB('auth'),
+    memoryLimitMiB: podMemoryLimitMiB('auth', options),
     args: aio.args,
     nodeFlags: [...aio.nodeFlags, ...profileFlags('all-in-one')],
     env: { ...env.settings, ...env.secrets, PORT: String(aioPort) },
@@ -124,7 +124,7 @@ export async function startServices(
   const merchantsPort = await freePort();
   const merchants = await startProcess({
     name: 'merchants',
-    memoryLimitMiB: podMemoryLimitMiB('merchants'),
+    memoryLimitMiB: podMemoryLimitMiB('merchants', options),
     args: merchantsEntry.args,
     nodeFlags: [...merchantsEntry.nodeFlags, ...profileFlags('merchants')],
     env: {

@@ -30,7 +30,7 @@ export interface StartOptions {
   logDir: string;
   readyTimeoutMs?: number;
   /** The pod's memory limit to run under (memory-limit.ts); none: the machine's memory. */
-  memoryLimitMiB?: number;
+  memoryLimitMiB?: number | undefined;
 }
 
 export { freePort } from '@merchant-platform/common/testing/ports';

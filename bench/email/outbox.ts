@@ -91,7 +91,7 @@ async function measureOutbox(databaseUrl: string, options: BenchOptions, logDir:
   const port = await freePort();
   const email = await startProcess({
     name: 'email',
-    memoryLimitMiB: podMemoryLimitMiB('email'),
+    memoryLimitMiB: podMemoryLimitMiB('email', options),
     args: [options.fromSource ? 'services/email/src/main.ts' : 'services/email/dist/main.js'],
     nodeFlags: options.fromSource ? ['--conditions=source', '--import=tsx'] : [],
     env: {
