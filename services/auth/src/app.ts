@@ -286,6 +286,8 @@ export function createAuthModule(deps: AuthDependencies): AuthModule {
     name: 'auth',
     api: authRoutes(deps.openapi, useCases, verifier, google, { revocations, services }),
     readiness: [{ name: 'auth-database', check: () => migrator.assertCurrent() }],
+    // Google sign-in keeps its state and nonce in the session cookie between login and callback.
+    sessionPaths: ['/auth/google'],
     start: () => {
       poller.start();
       relay.start();

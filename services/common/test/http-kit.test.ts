@@ -229,6 +229,57 @@ describe('the HTTP kit', () => {
     }
   });
 
+  it("runs the session cookie's middleware only under the paths a module names", async () => {
+    const openapi = createOpenApiRegistry();
+    const api = new ApiRouter(openapi);
+    for (const path of ['/signin/start', '/signin', '/signing', '/other'])
+      api.route({
+        method: 'get',
+        path,
+        summary: 'remember something',
+        tags: ['test'],
+        responses: { 200: { description: 'ok', schema: z.object({ seen: z.unknown() }) } },
+        handler: (ctx) => {
+          const seen: unknown = ctx.session?.step;
+          ctx.session = { step: path };
+          ctx.body = { seen: seen ?? null };
+        },
+      });
+    const withSession = await listen(
+      createApp({
+        title: 't',
+        version: '0',
+        modules: [{ name: 't', api, readiness: [], sessionPaths: ['/signin'] }],
+        openapi,
+        logger: logs.logger,
+        metrics: createMetrics(),
+        health: { draining: false },
+        trustProxy: false,
+        corsOrigins: [],
+        session: { keys: ['a-test-session-key-of-enough-length'], secure: false },
+      }),
+    );
+    const sessionCookies = (res: { headers: Headers }) => res.headers.getSetCookie().filter((c) => c.startsWith('mp_session'));
+    try {
+      for (const path of ['/signin', '/signin/start']) {
+        const first = await request(withSession.url, 'GET', path);
+        assert.equal(sessionCookies(first).length, 2, `${path}: the cookie and its signature`);
+        const cookie = sessionCookies(first)
+          .map((c) => c.split(';')[0])
+          .join('; ');
+        const again = await request(withSession.url, 'GET', path, { headers: { cookie } });
+        assert.equal(again.body.seen, path, `${path}: the session is read back`);
+      }
+      for (const path of ['/other', '/signing']) {
+        const res = await request(withSession.url, 'GET', path);
+        assert.equal(res.status, 200);
+        assert.deepEqual(sessionCookies(res), [], `${path} is outside /signin: no session middleware, no cookie`);
+      }
+    } finally {
+      await withSession.close();
+    }
+  });
+
   it('logs each request with its request id', async () => {
     await request(server.url, 'GET', '/things/1', { headers: { 'x-request-id': 'trace-me' } });
     const line = logs.lines.map((l) => JSON.parse(l)).find((l) => l.request_id === 'trace-me');

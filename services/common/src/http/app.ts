@@ -18,6 +18,11 @@ export interface ServiceModule {
   name: string;
   api: ApiRouter;
   readiness: ReadinessCheck[];
+  /**
+   * Path prefixes whose routes keep state in the signed session cookie (auth's Google sign-in):
+   * the session middleware runs on these alone, not on every request.
+   */
+  sessionPaths?: string[];
   /** Background work (the e-mail dispatcher), started once the app listens. */
   start?(): void;
   /** Stops background work; called on shutdown before the database closes. */
@@ -42,8 +47,8 @@ export interface AppOptions {
 
 /**
  * Builds the Koa app every service (and all-in-one mode) serves: request id and logging,
- * metrics, security headers, CORS allow-list, one error path, body parsing, health, docs,
- * the modules' routes, and 404/405 in the contract's shape.
+ * metrics, security headers, CORS allow-list, one error path, the session cookie where a module
+ * asks for it, body parsing, health, docs, the modules' routes, and 404/405 in the contract's shape.
  */
 export function createApp(options: AppOptions): Koa {
   const app = new Koa({ proxy: options.trustProxy, maxIpsCount: 1 });
@@ -61,14 +66,14 @@ export function createApp(options: AppOptions): Koa {
     }),
   );
   app.use(errorHandler());
-  if (options.session) {
+  const sessionPaths = options.modules.flatMap((m) => m.sessionPaths ?? []);
+  if (options.session && sessionPaths.length > 0) {
     app.keys = options.session.keys;
-    app.use(
-      session(
-        { key: 'mp_session', maxAge: 10 * 60_000, httpOnly: true, sameSite: 'lax', secure: options.session.secure, signed: true },
-        app,
-      ),
+    const withSession = session(
+      { key: 'mp_session', maxAge: 10 * 60_000, httpOnly: true, sameSite: 'lax', secure: options.session.secure, signed: true },
+      app,
     );
+    app.use((ctx, next) => (sessionPaths.some((prefix) => underPrefix(ctx.path, prefix)) ? withSession(ctx, next) : next()));
   }
   app.use(parseBody(options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT));
 
@@ -88,3 +93,5 @@ export function createApp(options: AppOptions): Koa {
   app.use(root.allowedMethods());
   return app;
 }
+
+const underPrefix = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
