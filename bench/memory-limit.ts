@@ -3,10 +3,11 @@
  * own, limited to the chart's `resources.limits.memory`.
  *
  * Why it matters to what the bench reports: Node sizes V8's heap from the memory it may use
- * (libuv's constrained memory, the cgroup limit), and V8 lets the old generation grow by up to
- * 4× between full collections when that heap is large (a 4 GiB heap on a 24 GiB machine) but
- * by about 1.3× when it is small (a 260 MiB heap in a 320Mi pod). Unconstrained, the bench
- * would report the machine's memory, not the pod's.
+ * (libuv's constrained memory, the cgroup limit). A 4 GiB heap on a 24 GiB machine lets the old
+ * generation grow by up to 4× between full collections and has 16 MiB semi-spaces; a 260 MiB
+ * heap in a 320Mi pod grows by about 1.3× and gets 1 MiB semi-spaces, which doubled the CPU of a
+ * read until the images set their own (the Dockerfile's NODE_OPTIONS). Unconstrained, the bench
+ * would report the machine's memory and CPU, not the pod's.
  *
  * Linux only, and only where the harness may make cgroups (root, or a delegated cgroup v2
  * subtree); elsewhere the services run unconstrained and the report says so.
