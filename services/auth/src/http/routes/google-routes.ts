@@ -135,10 +135,17 @@ function redirect(ctx: Context, location: string): void {
   ctx.body = '';
 }
 
-/** koa-session's bag; createApp mounts it when the service passes `session` (mp_session cookie). */
+/**
+ * koa-session's bag (mp_session cookie). createApp mounts it when the service passes `session`,
+ * and only under the module's `sessionPaths` (auth: /auth/google): a Google route outside them
+ * would read the cookie but never write it back.
+ */
 function sessionOf(ctx: Context): SessionBag {
   const session = ctx.session;
-  if (!session) throw new Error('Google sign-in needs the session cookie: createApp was built without `session`');
+  if (!session)
+    throw new Error(
+      'Google sign-in needs the session cookie: createApp was built without `session`, or this route is outside sessionPaths',
+    );
   return session;
 }
 
