@@ -17,6 +17,11 @@ describe('bench: services run under their pod memory limit', () => {
     assert.equal(podMemoryLimitMiB('merchants', constrained), mebibytes(services.merchants!.resources.limits.memory!));
     assert.equal(podMemoryLimitMiB('email', constrained), mebibytes(services.email!.resources.limits.memory!));
     assert.equal(podMemoryLimitMiB('merchants', { unconstrained: true }), undefined, '--unconstrained: the machine');
+    // The chart's values as they stand: all-in-one gets auth's larger pod, not merchants'.
+    assert.deepEqual(
+      [podMemoryLimitMiB('auth', constrained), podMemoryLimitMiB('merchants', constrained), podMemoryLimitMiB('email', constrained)],
+      [384, 320, 320],
+    );
   });
 
   it('reads Kubernetes memory quantities', () => {
