@@ -8,7 +8,7 @@ import { EventConsumer } from '@merchant-platform/common/events/consumer';
 import { eventConsumerRoutes } from '@merchant-platform/common/events/consumer-routes';
 import type { DeliveredEvent } from '@merchant-platform/common/events/event';
 import { EventLog } from '@merchant-platform/common/events/event-log';
-import { createEventLogMigration, createProcessedEventsMigration } from '@merchant-platform/common/events/event-tables';
+import { createEventLogMigration, createProcessedEventsMigration } from '@merchant-platform/common/events/event-table-migrations';
 import { HttpEventTransport } from '@merchant-platform/common/events/http-transport';
 import { EventRecorder } from '@merchant-platform/common/events/recorder';
 import { EventRelay } from '@merchant-platform/common/events/relay';

@@ -1,5 +1,5 @@
 import type { Migration } from '@merchant-platform/common/db/migrations';
-import { createEventLogMigration, createProcessedEventsMigration } from '@merchant-platform/common/events/event-tables';
+import { createEventLogMigration, createProcessedEventsMigration } from '@merchant-platform/common/events/event-table-migrations';
 
 const eventLog = createEventLogMigration('0007-create-merchant-events', 'merchants');
 const processed = createProcessedEventsMigration('0007-create-merchant-events', 'merchants');
