@@ -36,7 +36,7 @@ import type { TransactionHandle, WebhookEndpoint } from './domain/webhooks/webho
 import type { WebhookDispatcher } from './domain/webhooks/webhook-dispatcher.js';
 import { webhookEnvShape, type WebhookSettings } from './webhooks-config.js';
 import { createWebhooks } from './webhooks-wiring.js';
-import { merchantEventPipeline } from './merchant-events.js';
+import { merchantEventPipeline } from './merchant-event-pipeline.js';
 import { eventConsumerRoutes } from '@merchant-platform/common/events/consumer-routes';
 
 export interface MerchantsDependencies {
