@@ -23,11 +23,11 @@ COPY services/console/package.json services/console/
 COPY services/all-in-one/package.json services/all-in-one/
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY tsconfig.base.json ./
-COPY tools/prod-tree.ts tools/
+COPY tools/prod-tree.ts tools/bundle.ts tools/
 COPY services/ services/
 RUN npm run build
 
-# One production tree per service: its dist, services/common's dist, only their runtime modules.
+# One production tree per service: its dist (main.js bundled), services/common's dist, only their runtime modules.
 FROM build AS tree-auth
 RUN npm run build:prod-tree -- auth
 FROM build AS tree-merchants

@@ -21,6 +21,8 @@ export interface BenchOptions {
   logLevel: string;
   /** Start the services with `--conditions=source --import=tsx` instead of from dist/. */
   fromSource: boolean;
+  /** Start tsc's dist/main.js instead of the images' bundle of it (service-entry.ts). */
+  unbundled: boolean;
   /** Start the services with Node's `--cpu-prof`; profiles land in bench/results/profiles/. */
   cpuProf: boolean;
   /** Run only the scenarios whose id contains one of these strings (baselines they need still run). */
@@ -41,6 +43,7 @@ const HELP = `npm run bench -- [options]
   --bcrypt-cost N      BCRYPT_COST of the platform and the hashing limit (default: $BCRYPT_COST or 12)
   --log-level LEVEL    LOG_LEVEL of the services (default info, as in production)
   --from-source        run the services from src/ through tsx instead of dist/
+  --unbundled          run tsc's dist/main.js, not the bundle the images run (profiles by package)
   --cpu-prof           write a V8 CPU profile of each service to bench/results/profiles/
   --only a,b           run only scenarios whose id contains one of these
   --unconstrained      run the services with the machine's memory, not under their pods' limits
@@ -65,6 +68,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       'bcrypt-cost': { type: 'string' },
       'log-level': { type: 'string' },
       'from-source': { type: 'boolean', default: false },
+      unbundled: { type: 'boolean', default: false },
       'cpu-prof': { type: 'boolean', default: false },
       only: { type: 'string' },
       unconstrained: { type: 'boolean', default: false },
@@ -87,6 +91,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     bcryptCost: positive('bcrypt-cost', values['bcrypt-cost'] ?? process.env.BCRYPT_COST, 12),
     logLevel: values['log-level'] ?? 'info',
     fromSource: values['from-source'] ?? false,
+    unbundled: values.unbundled ?? false,
     cpuProf: values['cpu-prof'] ?? false,
     only: (values.only ?? '')
       .split(',')

@@ -1,11 +1,12 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchDatabase } from './database.js';
 import { IMAGE_RUNTIME_ENV } from './image-runtime.js';
 import { podMemoryLimitMiB } from './memory-limit.js';
 import type { BenchOptions } from './options.js';
-import { freePort, ROOT, runToCompletion, startProcess, type RunningProcess } from './processes.js';
+import { freePort, runToCompletion, startProcess, type RunningProcess } from './processes.js';
+import { serviceEntry } from './service-entry.js';
 
 /** What the harness needs to know about the platform it started. */
 export interface Platform {
@@ -35,16 +36,6 @@ const BENCH_RATE_LIMITS = {
   RATE_LIMIT_REGISTRATIONS_PER_IP_PER_HOUR: '1000000',
   RATE_LIMIT_REGISTRATIONS_PER_MINUTE: '1000000',
 };
-
-function entry(service: string, script: string, options: BenchOptions): { args: string[]; nodeFlags: string[] } {
-  if (options.fromSource) {
-    return { args: [`services/${service}/src/${script}.ts`], nodeFlags: ['--conditions=source', '--import=tsx'] };
-  }
-  const built = `services/${service}/dist/${script}.js`;
-  if (!existsSync(join(ROOT, built)))
-    throw new Error(`${built} is missing: run \`npm run build\` first (npm run bench does), or pass --from-source`);
-  return { args: [built], nodeFlags: [] };
-}
 
 /** The services' environment for one run: settings the report records, and secrets it never shows. */
 export interface PlatformEnvironment {
@@ -89,7 +80,7 @@ const threadPool = (): Record<string, string> =>
 
 /** Every service's migrations, as their own process before any service starts (as the chart's pre-install Job). */
 export async function migrate(env: PlatformEnvironment, options: BenchOptions): Promise<void> {
-  const { args, nodeFlags } = entry('all-in-one', 'migrate', options);
+  const { args, nodeFlags } = await serviceEntry('all-in-one', 'migrate', options);
   await runToCompletion('migrations', args, { ...env.settings, ...env.secrets }, nodeFlags);
 }
 
@@ -107,7 +98,7 @@ export async function startServices(
   const profileFlags = (name: string) =>
     options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
 
-  const aio = entry('all-in-one', 'main', options);
+  const aio = await serviceEntry('all-in-one', 'main', options);
   const aioPort = await freePort();
   const allInOne = await startProcess({
     name: 'all-in-one',
@@ -120,7 +111,7 @@ export async function startServices(
     logDir,
   });
 
-  const merchantsEntry = entry('merchants', 'main', options);
+  const merchantsEntry = await serviceEntry('merchants', 'main', options);
   const merchantsPort = await freePort();
   const merchants = await startProcess({
     name: 'merchants',

@@ -8,6 +8,8 @@
  *   node_modules/: exactly the production dependencies of those two workspaces, hard-linked from the
  *   installed tree (so native modules built by `npm ci` come along, nothing is downloaded) and
  *   resolved from package-lock.json the way Node resolves them; workspace packages are symlinks.
+ *   services/<service>/dist/main.js: then replaced by a bundle of what it imports (bundle.ts), which
+ *   starts in two thirds of the time.
  *
  * Run after `npm ci` and `npm run build`:  npm run build:prod-tree -- auth [merchants email]
  *
@@ -33,6 +35,7 @@ import {
 } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleServiceEntry } from './bundle.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -184,7 +187,7 @@ function copyWorkspace(root: string, out: string, workspace: string): void {
 const RUNTIME_ASSETS = ['templates', 'static', 'src/views'];
 
 /** Builds build/prod/<service> (or `out`) from the installed and built repository at `root`. */
-export function assembleProductionTree(service: ProductionTree, options: { root?: string; out?: string } = {}): string {
+export async function assembleProductionTree(service: ProductionTree, options: { root?: string; out?: string } = {}): Promise<string> {
   const root = options.root ?? repoRoot;
   const out = options.out ?? join(root, 'build', 'prod', service);
   const workspace = `services/${service}`;
@@ -201,6 +204,7 @@ export function assembleProductionTree(service: ProductionTree, options: { root?
     mkdirSync(dirname(join(out, location)), { recursive: true });
     symlinkSync(relative(dirname(join(out, location)), join(out, target)), join(out, location));
   }
+  await bundleServiceEntry(out, service);
   return out;
 }
 
@@ -212,6 +216,6 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     process.exit(64);
   }
   for (const service of requested as ProductionTree[]) {
-    process.stdout.write(`${relative(process.cwd(), assembleProductionTree(service))}\n`);
+    process.stdout.write(`${relative(process.cwd(), await assembleProductionTree(service))}\n`);
   }
 }

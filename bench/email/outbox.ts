@@ -11,6 +11,7 @@ import { podMemoryLimitMiB } from '../memory-limit.js';
 import type { BenchOptions } from '../options.js';
 import { freePort, memoryOf, ROOT, runToCompletion, sleep, startProcess, type RunningProcess } from '../processes.js';
 import { runScenario, type ScenarioResult } from '../runner.js';
+import { serviceEntry } from '../service-entry.js';
 
 export interface OutboxBench {
   ran: boolean;
@@ -61,14 +62,12 @@ export async function runOutboxScenarios(
   mkdirSync(dir, { recursive: true });
   const db = await createBenchDatabase(process.env.DATABASE_URL, dir);
   try {
-    const migrate = options.fromSource
-      ? { args: ['services/email/src/migrate.ts'], flags: ['--conditions=source', '--import=tsx'] }
-      : { args: ['services/email/dist/migrate.js'], flags: [] };
+    const migrate = await serviceEntry('email', 'migrate', options);
     await runToCompletion(
       'email migrations',
       migrate.args,
       { NODE_ENV: 'production', DATABASE_URL: db.url, LOG_LEVEL: 'warn' },
-      migrate.flags,
+      migrate.nodeFlags,
     );
     return await measureOutbox(db.url, options, logDir, watched);
   } finally {
@@ -89,11 +88,12 @@ async function measureOutbox(databaseUrl: string, options: BenchOptions, logDir:
   });
   const serviceToken = randomBytes(24).toString('base64url');
   const port = await freePort();
+  const main = await serviceEntry('email', 'main', options);
   const email = await startProcess({
     name: 'email',
     memoryLimitMiB: podMemoryLimitMiB('email', options),
-    args: [options.fromSource ? 'services/email/src/main.ts' : 'services/email/dist/main.js'],
-    nodeFlags: options.fromSource ? ['--conditions=source', '--import=tsx'] : [],
+    args: main.args,
+    nodeFlags: main.nodeFlags,
     env: {
       ...IMAGE_RUNTIME_ENV,
       NODE_ENV: 'production',

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { freePort } from '@merchant-platform/common/testing/ports';
 import { spawnNode, spawnReadyService, type SpawnedService } from '@merchant-platform/common/testing/processes';
 import { createTestDatabase, type TestDatabase } from '@merchant-platform/common/testing/test-database';
+import { buildProductionTrees } from '../../k8s/support/build.js';
 
 export type RunningService = SpawnedService & { base: string };
 
@@ -10,8 +12,10 @@ export const SERVICE_TOKEN = 'a-test-service-token-of-32-characters';
 
 /**
  * auth, email and (optionally) merchants as separate processes, each on its own fresh database
- * (SQLite, or a schema on the MySQL server of DATABASE_URL) migrated by its own migrate.ts, wired
+ * (SQLite, or a schema on the MySQL server of DATABASE_URL) migrated by its own migrate.js, wired
  * as in the cluster: auth hands mail to email, merchants reads auth's JWKS and revocation feed.
+ * Each runs from its production tree as its image runs it: main.js is the bundle (tools/bundle.ts),
+ * so what is tested here (tracing's hooks above all) is what ships.
  */
 export class PlatformProcesses {
   readonly services: Record<string, RunningService> = {};
@@ -20,17 +24,18 @@ export class PlatformProcesses {
   constructor(private readonly extraEnv: (service: string) => Record<string, string> = () => ({})) {}
 
   async start(names: ('email' | 'auth' | 'merchants')[], env: Record<string, Record<string, string>> = {}): Promise<void> {
+    const trees = buildProductionTrees();
     for (const name of names) {
+      const dist = join(trees, name, 'services', name, 'dist');
       const database = await createTestDatabase();
       this.databases.push(database);
-      const migrate = spawnNode([`services/${name}/src/migrate.ts`], { DATABASE_URL: database.url });
+      const migrate = spawnNode([join(dist, 'migrate.js')], { DATABASE_URL: database.url }, { fromSource: false });
       assert.equal(await migrate.exited, 0, migrate.output());
       this.services[name] = await spawnReadyService(
-        [`services/${name}/src/main.ts`],
+        [join(dist, 'main.js')],
         { DATABASE_URL: database.url, SERVICE_TOKEN, LOG_LEVEL: 'info', ...this.wiring(name), ...this.extraEnv(name), ...env[name] },
         await freePort(),
-        // Generous: the start-up of a tsx process on a busy 2-core machine takes many seconds.
-        { timeoutMs: 90_000 },
+        { timeoutMs: 60_000, fromSource: false },
       );
     }
   }

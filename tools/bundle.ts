@@ -1,0 +1,120 @@
+/**
+ * Turns a production tree's `services/<service>/dist/main.js` into one bundle of its module graph
+ * (with a chunk per lazily imported part), so the image starts without resolving, reading and
+ * compiling the service's few hundred ES modules and its packages one file at a time: that was
+ * most of its cold start (bench/README.md, "Cold start"). Called by prod-tree.ts on every tree.
+ *
+ * Everything else in the tree stays as tsc built it: migrate.js and the CLIs import the modules,
+ * and the tests run them. The bundle keeps what the modules rely on at run time:
+ * - each module's `import.meta.url` is its own file's URL, so the e-mail templates, the console's
+ *   views and static files are found where they were;
+ * - `require` exists (esbuild's CommonJS shims call it for Node's built-ins and for the packages
+ *   below), through `createRequire`, so OpenTelemetry's require hooks see every built-in loaded;
+ * - stack traces map to the TypeScript sources through tsc's source maps, which esbuild chains.
+ *   The packages' lines are left out of the map: with them it was 3 MB, and `--enable-source-maps`
+ *   (the images' NODE_OPTIONS) cost a third of a second and 70 MiB to load it. A package's frame
+ *   shows as a line of the bundle, with the error's own message as before.
+ */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { addMapping, GenMapping, toEncodedMap } from '@jridgewell/gen-mapping';
+import { eachMapping, TraceMap, type SourceMapInput } from '@jridgewell/trace-mapping';
+import { build, type OutputFile, type Plugin } from 'esbuild';
+
+/**
+ * Left to Node's resolver at run time:
+ * - native addons (their loaders find the compiled `.node` file next to them);
+ * - the drivers Sequelize names for dialects the platform does not use (not installed);
+ * - what the services import lazily, only for some requests or settings, which would otherwise
+ *   be compiled into a chunk for nothing: the AWS SDK (first e-mail), the Kubernetes client
+ *   (TokenReview mode), umzug (migrations), qrcode (TOTP enrolment);
+ * - OpenTelemetry, which tracing/start.ts loads with `require` when tracing is on.
+ */
+export const RUN_TIME_PACKAGES = [
+  'bcrypt',
+  'sqlite3',
+  'pg',
+  'pg-hstore',
+  'tedious',
+  'mariadb',
+  'oracledb',
+  'ibm_db',
+  'snowflake-sdk',
+  '@aws-sdk/*',
+  '@kubernetes/client-node',
+  'umzug',
+  'qrcode',
+  '@opentelemetry/*',
+];
+
+/** Prefix of the files besides main.js that the bundle is split into. */
+export const BUNDLE_CHUNK_PREFIX = 'bundle-';
+
+const REQUIRE_SHIM =
+  "import { createRequire as __bundleCreateRequire } from 'node:module';\nconst require = __bundleCreateRequire(import.meta.url);";
+
+/** Rewrites each module's `import.meta.url` to its original file, relative to the bundle (which moves with the tree). */
+function ownModuleUrls(outDir: string): Plugin {
+  return {
+    name: 'own-module-urls',
+    setup(bundler) {
+      bundler.onLoad({ filter: /\.[cm]?js$/ }, (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        if (!source.includes('import.meta.url')) return undefined;
+        const fromBundle = relative(outDir, args.path).split('\\').join('/');
+        const ownUrl = `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`;
+        return { contents: source.replaceAll('import.meta.url', ownUrl), loader: 'js', resolveDir: dirname(args.path) };
+      });
+    },
+  };
+}
+
+/** Bundles `<tree>/services/<service>/dist/main.js` in place; returns the files written. */
+export async function bundleServiceEntry(tree: string, service: string): Promise<string[]> {
+  const outDir = join(tree, 'services', service, 'dist');
+  const entry = join(outDir, 'main.js');
+  const result = await build({
+    entryPoints: [entry],
+    outdir: outDir,
+    // Chunks beside main.js: every output file is in one folder, so ownModuleUrls' paths hold for all.
+    chunkNames: `${BUNDLE_CHUNK_PREFIX}[name]-[hash]`,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    // The Node that builds the tree runs it: the Dockerfile's build and runtime stages share NODE_IMAGE.
+    target: `node${process.versions.node.split('.')[0]}`,
+    external: RUN_TIME_PACKAGES,
+    banner: { js: REQUIRE_SHIM },
+    sourcemap: 'linked',
+    sourcesContent: false,
+    // Identifiers stay (stack traces name functions); the rest shrinks the source V8 holds in
+    // memory for the process's life by a quarter, which kept RSS where the modules had it.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    plugins: [ownModuleUrls(outDir)],
+    write: false,
+    logLevel: 'error',
+  });
+  for (const file of result.outputFiles) {
+    // main.js is also an input: written only after the build read it. Hard links from the installed
+    // tree are replaced, not written through.
+    rmSync(file.path, { force: true });
+    writeFileSync(file.path, file.path.endsWith('.map') ? withoutPackages(file) : file.contents);
+  }
+  return result.outputFiles.map((file) => file.path);
+}
+
+/** The source map without the lines that come from node_modules: only the services' own code. */
+function withoutPackages(file: OutputFile): string {
+  const bundled = new TraceMap(file.text as SourceMapInput);
+  const kept = new GenMapping({ file: bundled.file ?? null });
+  eachMapping(bundled, (mapping) => {
+    if (mapping.source === null || mapping.source.includes('node_modules/')) return;
+    const generated = { line: mapping.generatedLine, column: mapping.generatedColumn };
+    const original = { line: mapping.originalLine, column: mapping.originalColumn };
+    if (mapping.name === null) addMapping(kept, { generated, source: mapping.source, original });
+    else addMapping(kept, { generated, source: mapping.source, original, name: mapping.name });
+  });
+  return JSON.stringify(toEncodedMap(kept));
+}
