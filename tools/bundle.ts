@@ -25,12 +25,13 @@ import { build, type OutputFile, type Plugin } from 'esbuild';
  * Left to Node's resolver at run time:
  * - native addons (their loaders find the compiled `.node` file next to them);
  * - the drivers Sequelize names for dialects the platform does not use (not installed);
- * - what the services import lazily, only for some requests or settings, which would otherwise
- *   be compiled into a chunk for nothing: the AWS SDK (first e-mail), the Kubernetes client
- *   (TokenReview mode), umzug (migrations), qrcode (TOTP enrolment);
+ * - what the services import lazily, for some settings or requests only: the AWS SDK (first
+ *   e-mail), the Kubernetes client (TokenReview mode), umzug (migrations; bundled into a chunk
+ *   it started the all-in-one process no faster), qrcode (TOTP enrolment). A chunk would not
+ *   make a start shorter, and each runs as the package its tests load;
  * - OpenTelemetry, which tracing/start.ts loads with `require` when tracing is on.
  */
-export const RUN_TIME_PACKAGES = [
+const RUN_TIME_PACKAGES = [
   'bcrypt',
   'sqlite3',
   'pg',
@@ -53,7 +54,10 @@ export const BUNDLE_CHUNK_PREFIX = 'bundle-';
 const REQUIRE_SHIM =
   "import { createRequire as __bundleCreateRequire } from 'node:module';\nconst require = __bundleCreateRequire(import.meta.url);";
 
-/** Rewrites each module's `import.meta.url` to its original file, relative to the bundle (which moves with the tree). */
+/**
+ * Rewrites each module's `import.meta.url` to its original file, relative to the bundle (which
+ * moves with the tree). Every occurrence in the file, a string's included: none is more than text.
+ */
 function ownModuleUrls(outDir: string): Plugin {
   return {
     name: 'own-module-urls',
@@ -69,8 +73,8 @@ function ownModuleUrls(outDir: string): Plugin {
   };
 }
 
-/** Bundles `<tree>/services/<service>/dist/main.js` in place; returns the files written. */
-export async function bundleServiceEntry(tree: string, service: string): Promise<string[]> {
+/** Bundles `<tree>/services/<service>/dist/main.js` in place, its chunks and source maps beside it. */
+export async function bundleServiceEntry(tree: string, service: string): Promise<void> {
   const outDir = join(tree, 'services', service, 'dist');
   const entry = join(outDir, 'main.js');
   const result = await build({
@@ -102,7 +106,6 @@ export async function bundleServiceEntry(tree: string, service: string): Promise
     rmSync(file.path, { force: true });
     writeFileSync(file.path, file.path.endsWith('.map') ? withoutPackages(file) : file.contents);
   }
-  return result.outputFiles.map((file) => file.path);
 }
 
 /** The source map without the lines that come from node_modules: only the services' own code. */

@@ -9,7 +9,7 @@
  *   installed tree (so native modules built by `npm ci` come along, nothing is downloaded) and
  *   resolved from package-lock.json the way Node resolves them; workspace packages are symlinks.
  *   services/<service>/dist/main.js: then replaced by a bundle of what it imports (bundle.ts), which
- *   starts in two thirds of the time.
+ *   starts in about three quarters of the time.
  *
  * Run after `npm ci` and `npm run build`:  npm run build:prod-tree -- auth [merchants email]
  *
