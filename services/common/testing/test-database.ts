@@ -18,13 +18,7 @@ export async function createTestDatabase(baseUrl = process.env.DATABASE_URL): Pr
   if (baseUrl && /^(mysql|mariadb):\/\//.test(baseUrl)) {
     const server = new URL(baseUrl.replace(/^mariadb:/, 'mysql:'));
     const name = `mp_test_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-    const admin = new Sequelize(
-      `${server.protocol}//${server.username ? `${server.username}${server.password ? `:${server.password}` : ''}@` : ''}${server.host}/`,
-      {
-        dialect: 'mysql',
-        logging: false,
-      },
-    );
+    const admin = serverConnection(server);
     await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     await admin.close();
     const url = new URL(server);
@@ -33,13 +27,7 @@ export async function createTestDatabase(baseUrl = process.env.DATABASE_URL): Pr
       url: url.toString(),
       dialect: 'mysql',
       drop: async () => {
-        const dropper = new Sequelize(
-          `${server.protocol}//${server.username ? `${server.username}${server.password ? `:${server.password}` : ''}@` : ''}${server.host}/`,
-          {
-            dialect: 'mysql',
-            logging: false,
-          },
-        );
+        const dropper = serverConnection(server);
         await dropper.query(`DROP DATABASE IF EXISTS \`${name}\``);
         await dropper.close();
       },
@@ -51,4 +39,10 @@ export async function createTestDatabase(baseUrl = process.env.DATABASE_URL): Pr
     dialect: 'sqlite',
     drop: async () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** A connection to the MySQL server itself, no database selected: to create and drop one. */
+function serverConnection(server: URL): Sequelize {
+  const credentials = server.username ? `${server.username}${server.password ? `:${server.password}` : ''}@` : '';
+  return new Sequelize(`${server.protocol}//${credentials}${server.host}/`, { dialect: 'mysql', logging: false });
 }
