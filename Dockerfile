@@ -23,7 +23,7 @@ COPY services/console/package.json services/console/
 COPY services/all-in-one/package.json services/all-in-one/
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY tsconfig.base.json ./
-COPY tools/prod-tree.ts tools/bundle.ts tools/
+COPY tools/prod-tree.ts tools/bundle.ts tools/ascii-source.ts tools/
 COPY services/ services/
 RUN npm run build
 

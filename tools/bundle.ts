@@ -20,6 +20,7 @@ import { dirname, join, relative } from 'node:path';
 import { addMapping, GenMapping, toEncodedMap } from '@jridgewell/gen-mapping';
 import { eachMapping, TraceMap, type SourceMapInput } from '@jridgewell/trace-mapping';
 import { build, type OutputFile, type Plugin } from 'esbuild';
+import { escapeNonAsciiPatternsAndComments } from './ascii-source.js';
 
 /**
  * Left to Node's resolver at run time:
@@ -55,19 +56,24 @@ const REQUIRE_SHIM =
   "import { createRequire as __bundleCreateRequire } from 'node:module';\nconst require = __bundleCreateRequire(import.meta.url);";
 
 /**
- * Rewrites each module's `import.meta.url` to its original file, relative to the bundle (which
- * moves with the tree). Every occurrence in the file, a string's included: none is more than text.
+ * Each module's source as the bundle needs it:
+ * - its `import.meta.url` is rewritten to its original file, relative to the bundle (which moves
+ *   with the tree). Every occurrence in the file, a string's included: none is more than text;
+ * - the non-ASCII characters esbuild would leave in it are escaped, so the bundle is ASCII
+ *   (ascii-source.ts says why).
  */
-function ownModuleUrls(outDir: string): Plugin {
+function bundleSources(outDir: string): Plugin {
   return {
-    name: 'own-module-urls',
+    name: 'bundle-sources',
     setup(bundler) {
       bundler.onLoad({ filter: /\.[cm]?js$/ }, (args) => {
-        const source = readFileSync(args.path, 'utf8');
-        if (!source.includes('import.meta.url')) return undefined;
-        const fromBundle = relative(outDir, args.path).split('\\').join('/');
-        const ownUrl = `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`;
-        return { contents: source.replaceAll('import.meta.url', ownUrl), loader: 'js', resolveDir: dirname(args.path) };
+        const read = readFileSync(args.path, 'utf8');
+        let source = escapeNonAsciiPatternsAndComments(read);
+        if (source.includes('import.meta.url')) {
+          const fromBundle = relative(outDir, args.path).split('\\').join('/');
+          source = source.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`);
+        }
+        return source === read ? undefined : { contents: source, loader: 'js', resolveDir: dirname(args.path) };
       });
     },
   };
@@ -80,7 +86,7 @@ export async function bundleServiceEntry(tree: string, service: string): Promise
   const result = await build({
     entryPoints: [entry],
     outdir: outDir,
-    // Chunks beside main.js: every output file is in one folder, so ownModuleUrls' paths hold for all.
+    // Chunks beside main.js: every output file is in one folder, so bundleSources' paths hold for all.
     chunkNames: `${BUNDLE_CHUNK_PREFIX}[name]-[hash]`,
     bundle: true,
     splitting: true,
@@ -96,7 +102,7 @@ export async function bundleServiceEntry(tree: string, service: string): Promise
     // memory for the process's life by a quarter, which kept RSS where the modules had it.
     minifyWhitespace: true,
     minifySyntax: true,
-    plugins: [ownModuleUrls(outDir)],
+    plugins: [bundleSources(outDir)],
     write: false,
     logLevel: 'error',
   });

@@ -9,6 +9,7 @@ import { freePort } from '@merchant-platform/common/testing/ports';
 import { spawnReadyService } from '@merchant-platform/common/testing/processes';
 import { repoRoot } from '../../tools/k8s-tools.js';
 import { parseDockerfile, readDockerfile, stageEnv, type Instruction, type Stage } from '../../tools/dockerfile.js';
+import { isAscii } from '../../tools/ascii-source.js';
 import { BUNDLE_CHUNK_PREFIX } from '../../tools/bundle.js';
 import { DEPLOYABLE_SERVICES, PRODUCTION_TREES } from '../../tools/prod-tree.js';
 import { buildProductionTrees } from './support/build.js';
@@ -24,6 +25,16 @@ function lineage(name: string): Instruction[] {
   const s = stage(name);
   const parent = dockerfile.stages.find((p) => p.name === s.base);
   return [...(parent ? lineage(parent.name) : []), ...s.instructions];
+}
+/** `file` and the files of tools/ it imports, directly or through another. */
+function toolsImportedBy(file: string, seen = new Set<string>()): string[] {
+  seen.add(file);
+  const source = readFileSync(join(repoRoot, file), 'utf8');
+  for (const [, name] of source.matchAll(/from '\.\/([\w-]+)\.js'/g)) {
+    const imported = `tools/${name}.ts`;
+    if (!seen.has(imported)) toolsImportedBy(imported, seen);
+  }
+  return [...seen];
 }
 const last = (instructions: Instruction[], keyword: string) => instructions.filter((i) => i.keyword === keyword).at(-1);
 
@@ -137,10 +148,13 @@ describe('the Dockerfile', function () {
     }
     const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     assert.match(pkg.scripts['build:prod-tree'] ?? '', /tools\/prod-tree\.ts/);
-    assert.ok(copied.includes('tools/prod-tree.ts'));
-    assert.ok(copied.includes('tools/bundle.ts'), 'prod-tree.ts bundles main.js with tools/bundle.ts');
     const ignore = readFileSync(join(repoRoot, '.dockerignore'), 'utf8').split('\n');
-    for (const tool of ['tools/prod-tree.ts', 'tools/bundle.ts']) assert.ok(ignore.includes(`!${tool}`), `.dockerignore keeps ${tool} out`);
+    const tools = toolsImportedBy('tools/prod-tree.ts');
+    assert.ok(tools.includes('tools/bundle.ts'), 'prod-tree.ts bundles main.js with tools/bundle.ts');
+    for (const tool of tools) {
+      assert.ok(copied.includes(tool), `the build stage lacks ${tool}`);
+      assert.ok(ignore.includes(`!${tool}`), `.dockerignore keeps ${tool} out`);
+    }
   });
 });
 
@@ -185,6 +199,10 @@ describe('the production tree', function () {
       assert.ok(relativeImports.length > 0, 'the bundle imports its chunks');
       for (const specifier of relativeImports) assert.match(specifier, new RegExp(`^\\./${BUNDLE_CHUNK_PREFIX}`));
       assert.doesNotMatch(main, /from ["']@merchant-platform\//, 'workspace packages are bundled in');
+      // V8 holds a source with one character past Latin-1 at two bytes a character, for the process's life.
+      for (const file of readdirSync(dist).filter((name) => name === 'main.js' || name.startsWith(BUNDLE_CHUNK_PREFIX))) {
+        if (file.endsWith('.js')) assert.ok(isAscii(readFileSync(join(dist, file), 'utf8')), `${file} is ASCII`);
+      }
       // Chained through tsc's maps: a line of the bundle leads to the TypeScript it came from.
       const map = new TraceMap(readFileSync(join(dist, 'main.js.map'), 'utf8'));
       const at = main.indexOf('function createApp(');
