@@ -9,6 +9,7 @@ import { freePort } from '@merchant-platform/common/testing/ports';
 import { spawnReadyService } from '@merchant-platform/common/testing/processes';
 import { repoRoot } from '../../tools/k8s-tools.js';
 import { parseDockerfile, readDockerfile, stageEnv, type Instruction, type Stage } from '../../tools/dockerfile.js';
+import { DATABASE_TIME_ZONE } from '@merchant-platform/common/db/database';
 import { isAscii } from '../../tools/ascii-source.js';
 import { BUNDLE_CHUNK_PREFIX } from '../../tools/bundle.js';
 import { DEPLOYABLE_SERVICES, PRODUCTION_TREES } from '../../tools/prod-tree.js';
@@ -199,6 +200,9 @@ describe('the production tree', function () {
       assert.ok(relativeImports.length > 0, 'the bundle imports its chunks');
       for (const specifier of relativeImports) assert.match(specifier, new RegExp(`^\\./${BUNDLE_CHUNK_PREFIX}`));
       assert.doesNotMatch(main, /from ["']@merchant-platform\//, 'workspace packages are bundled in');
+      // Sequelize gets a fixed offset, never a zone name, so the bundle leaves the zone database out.
+      assert.match(DATABASE_TIME_ZONE, /^[+-]\d\d:\d\d$/);
+      assert.ok(!main.includes('America/New_York'), "moment-timezone's zone data is not bundled");
       // V8 holds a source with one character past Latin-1 at two bytes a character, for the process's life.
       for (const file of readdirSync(dist).filter((name) => name === 'main.js' || name.startsWith(BUNDLE_CHUNK_PREFIX))) {
         if (file.endsWith('.js')) assert.ok(isAscii(readFileSync(join(dist, file), 'utf8')), `${file} is ASCII`);

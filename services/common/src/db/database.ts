@@ -33,6 +33,13 @@ const DEFAULT_ACQUIRE_TIMEOUT_MS = 5_000;
 const SQLITE_WRITE_TURN_WAIT_MS = 10_000;
 
 /**
+ * Every DATETIME is written and read in UTC. An offset, never a zone name: Sequelize applies an
+ * offset without moment-timezone's zone database, which the services' bundles leave out
+ * (tools/bundle.ts).
+ */
+export const DATABASE_TIME_ZONE = '+00:00';
+
+/**
  * One pooled Sequelize instance per process, from `DATABASE_URL`: `mysql://` (or `mariadb://`)
  * for the services, `sqlite:<path>` for the embedded all-in-one mode and tests.
  */
@@ -59,7 +66,7 @@ async function openMysql(
     dialect: 'mysql',
     ...(limits.queryTimeoutMs > 0 ? { dialectModule: mysql2WithQueryDeadline(limits.queryTimeoutMs) } : {}),
     logging,
-    timezone: '+00:00',
+    timezone: DATABASE_TIME_ZONE,
     // A frozen server accepts TCP but never greets: connectTimeout bounds the handshake, acquire the wait.
     pool: { max: limits.poolMax, min: 0, idle: 10_000, acquire: limits.acquireTimeoutMs },
     dialectOptions: { charset: 'utf8mb4', connectTimeout: limits.acquireTimeoutMs },
@@ -79,6 +86,7 @@ async function openSqlite(storage: string, logging: false | ((sql: string) => vo
     dialect: 'sqlite',
     storage,
     logging,
+    timezone: DATABASE_TIME_ZONE,
     dialectModule: sqlite3WithoutBlockingWaits,
     // Take the write lock when a transaction starts, so two writers queue on busy_timeout
     // instead of deadlocking when both try to upgrade a read lock.
